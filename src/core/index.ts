@@ -1,0 +1,6 @@
+/** core: errors with stable codes, digests, canonical JSON, Merkle hashing, shared types. */
+export * from './errors.js';
+export * from './json.js';
+export * from './canonical.js';
+export * from './digest.js';
+export * from './merkle.js';
