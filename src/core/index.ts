@@ -4,3 +4,4 @@ export * from './json.js';
 export * from './canonical.js';
 export * from './digest.js';
 export * from './merkle.js';
+export * from './version.js';

@@ -1,0 +1,97 @@
+/**
+ * Inspection data model (DESIGN §5). Findings are data, never exceptions. Detectors are plug-ins
+ * built by factories and passed in explicitly; per-record detectors run on worker threads over
+ * batches, dataset-level detectors keep compact per-record features and reduce once at the end.
+ */
+
+export type DetectorId =
+  | 'schema'
+  | 'secrets'
+  | 'pii'
+  | 'unicode'
+  | 'injection'
+  | 'duplicates'
+  | 'contamination'
+  | 'poisoning'
+  | 'drift';
+
+export type Severity = 'info' | 'low' | 'medium' | 'high' | 'critical';
+
+/** Roles a field of a training record can play, detected for common layouts or set with --fields. */
+export type FieldRole = 'prompt' | 'response' | 'chosen' | 'rejected' | 'label' | 'text' | 'messages';
+
+export interface FindingLocation {
+  /** File relative to the inspected root. */
+  readonly file: string;
+  /** 0-based record index within the file. */
+  readonly index: number;
+  /** 1-based line (line formats) or data row (csv/tsv/parquet). */
+  readonly line?: number;
+  readonly row?: number;
+  /** JSON path of the field inside the record, e.g. `$.messages[1].content`. */
+  readonly field?: string;
+  /** [start, end) UTF-16 offsets of the hit inside that field's text. */
+  readonly span?: readonly [number, number];
+}
+
+export interface Finding {
+  readonly detector: DetectorId;
+  /** Stable rule id within the detector, e.g. `aws-access-key-id`, `email`, `bidi-control`. */
+  readonly rule: string;
+  readonly severity: Severity;
+  /** 0..1 */
+  readonly confidence: number;
+  readonly location: FindingLocation;
+  /** One human sentence. Must never contain a full secret or PII value. */
+  readonly message: string;
+  /** Redacted excerpt around the hit (e.g. `AKIA************MPLE`), never the full value. */
+  readonly evidence?: string;
+  /** Extra structured data (cluster id, trigger n-gram, benchmark item...). JSON values only. */
+  readonly data?: Readonly<Record<string, unknown>>;
+}
+
+/** A text field extracted from a record, with its JSON path and detected role. */
+export interface TextField {
+  readonly path: string;
+  readonly role?: FieldRole;
+  readonly text: string;
+}
+
+/** What detectors see of a record: its value, location, and its text fields (strings, flattened). */
+export interface RecordView {
+  readonly file: string;
+  readonly index: number;
+  readonly line?: number;
+  readonly row?: number;
+  readonly value: unknown;
+  readonly fields: readonly TextField[];
+}
+
+/** Reference to a record for dataset-level reduce steps. */
+export interface RecordRef {
+  readonly file: string;
+  readonly index: number;
+  readonly line?: number;
+  readonly row?: number;
+}
+
+/** A detector that judges each record on its own (runs on worker threads). */
+export interface RecordDetector {
+  readonly id: DetectorId;
+  readonly kind: 'record';
+  inspect(record: RecordView): Finding[];
+}
+
+/**
+ * A detector over the whole delivery. `features` runs per record (possibly on a worker, so F
+ * must be structured-cloneable and compact); `reduce` runs once with every record's features, in
+ * delivery order, and returns findings. Memory is bounded by features, not by data size.
+ */
+export interface DatasetDetector<F = unknown> {
+  readonly id: DetectorId;
+  readonly kind: 'dataset';
+  features(record: RecordView): F | undefined;
+  reduce(items: ReadonlyArray<{ readonly ref: RecordRef; readonly features: F }>): Finding[];
+}
+
+export type Detector = RecordDetector | DatasetDetector;
