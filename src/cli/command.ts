@@ -18,7 +18,7 @@ export interface Io {
 
 export interface Invocation {
   readonly positionals: readonly string[];
-  readonly values: Readonly<Record<string, string | boolean | string[] | boolean[] | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | (string | boolean)[] | undefined>>;
   readonly json: boolean;
   readonly io: Io;
 }

@@ -1,0 +1,120 @@
+/**
+ * PII detector (id `pii`): emails, phone numbers, payment cards, IBANs, US SSNs, IP addresses,
+ * street addresses, dates of birth and person names in context. Evidence is masked.
+ */
+import type { Finding, FindingLocation, RecordDetector, RecordView } from '../../types.js';
+import { scanPii } from './scan.js';
+import type { PiiEntity, PiiHit } from './scan.js';
+
+export { PII_PLACEHOLDERS, redactPii, scanPii } from './scan.js';
+export type { PiiEntity, PiiHit } from './scan.js';
+export { cardIssuer, ibanValid, luhnValid, ssnValid } from './checks.js';
+export type { CardIssuer } from './checks.js';
+
+export const PII_ENTITIES: readonly PiiEntity[] = [
+  'email', 'phone', 'credit-card', 'iban', 'us-ssn', 'ip-address', 'street-address', 'date-of-birth', 'person-name',
+];
+
+export interface PiiDetectorOptions {
+  /** Entities to look for (default: all). */
+  readonly entities?: readonly PiiEntity[];
+  /** Drop hits below this confidence (default 0.5). */
+  readonly minConfidence?: number;
+}
+
+const TITLES: Readonly<Record<PiiEntity, string>> = {
+  email: 'Email address',
+  phone: 'Phone number',
+  'credit-card': 'Payment card number',
+  iban: 'IBAN',
+  'us-ssn': 'US Social Security number',
+  'ip-address': 'IP address',
+  'street-address': 'Street address',
+  'date-of-birth': 'Date of birth',
+  'person-name': 'Person name',
+};
+
+/** Create the `pii` record detector. */
+export function createPiiDetector(options: PiiDetectorOptions = {}): RecordDetector {
+  const entities = options.entities === undefined ? undefined : new Set(options.entities);
+  const minConfidence = options.minConfidence ?? 0.5;
+  return {
+    id: 'pii',
+    kind: 'record',
+    inspect(record: RecordView): Finding[] {
+      const out: Finding[] = [];
+      for (const field of record.fields) {
+        for (const hit of scanPii(field.text, entities)) {
+          if (hit.confidence >= minConfidence) out.push(toFinding(record, field.path, hit));
+        }
+      }
+      return out;
+    },
+  };
+}
+
+function toFinding(record: RecordView, field: string, hit: PiiHit): Finding {
+  const location: FindingLocation = {
+    file: record.file,
+    index: record.index,
+    ...(record.line !== undefined ? { line: record.line } : {}),
+    ...(record.row !== undefined ? { row: record.row } : {}),
+    field,
+    span: [hit.start, hit.end],
+  };
+  const example = hit.data['example'] === true;
+  return {
+    detector: 'pii',
+    rule: hit.entity,
+    severity: hit.severity,
+    confidence: hit.confidence,
+    location,
+    message: `${TITLES[hit.entity]} in ${field}${example ? ' (a documented test or example value)' : ''}.`,
+    evidence: maskPii(hit.entity, hit.value),
+    data: hit.data,
+  };
+}
+
+/** Mask a PII value for evidence: keep its shape and at most a couple of characters. */
+export function maskPii(entity: PiiEntity, value: string): string {
+  switch (entity) {
+    case 'email': {
+      const at = value.indexOf('@');
+      const local = value.slice(0, at);
+      const domain = value.slice(at + 1);
+      const dot = domain.lastIndexOf('.');
+      return `${local.charAt(0)}***@${domain.charAt(0)}***${domain.slice(dot)}`;
+    }
+    case 'credit-card':
+    case 'iban':
+    case 'phone':
+    case 'us-ssn': {
+      // Keep separators and the last 2 digits (4 for cards, as on receipts); star other digits.
+      const keep = entity === 'credit-card' ? 4 : 2;
+      let seen = 0;
+      const total = (value.match(/[A-Za-z0-9]/g) ?? []).length;
+      let out = '';
+      for (const ch of value) {
+        if (/[A-Za-z0-9]/.test(ch)) {
+          seen++;
+          out += seen > total - keep || (entity === 'iban' && seen <= 2) ? ch : '*';
+        } else out += ch;
+      }
+      return out;
+    }
+    case 'ip-address':
+      return value.includes(':') ? `${value.slice(0, value.indexOf(':'))}:****` : `${value.slice(0, value.indexOf('.'))}.*.*.*`;
+    case 'date-of-birth':
+      return value.replace(/\d/g, '#');
+    case 'street-address':
+    case 'person-name':
+      return value
+        .split(/(\s+)/)
+        .map((w) => (/^\s+$/.test(w) ? ' ' : `${w.charAt(0)}${'*'.repeat(Math.min(6, Math.max(2, w.length - 1)))}`))
+        .join('');
+    default: {
+      const never: never = entity;
+      return never;
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { RecordView } from '../../types.js';
+import { createPiiDetector, ibanValid, luhnValid, maskPii, redactPii, scanPii, ssnValid } from './index.js';
+import type { PiiEntity } from './index.js';
+
+const view = (text: string): RecordView => ({ file: 'd.jsonl', index: 0, line: 1, value: { text }, fields: [{ path: '$.text', text }] });
+const found = (text: string, entity: PiiEntity): string[] => scanPii(text).filter((h) => h.entity === entity).map((h) => h.value);
+
+/** Append the Luhn check digit to a digit string (test cards are built, not written out). */
+function withLuhn(body: string): string {
+  for (let d = 0; d <= 9; d++) if (luhnValid(body + d)) return body + d;
+  throw new Error('unreachable');
+}
+/** Build a valid IBAN from country + BBAN by computing the ISO 13616 check digits. */
+function makeIban(country: string, bban: string): string {
+  const s = (bban + country + '00').replace(/[A-Z]/g, (c) => String(c.charCodeAt(0) - 55));
+  const check = 98 - Number(BigInt(s) % 97n);
+  return `${country}${String(check).padStart(2, '0')}${bban}`;
+}
+
+describe('pii positives', () => {
+  const positives: [PiiEntity, string, string][] = [
+    ['email', 'Write to jane.doe+news@mail.co.uk today', 'jane.doe+news@mail.co.uk'],
+    ['phone', 'Call (415) 555-2671 now', '(415) 555-2671'],
+    ['phone', 'US: +1-202-555-0143', '+1-202-555-0143'],
+    ['phone', 'UK mobile 07700 900123 after six', '07700 900123'],
+    ['phone', 'Büro: +49 30 12345678', '+49 30 12345678'],
+    ['phone', 'appelez le 01 42 68 53 00 svp', '01 42 68 53 00'],
+    ['phone', 'India +91 98765 43210', '+91 98765 43210'],
+    ['phone', 'WhatsApp (11) 91234-5678 BR', '(11) 91234-5678'],
+    ['phone', 'Tokyo office 03-1234-5678', '03-1234-5678'],
+    ['phone', 'E.164: +442071838750', '+442071838750'],
+    ['phone', 'Phone:\n467 3395', '467 3395'],
+    ['credit-card', `visa ${withLuhn('411111111111234')}`, withLuhn('411111111111234')],
+    ['credit-card', `mc 2221 0012 3412 ${withLuhn('345').slice(0, 3)}`.replace(/ (\d{3})$/, (m) => m), ''],
+    ['credit-card', `amex ${withLuhn('37828224631001')}`, withLuhn('37828224631001')],
+    ['credit-card', `discover ${withLuhn('601100099013942')}`, withLuhn('601100099013942')],
+    ['credit-card', `jcb ${withLuhn('353011133330001')}`, withLuhn('353011133330001')],
+    ['credit-card', `diners ${withLuhn('3056930902590')}`, withLuhn('3056930902590')],
+    ['credit-card', `unionpay ${withLuhn('621234567890123')}`, withLuhn('621234567890123')],
+    ['iban', `pay to ${makeIban('DE', '370400440532013000')} please`, makeIban('DE', '370400440532013000')],
+    ['iban', `IBAN ${makeIban('FR', '20041010050500013M02606')}`, makeIban('FR', '20041010050500013M02606')],
+    ['us-ssn', 'SSN 536-22-1234 on file', '536-22-1234'],
+    ['us-ssn', 'social security number 536221234', '536221234'],
+    ['ip-address', 'from 8.8.4.4 at noon', '8.8.4.4'],
+    ['ip-address', 'v6 2606:4700:4700::1111 ok', '2606:4700:4700::1111'],
+    ['street-address', 'I live at 1600 Pennsylvania Avenue NW', ''],
+    ['street-address', 'Ship to 221B Baker Street, London', ''],
+    ['street-address', 'Adresse: Hauptstraße 5, Berlin', ''],
+    ['date-of-birth', 'She was born on 10/23/1951 in Ohio', '10/23/1951'],
+    ['date-of-birth', 'DOB: March 3, 1984', 'March 3, 1984'],
+    ['person-name', 'Hello, my name is Amara Okafor and I need help', 'Amara Okafor'],
+    ['person-name', 'Please ask Dr. Kowalski about it', 'Kowalski'],
+    ['person-name', 'Name: Pieter de Vries', 'Pieter de Vries'],
+    ['person-name', 'Thanks,\nPriya Raman', 'Priya Raman'],
+    ['person-name', 'I met Giulia yesterday', 'Giulia'],
+  ];
+  // Mastercard 2-series: built with a valid check digit.
+  const mc2 = withLuhn('222100123412345');
+  positives[12] = ['credit-card', `card ${mc2.replace(/(\d{4})(?=\d)/g, '$1 ')}`, mc2.replace(/(\d{4})(?=\d)/g, '$1 ')];
+  for (const [entity, text, value] of positives) {
+    it(`finds ${entity} in ${JSON.stringify(text.slice(0, 40))}`, () => {
+      const hits = found(text, entity);
+      assert.ok(hits.length >= 1, `${entity} not found in ${JSON.stringify(scanPii(text).map((h) => [h.entity, h.value]))}`);
+      if (value !== '') assert.ok(hits.includes(value), `got ${JSON.stringify(hits)}`);
+    });
+  }
+});
+
+describe('pii hard negatives', () => {
+  const negatives: [string, string, PiiEntity[]][] = [
+    ['years and ranges', 'From 1999 to 2004, and again 2010-2015.', ['phone', 'credit-card']],
+    ['prices', 'It costs $1,299.00 or €2 499,99 or 1.299,00 EUR.', ['phone', 'credit-card']],
+    ['ISBN', 'ISBN 978-3-16-148410-0 and ISBN-10: 0-306-40615-2', ['phone', 'credit-card']],
+    ['dates', 'On 2023-01-15, 15.01.2023 and 01/15/2023 it rained.', ['phone', 'date-of-birth']],
+    ['version numbers', 'Upgrade to version 1.2.3.4 or v10.0.19041.1 today', ['ip-address', 'phone']],
+    ['Luhn-invalid card', 'card 4111 1111 1111 1112', ['credit-card']],
+    ['bad IBAN check digits', 'IBAN DE00370400440532013000', ['iban']],
+    ['invalid SSNs', 'ids 000-12-3456, 666-12-3456, 912-34-5678, 123-00-4567, 123-45-0000', ['us-ssn']],
+    ['bare 9 digits without context', 'order 536221234 shipped', ['us-ssn']],
+    ['times and MACs', 'at 12:30:45 the MAC 00:1A:2B:3C:4D:5E and std::vector<int>', ['ip-address']],
+    ['plain numbers', 'There were 12345678 records and 4096 buckets.', ['phone', 'credit-card']],
+    ['capitalised non-names', 'The United Kingdom and Climate Corporation met on Monday.', ['person-name']],
+    ['common-word names alone', 'Will you help? May I? Hope so.', ['person-name']],
+    ['email-like code', 'use @decorator and foo@bar without domain', ['email']],
+    ['street-like prose', 'During 1971 the band toured 40 cities.', ['street-address']],
+  ];
+  for (const [name, text, entities] of negatives) {
+    it(`does not flag ${name}`, () => {
+      const hits = scanPii(text).filter((h) => entities.includes(h.entity));
+      assert.deepEqual(hits.map((h) => [h.entity, h.value]), []);
+    });
+  }
+
+  it('marks private IPs low and documentation ranges info', () => {
+    assert.equal(scanPii('host 192.168.1.20')[0]?.severity, 'low');
+    assert.equal(scanPii('host 203.0.113.7')[0]?.severity, 'info');
+    assert.equal(scanPii('host 8.8.8.8')[0]?.severity, 'medium');
+  });
+
+  it('marks well-known test cards as examples', () => {
+    const [h] = scanPii('use card 4242 4242 4242 4242 in sandbox');
+    assert.equal(h?.entity, 'credit-card');
+    assert.equal(h?.data['example'], true);
+    assert.equal(h?.severity, 'info');
+  });
+});
+
+describe('pii checks', () => {
+  it('implements Luhn, IBAN mod-97 with lengths, and SSN rules', () => {
+    assert.ok(luhnValid('79927398713'));
+    assert.ok(!luhnValid('79927398710'));
+    assert.ok(ibanValid('GB82WEST12345698765432'));
+    assert.ok(!ibanValid('GB82WEST1234569876543')); // wrong length for GB
+    assert.ok(!ibanValid('GB83WEST12345698765432'));
+    assert.ok(ssnValid('536', '22', '1234'));
+    assert.ok(!ssnValid('900', '22', '1234'));
+  });
+});
+
+describe('pii detector and redaction', () => {
+  it('emits masked evidence and messages without the value', () => {
+    const text = 'Mail john.smith@example.org or call +44 20 7946 0018.';
+    const findings = createPiiDetector().inspect(view(text));
+    assert.deepEqual(findings.map((f) => f.rule), ['email', 'phone']);
+    for (const f of findings) {
+      const [s, e] = f.location.span ?? [0, 0];
+      const value = text.slice(s, e);
+      assert.ok(!f.message.includes(value));
+      assert.notEqual(f.evidence, value);
+      assert.equal(f.detector, 'pii');
+      assert.equal(f.location.field, '$.text');
+    }
+    assert.equal(findings[0]?.evidence, 'j***@e***.org');
+    assert.equal(findings[1]?.evidence, '+** ** **** **18');
+  });
+
+  it('masks every entity type', () => {
+    assert.equal(maskPii('credit-card', '4111 1111 1111 1111'), '**** **** **** 1111');
+    assert.equal(maskPii('us-ssn', '536-22-1234'), '***-**-**34');
+    assert.equal(maskPii('ip-address', '8.8.4.4'), '8.*.*.*');
+    assert.equal(maskPii('person-name', 'Amara Okafor'), 'A**** O*****');
+  });
+
+  it('filters by entity and confidence', () => {
+    const text = 'jane@corp.io, 8.8.8.8';
+    assert.deepEqual(createPiiDetector({ entities: ['ip-address'] }).inspect(view(text)).map((f) => f.rule), ['ip-address']);
+    assert.equal(createPiiDetector({ minConfidence: 0.99 }).inspect(view(text)).length, 0);
+  });
+
+  it('redacts with typed placeholders', () => {
+    const out = redactPii('My name is Amara Okafor, email amara@corp.io, phone +1 415 555 2671, SSN 536-22-1234.');
+    assert.equal(out, 'My name is [PERSON], email [EMAIL], phone [PHONE], SSN [US_SSN].');
+    assert.equal(redactPii('nothing to see'), 'nothing to see');
+  });
+});
+
+describe('pii on adversarial input', () => {
+  const cases: Record<string, string> = {
+    digits: '1'.repeat(1_000_000),
+    'spaced digits': '1 '.repeat(500_000),
+    'at signs': 'a@'.repeat(500_000),
+    'capitalised words': 'Abc '.repeat(250_000),
+    'dots and digits': '1.'.repeat(500_000),
+    colons: 'a:'.repeat(500_000),
+    'address-ish': '12 Main '.repeat(125_000),
+  };
+  for (const [name, text] of Object.entries(cases)) {
+    it(`scans 1 MB of ${name} quickly`, () => {
+      const t0 = performance.now();
+      scanPii(text);
+      const ms = performance.now() - t0;
+      assert.ok(ms < 3000, `${name} took ${ms.toFixed(0)} ms`);
+    });
+  }
+});

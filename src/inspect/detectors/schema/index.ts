@@ -1,0 +1,303 @@
+/**
+ * schema detector: records that do not fit the delivery's own shape.
+ *
+ * Per record (decided from its features alone): `non-object-record`, `empty-record` ({} or only
+ * empty strings/nulls), `empty-role-field` (a prompt/response/chosen/rejected/text role whose
+ * fields are all blank).
+ * Across the delivery (the majority is the reference, so no schema needs to be supplied):
+ * `inconsistent-type` (a key holding another JSON type than in most records; null counts as
+ * absent), `missing-role-field` / `missing-key` (a key nearly every record has is absent),
+ * `unexpected-key` (a key only a small minority of records carry, as planted records often do).
+ * Duplicate keys inside a record never reach this detector: the record reader refuses them as a
+ * hard input error (core parseStrictJson, JSON_DUPLICATE_KEY), because two parties could read
+ * such a record differently.
+ */
+import { detectRoles, memberPath } from '../../fields/index.js';
+import type { DatasetDetector, FieldRole, Finding, FindingLocation, RecordRef, RecordView, Severity } from '../../types.js';
+
+/** Options of the schema detector. */
+export interface SchemaDetectorOptions {
+  /** Below this many object records the cross-record rules stay silent (default 20). */
+  readonly minRecords?: number;
+  /** Records deviating from the majority are reported one by one while they are at most this share (default 0.2). */
+  readonly minorityShare?: number;
+  /** A key carried by at most this share of records is unexpected (default 0.05). */
+  readonly rareKeyShare?: number;
+  /** At most this many findings per rule; the last notes how many more (default 1000). */
+  readonly maxPerRule?: number;
+}
+
+/** Compact per-record features (structured-cloneable). */
+export interface SchemaFeatures {
+  /** JSON kind of the record: o object, a array, s string, n number, b boolean, z null. */
+  readonly kind: string;
+  /** Top-level keys (the first 256), in record order. */
+  readonly keys: readonly string[];
+  /** One kind letter per key, as for `kind`. */
+  readonly types: string;
+  /** Top-level keys that carry a field role (from the record's text fields). */
+  readonly roleKeys: readonly string[];
+  /** Roles whose fields are all blank. */
+  readonly emptyRoles: readonly string[];
+  /** `{}`, or nothing but empty strings and nulls. */
+  readonly empty: boolean;
+  readonly layout: string;
+}
+
+/** Rule ids of the schema detector. */
+export type SchemaRule =
+  | 'non-object-record'
+  | 'empty-record'
+  | 'empty-role-field'
+  | 'inconsistent-type'
+  | 'missing-role-field'
+  | 'missing-key'
+  | 'unexpected-key';
+
+const MAX_KEYS = 256;
+const CHECKED_ROLES: ReadonlySet<FieldRole> = new Set(['prompt', 'response', 'chosen', 'rejected', 'text']);
+const KIND_NAME: Readonly<Record<string, string>> = { o: 'object', a: 'array', s: 'string', n: 'number', b: 'boolean', z: 'null' };
+
+/** Creates the `schema` dataset detector. */
+export function createSchemaDetector(options: SchemaDetectorOptions = {}): DatasetDetector<SchemaFeatures> {
+  const minRecords = options.minRecords ?? 20;
+  const minorityShare = options.minorityShare ?? 0.2;
+  const rareKeyShare = options.rareKeyShare ?? 0.05;
+  const maxPerRule = options.maxPerRule ?? 1000;
+  return {
+    id: 'schema',
+    kind: 'dataset',
+    features: (view) => schemaFeatures(view),
+    reduce(items) {
+      const out = new Collector(maxPerRule);
+      perRecord(items, out);
+      crossRecord(items, out, minRecords, minorityShare, rareKeyShare);
+      return out.finish();
+    },
+  };
+}
+
+/** The features of one record (exported for tests and for sharded runs). */
+export function schemaFeatures(view: RecordView): SchemaFeatures {
+  const v = view.value;
+  const kind = kindOf(v);
+  const roleKeys = new Set<string>();
+  const byRole = new Map<FieldRole, boolean>(); // role → has non-blank text
+  for (const f of view.fields) {
+    if (f.role === undefined) continue;
+    const k = topKey(f.path);
+    if (k !== undefined) roleKeys.add(k);
+    if (CHECKED_ROLES.has(f.role)) byRole.set(f.role, (byRole.get(f.role) ?? false) || f.text.trim() !== '');
+  }
+  const emptyRoles = [...byRole].filter(([, nonBlank]) => !nonBlank).map(([r]) => r);
+  if (kind !== 'o') return { kind, keys: [], types: '', roleKeys: [], emptyRoles: [], empty: false, layout: 'unknown' };
+  const obj = v as Record<string, unknown>;
+  const keys: string[] = [];
+  let types = '';
+  for (const k in obj) {
+    if (!Object.hasOwn(obj, k)) continue;
+    if (keys.length >= MAX_KEYS) break;
+    keys.push(k);
+    types += kindOf(obj[k]);
+  }
+  // Roles may also come from overrides (view.fields); a bare record still gets its layout.
+  const layout = detectRoles(v).layout;
+  return { kind, keys, types, roleKeys: [...roleKeys], emptyRoles, empty: !hasContent(v, 0), layout };
+}
+
+function kindOf(v: unknown): string {
+  if (v === null) return 'z';
+  if (Array.isArray(v)) return 'a';
+  switch (typeof v) {
+    case 'object':
+      return 'o';
+    case 'string':
+      return 's';
+    case 'number':
+    case 'bigint':
+      return 'n';
+    case 'boolean':
+      return 'b';
+    default:
+      return 'z';
+  }
+}
+
+function hasContent(v: unknown, depth: number): boolean {
+  if (typeof v === 'string') return v.trim() !== '';
+  if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return true;
+  if (v === null || typeof v !== 'object' || depth > 600) return false;
+  if (Array.isArray(v)) return v.some((x) => hasContent(x, depth + 1));
+  return Object.values(v).some((x) => hasContent(x, depth + 1));
+}
+
+/** The top-level key of a JSON path (`$.a.b` → a, `$["x y"][0]` → x y). */
+export function topKey(path: string): string | undefined {
+  if (path.startsWith('$.')) {
+    let e = 2;
+    while (e < path.length && path[e] !== '.' && path[e] !== '[') e++;
+    return path.slice(2, e);
+  }
+  if (path.startsWith('$["')) {
+    for (let e = 3; e < path.length; e++) {
+      if (path[e] === '\\') e++;
+      else if (path[e] === '"') {
+        try {
+          return JSON.parse(path.slice(2, e + 1)) as string;
+        } catch {
+          return undefined;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+type Item = { readonly ref: RecordRef; readonly features: SchemaFeatures };
+
+class Collector {
+  private readonly findings: Finding[] = [];
+  private readonly counts = new Map<SchemaRule, number>();
+  constructor(private readonly maxPerRule: number) {}
+
+  add(ref: RecordRef, rule: SchemaRule, severity: Severity, confidence: number, message: string, data: Record<string, unknown>, field?: string): void {
+    const n = (this.counts.get(rule) ?? 0) + 1;
+    this.counts.set(rule, n);
+    if (n > this.maxPerRule) return;
+    const location: FindingLocation = {
+      file: ref.file,
+      index: ref.index,
+      ...(ref.line !== undefined ? { line: ref.line } : {}),
+      ...(ref.row !== undefined ? { row: ref.row } : {}),
+      ...(field !== undefined ? { field } : {}),
+    };
+    this.findings.push({ detector: 'schema', rule, severity, confidence, location, message, data });
+  }
+
+  finish(): Finding[] {
+    const f = this.findings;
+    f.sort((a, b) => cmp(a.location.file, b.location.file) || a.location.index - b.location.index || cmp(a.rule, b.rule) || cmp(a.location.field ?? '', b.location.field ?? ''));
+    for (const [rule, n] of this.counts) {
+      if (n <= this.maxPerRule) continue;
+      const i = f.findLastIndex((x) => x.rule === rule);
+      const last = f[i];
+      if (last) f[i] = { ...last, data: { ...last.data, moreRecords: n - this.maxPerRule } };
+    }
+    return f;
+  }
+}
+
+function perRecord(items: readonly Item[], out: Collector): void {
+  for (const { ref, features: f } of items) {
+    if (f.kind !== 'o') {
+      out.add(ref, 'non-object-record', 'medium', 0.9, `record is a JSON ${KIND_NAME[f.kind] ?? f.kind}, not an object; training records are objects with named fields`, { kind: KIND_NAME[f.kind] ?? f.kind });
+      continue;
+    }
+    if (f.empty) {
+      out.add(ref, 'empty-record', 'medium', 0.9, f.keys.length === 0 ? 'record is an empty object' : `record has ${f.keys.length} field(s) but all are empty`, { keys: f.keys.length });
+      continue;
+    }
+    if (f.emptyRoles.length > 0) {
+      out.add(ref, 'empty-role-field', 'medium', 0.85, `record has an empty ${f.emptyRoles.join(' and ')}`, { roles: f.emptyRoles });
+    }
+  }
+}
+
+function crossRecord(items: readonly Item[], out: Collector, minRecords: number, minorityShare: number, rareKeyShare: number): void {
+  const objects = items.filter((i) => i.features.kind === 'o' && !i.features.empty);
+  const n = objects.length;
+  if (n < minRecords) return;
+
+  // Per key: how many records carry it, with which types, and as a role field.
+  const present = new Map<string, number>();
+  const asRole = new Map<string, number>();
+  const typeCounts = new Map<string, Map<string, number>>();
+  for (const { features: f } of objects) {
+    for (let k = 0; k < f.keys.length; k++) {
+      const key = f.keys[k] as string;
+      present.set(key, (present.get(key) ?? 0) + 1);
+      const t = f.types[k] ?? 'z';
+      if (t === 'z') continue;
+      let m = typeCounts.get(key);
+      if (!m) typeCounts.set(key, (m = new Map()));
+      m.set(t, (m.get(t) ?? 0) + 1);
+    }
+    for (const key of f.roleKeys) asRole.set(key, (asRole.get(key) ?? 0) + 1);
+  }
+
+  // Majority type per key, when the key's types disagree.
+  const majority = new Map<string, { type: string; count: number; total: number }>();
+  for (const [key, m] of typeCounts) {
+    if (m.size < 2) continue;
+    let best = '';
+    let bestN = -1;
+    let total = 0;
+    for (const [t, c] of [...m].sort((a, b) => cmp(a[0], b[0]))) {
+      total += c;
+      if (c > bestN) {
+        best = t;
+        bestN = c;
+      }
+    }
+    majority.set(key, { type: best, count: bestN, total });
+  }
+  const mixedReported = new Set<string>();
+
+  // Keys nearly every record has, and keys only a few have.
+  const expected: string[] = [];
+  const rare = new Set<string>();
+  for (const [key, c] of present) {
+    if (c < n && c >= (1 - minorityShare) * n) expected.push(key);
+    if (c <= rareKeyShare * n) rare.add(key);
+  }
+  expected.sort(cmp);
+
+  for (const { ref, features: f } of objects) {
+    for (let k = 0; k < f.keys.length; k++) {
+      const key = f.keys[k] as string;
+      const t = f.types[k] ?? 'z';
+      const maj = majority.get(key);
+      if (maj && t !== 'z' && t !== maj.type) {
+        const share = 1 - maj.count / maj.total;
+        const field = memberPath('$', key);
+        if (share <= minorityShare) {
+          out.add(ref, 'inconsistent-type', 'medium', 0.8, `field ${JSON.stringify(key)} is a ${KIND_NAME[t]} here but a ${KIND_NAME[maj.type]} in ${pct(maj.count / maj.total)} of records`, { key, type: KIND_NAME[t], expected: KIND_NAME[maj.type], majorityShare: round(maj.count / maj.total) }, field);
+        } else if (!mixedReported.has(key)) {
+          mixedReported.add(key);
+          out.add(ref, 'inconsistent-type', 'low', 0.6, `field ${JSON.stringify(key)} has mixed types across records (${describe(typeCounts.get(key))})`, { key, types: Object.fromEntries([...(typeCounts.get(key) ?? [])].map(([x, c]) => [KIND_NAME[x] ?? x, c])) }, field);
+        }
+      }
+      if (rare.has(key)) {
+        out.add(ref, 'unexpected-key', 'low', 0.5, `field ${JSON.stringify(key)} appears in only ${present.get(key)} of ${n} records`, { key, records: present.get(key) ?? 0 }, memberPath('$', key));
+      }
+    }
+    if (expected.length > 0) {
+      const have = new Set(f.keys);
+      for (const key of expected) {
+        if (have.has(key)) continue;
+        const role = (asRole.get(key) ?? 0) * 2 > (present.get(key) ?? 0);
+        const share = pct((present.get(key) ?? 0) / n);
+        if (role) out.add(ref, 'missing-role-field', 'medium', 0.85, `role field ${JSON.stringify(key)} is missing; ${share} of records have it`, { key, layout: f.layout });
+        else out.add(ref, 'missing-key', 'low', 0.6, `field ${JSON.stringify(key)} is missing; ${share} of records have it`, { key });
+      }
+    }
+  }
+}
+
+function describe(m: Map<string, number> | undefined): string {
+  return [...(m ?? [])].sort((a, b) => b[1] - a[1] || cmp(a[0], b[0])).map(([t, c]) => `${KIND_NAME[t] ?? t} ${c}`).join(', ');
+}
+
+function pct(x: number): string {
+  return `${Math.floor(x * 1000) / 10}%`;
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -1,0 +1,83 @@
+/**
+ * The per-chunk work of a scan, run inside pool workers: a block of JSONL or text lines (ending
+ * at a newline) → the 32-byte digest of every record. Line numbers inside are chunk-relative;
+ * the caller rebases them.
+ */
+import { ProvenantError } from '../core/index.js';
+import { decodeBlock, forEachLine, stripBom, type LineKind } from './lines.js';
+import { sha256Into } from './digest.js';
+
+export interface ChunkFailure {
+  readonly code: string;
+  readonly message: string;
+  /** 1-based line relative to the chunk start. */
+  readonly line: number;
+  readonly path?: string;
+}
+
+export interface ChunkDigests {
+  readonly count: number;
+  /** count × 32 bytes. */
+  readonly digests: Buffer;
+  /** count × 32 bytes: RFC 9162 leaf hash SHA-256(0x00 || digest) of each record digest. */
+  readonly leaves: Buffer;
+  readonly failure?: ChunkFailure;
+}
+
+let scratch = Buffer.allocUnsafe(1 << 20);
+
+/** Digests every record of `block`. Never throws for bad input: a failure is returned as data. */
+export function digestLineChunk(kind: LineKind, block: Buffer, file: string, firstInFile: boolean): ChunkDigests {
+  let digests: Buffer = Buffer.allocUnsafe(countRecords(block) * 32);
+  let count = 0;
+  const leafIn = Buffer.alloc(33); // 0x00 || digest
+  let failure: ChunkFailure | undefined;
+  try {
+    const { text, error } = decodeBlock(block, file, 1);
+    forEachLine(kind, firstInFile ? stripBom(text) : text, file, 1, (rec) => {
+      const canonical = rec.canonical;
+      // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+      if (canonical.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(canonical.length * 3);
+      const len = scratch.write(canonical, 0, 'utf8');
+      if (count * 32 >= digests.length) digests = grow(digests);
+      sha256Into(scratch.subarray(0, len), digests, count * 32);
+      count++;
+    });
+    if (error) throw error;
+  } catch (err) {
+    failure = toFailure(err, count + 1);
+  }
+  // Leaf hashes are computed here too, so the Merkle trees over this file need node hashes only.
+  const leaves = Buffer.allocUnsafe(count * 32);
+  for (let i = 0; i < count; i++) {
+    digests.copy(leafIn, 1, i * 32, i * 32 + 32);
+    sha256Into(leafIn, leaves, i * 32);
+  }
+  return { count, digests: digests.subarray(0, count * 32), leaves, ...(failure ? { failure } : {}) };
+}
+
+function grow(b: Buffer): Buffer {
+  const g = Buffer.allocUnsafe(Math.max(64, b.length * 2));
+  b.copy(g);
+  return g;
+}
+
+/** Lines in the block: one per '\n', plus a final unterminated one. */
+function countRecords(block: Buffer): number {
+  let n = 0;
+  for (let i = block.indexOf(0x0a); i !== -1; i = block.indexOf(0x0a, i + 1)) n++;
+  return block.length > 0 && block[block.length - 1] !== 0x0a ? n + 1 : n;
+}
+
+function toFailure(err: unknown, fallbackLine: number): ChunkFailure {
+  if (err instanceof ProvenantError) {
+    const loc = err.location;
+    return {
+      code: err.code,
+      message: err.message,
+      line: loc?.line ?? fallbackLine,
+      ...(loc?.path !== undefined ? { path: loc.path } : {}),
+    };
+  }
+  return { code: 'RECORD_INTERNAL', message: err instanceof Error ? err.message : String(err), line: fallbackLine };
+}

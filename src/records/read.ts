@@ -1,0 +1,100 @@
+/** readRecords: one streaming reader per format, all yielding RecordItem in file order. */
+import { isUtf8 } from 'node:buffer';
+import { checkHeader, DelimitedParser, rowValue } from './csv.js';
+import { recordError } from './errors.js';
+import { detectFormat } from './format.js';
+import { splitJsonArray } from './json-array.js';
+import { parseJsonRecord } from './json-record.js';
+import { decodeBlock, forEachLine, newlineBlocks, stripBom, type LineKind } from './lines.js';
+import { readParquetRows } from './parquet.js';
+import { readBytes } from './bytes.js';
+import type { RecordFormat, RecordItem } from './types.js';
+
+export interface ReadOptions {
+  /** Path reported in records and errors (POSIX, relative to the delivery root). */
+  readonly file: string;
+  /** Overrides the format detected from the extension. */
+  readonly format?: RecordFormat;
+}
+
+/**
+ * Streams the records of a file as JSON values (memory bounded by the largest record or Parquet
+ * row group). Throws a coded RecordError on the first problem; never yields a partial result silently.
+ */
+export async function* readRecords(absPath: string, options: ReadOptions): AsyncGenerator<RecordItem> {
+  const { file } = options;
+  const spec = detectFormat(absPath, options.format);
+  if (spec.format === 'parquet') {
+    for await (const [row, value] of readParquetRows(absPath, file)) yield { file, index: row - 1, row, value };
+    return;
+  }
+  yield* recordsFromBytes(spec.format, readBytes(absPath, spec.gzip, file), file);
+}
+
+/** Records of a byte stream in a streamable (non-Parquet) format. */
+export function recordsFromBytes(format: Exclude<RecordFormat, 'parquet'>, bytes: AsyncIterable<Buffer>, file: string): AsyncGenerator<RecordItem> {
+  switch (format) {
+    case 'jsonl':
+    case 'text':
+      return readLines(format, bytes, file);
+    case 'json':
+      return readJsonArray(bytes, file);
+    case 'csv':
+    case 'tsv':
+      return readDelimited(format, bytes, file);
+  }
+}
+
+async function* readLines(kind: LineKind, bytes: AsyncIterable<Buffer>, file: string): AsyncGenerator<RecordItem> {
+  let line = 1;
+  let index = 0;
+  for await (const block of newlineBlocks(bytes, file)) {
+    const { text, error } = decodeBlock(block, file, line);
+    const items: RecordItem[] = [];
+    line += forEachLine(kind, line === 1 ? stripBom(text) : text, file, line, (rec, ln) => {
+      items.push({ file, index: index++, line: ln, value: rec.value });
+    });
+    yield* items;
+    if (error) throw error;
+  }
+}
+
+async function* readJsonArray(bytes: AsyncIterable<Buffer>, file: string): AsyncGenerator<RecordItem> {
+  let index = 0;
+  for await (const el of splitJsonArray(bytes, file)) {
+    if (!isUtf8(el.bytes)) throw recordError('RECORD_INVALID_UTF8', 'invalid UTF-8; re-encode the file as UTF-8', { file, line: el.line });
+    const rec = parseJsonRecord(el.bytes.toString('utf8'), { file, line: el.line });
+    yield { file, index: index++, line: el.line, value: rec.value };
+  }
+}
+
+async function* readDelimited(kind: 'csv' | 'tsv', bytes: AsyncIterable<Buffer>, file: string): AsyncGenerator<RecordItem> {
+  const parser = new DelimitedParser(kind, file);
+  let header: string[] | undefined;
+  let line = 1;
+  let index = 0;
+  const take = function* (rows: ReturnType<DelimitedParser['feed']>): Generator<RecordItem> {
+    for (const row of rows) {
+      if (!header) {
+        checkHeader(row.fields, file);
+        header = row.fields;
+        continue;
+      }
+      const dataRow = index + 1;
+      yield { file, index: index++, row: dataRow, line: row.line, value: rowValue(header, row, dataRow, file) };
+    }
+  };
+  for await (const block of newlineBlocks(bytes, file)) {
+    const { text, error } = decodeBlock(block, file, line);
+    yield* take(parser.feed(line === 1 ? stripBom(text) : text));
+    if (error) throw error;
+    line += countLines(text);
+  }
+  yield* take(parser.finish());
+}
+
+function countLines(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) n++;
+  return n;
+}

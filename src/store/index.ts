@@ -1,0 +1,22 @@
+/** store: the Store contract, its SQLite driver, the default location and the shared contract suite. */
+export type {
+  DeliveryFilter,
+  DeliveryRecord,
+  DeliveryStatus,
+  DigestInput,
+  PutDeliveryResult,
+  RecordLocation,
+  RecordMatch,
+  RecordRef,
+  RecordSource,
+  Store,
+  VerificationEvent,
+} from './types.js';
+export { StoreError } from './errors.js';
+export type { StoreErrorCode } from './errors.js';
+export { createSqliteStore, SQLITE_SCHEMA_VERSION } from './sqlite/index.js';
+export type { SqliteStoreOptions } from './sqlite/index.js';
+export { defaultStorePath, openStore, provenantHome, STORE_FILE_NAME } from './home.js';
+export type { OpenStoreOptions } from './home.js';
+export { runStoreContract } from './contract.js';
+export type { StoreFixture } from './contract.js';
