@@ -245,6 +245,9 @@ export function runStoreContract(name: string, factory: () => Promise<StoreFixtu
             return true;
           });
         }
+        for (const notIterable of [null, 42, { length: 0 }]) {
+          await rejectsWith(store.putDelivery(delivery('d-1'), notIterable as unknown as RecordRef[]), 'STORE_INVALID_ARGUMENT');
+        }
         assert.deepEqual(await store.listDeliveries(), []);
       }));
 

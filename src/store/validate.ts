@@ -112,6 +112,16 @@ export function checkRecordRef(r: RecordRef, n: number): void {
   }
 }
 
+/** Checks that a records source is a sync or async iterable. */
+export function checkRecordSource(records: unknown): void {
+  const ok =
+    typeof records === 'object' &&
+    records !== null &&
+    (typeof (records as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function' ||
+      typeof (records as Record<symbol, unknown>)[Symbol.iterator] === 'function');
+  if (!ok) throw invalid('records must be an iterable or async iterable of record references');
+}
+
 /** Turns a digest given as bytes or hex into a 32-byte Buffer, without copying bytes. */
 export function digestBuffer(input: DigestInput): Buffer {
   if (typeof input === 'string') {

@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { ProvenantError } from '../../core/index.js';
 import { StoreError } from '../errors.js';
 import type { StoreErrorCode } from '../errors.js';
-import { checkDelivery, checkRecordRef, digestBuffer, sealedDifferences } from '../validate.js';
+import { checkDelivery, checkRecordRef, checkRecordSource, digestBuffer, sealedDifferences } from '../validate.js';
 import type {
   DeliveryFilter,
   DeliveryRecord,
@@ -214,6 +214,7 @@ class SqliteStore implements Store {
   async putDelivery(delivery: DeliveryRecord, records: RecordSource): Promise<PutDeliveryResult> {
     this.assertOpen();
     const { metaJson } = checkDelivery(delivery);
+    checkRecordSource(records);
     return this.exclusive(async () => {
       try {
         this.s.begin.run();
@@ -561,7 +562,11 @@ function rowToDelivery(row: DeliveryRow, location: string): DeliveryRecord {
       location: { file: location },
     });
   }
-  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) meta = {};
+  if (typeof meta !== 'object' || meta === null || Array.isArray(meta)) {
+    throw new StoreError('STORE_CORRUPT', `stored metadata of delivery ${JSON.stringify(row.id)} is not a JSON object; the store file was altered — restore it from a backup`, {
+      location: { file: location },
+    });
+  }
   return {
     id: row.id,
     vendor: row.vendor,

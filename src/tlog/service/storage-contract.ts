@@ -87,7 +87,7 @@ export function runLogStorageContract(name: string, makeFixture: () => Promise<L
     test('a batch that does not start at the stored size is refused and stores nothing', withStore(async (s) => {
       const nodes = new Map<string, Buffer>();
       await s.appendBatch(batch(0, 2, nodes));
-      await rejectsWith(s.appendBatch(batch(1, 2, new Map())), C.STORE_CONFLICT);
+      await rejectsWith(s.appendBatch({ startIndex: 1, entries: [entry(1)], nodes: [], checkpoint: cp(2) }), C.STORE_CONFLICT);
       await rejectsWith(s.appendBatch({ ...batch(2, 2, new Map(nodes)), checkpoint: cp(5) }), C.STORE_CONFLICT);
       assert.deepEqual(await s.latestCheckpoint(), cp(2));
       await rejectsWith(s.readEntries(2, 1), C.STORE_FAILURE);

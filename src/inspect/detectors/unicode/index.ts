@@ -98,6 +98,8 @@ function classify(cp: number): C {
  * selectors, private-use planes, noncharacters and lone surrogates are then sorted out by the loop).
  */
 const PREFILTER =
+  // Control characters, selectors and surrogates are exactly what this class is for.
+  // eslint-disable-next-line no-control-regex, no-misleading-character-class
   /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFE00-\uFE0F\uFEFF\uE000-\uF8FF\uFDD0-\uFDEF\uFFFE\uFFFF\uD800-\uDFFF]/;
 
 const RTL = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}]/u;

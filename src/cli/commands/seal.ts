@@ -1,0 +1,80 @@
+/** provenant seal: signs a delivery down to the single record and writes PATH.seal/. */
+import { resolve } from 'node:path';
+import { sealDelivery } from '../../seal/index.js';
+import { createScanPool } from '../../records/index.js';
+import { optString, optStrings, requireString, writeJson, type Command } from '../command.js';
+import { createProgress } from '../progress.js';
+import { FORMAT_OPTION, formatFlag, readFlagFile } from './shared.js';
+
+export const seal: Command = {
+  name: 'seal',
+  summary: 'sign a delivery (file or directory) down to the single record',
+  usage: 'seal PATH --key KEY --vendor NAME --client NAME [--delivery-id ID] [--meta FILE] [--out DIR] [--exclude PATTERN]... [--format FORMAT] [--force]',
+  details: [
+    'Writes DIR (default PATH.seal/) atomically: bundle.sigstore.json (Sigstore bundle v0.3 with the',
+    'DSSE-signed in-toto statement) and records.sidecar (every record digest, in order).',
+    'Files are walked in POSIX path order; symlinks, special files and paths escaping PATH are refused;',
+    '--exclude patterns are recorded in the signed statement.',
+    'Exit codes: 0 sealed, 2 bad input (malformed record, unreadable key, existing seal) or usage.',
+  ].join('\n'),
+  options: {
+    key: { type: 'string', arg: 'KEY', help: 'private key file (PKCS#8 PEM from provenant keygen)' },
+    vendor: { type: 'string', arg: 'NAME', help: 'vendor name recorded in the statement' },
+    client: { type: 'string', arg: 'NAME', help: 'client (buyer) name recorded in the statement' },
+    'delivery-id': { type: 'string', arg: 'ID', help: 'delivery id (default: VENDOR-YYYYMMDD-<recordRoot prefix>)' },
+    meta: { type: 'string', arg: 'FILE', help: 'JSON metadata: collection window, annotators, licenses, task, parents, schema' },
+    out: { type: 'string', arg: 'DIR', help: 'seal directory (default PATH.seal)' },
+    exclude: { type: 'string', multiple: true, arg: 'PATTERN', help: 'leave matching files out (recorded in the statement)' },
+    format: FORMAT_OPTION,
+    force: { type: 'boolean', help: 'replace an existing seal directory' },
+  },
+  minPositionals: 1,
+  maxPositionals: 1,
+  async run(inv) {
+    const path = resolve(inv.io.cwd, inv.positionals[0] as string);
+    const keyPath = requireString(inv, 'key', this);
+    const vendor = requireString(inv, 'vendor', this);
+    const client = requireString(inv, 'client', this);
+    const key = await readFlagFile(resolve(inv.io.cwd, keyPath), '--key');
+    const metaPath = optString(inv, 'meta');
+    const meta = metaPath === undefined ? undefined : (await readFlagFile(resolve(inv.io.cwd, metaPath), '--meta')).toString('utf8');
+    const out = optString(inv, 'out');
+    const deliveryId = optString(inv, 'delivery-id');
+    const format = formatFlag(inv);
+    const progress = createProgress(inv.io.stderr, 'sealing', inv.io.env);
+    const pool = createScanPool();
+    try {
+      const summary = await sealDelivery({
+        path,
+        key,
+        vendor,
+        client,
+        ...(deliveryId !== undefined ? { deliveryId } : {}),
+        ...(meta !== undefined ? { meta } : {}),
+        ...(out !== undefined ? { out: resolve(inv.io.cwd, out) } : {}),
+        ...(format !== undefined ? { format } : {}),
+        exclude: optStrings(inv, 'exclude'),
+        force: inv.values['force'] === true,
+        pool,
+        onProgress: (p) => progress.update({ bytes: p.bytesDone, totalBytes: p.bytesTotal, records: p.records, file: p.file }),
+      });
+      progress.done();
+      if (inv.json) writeJson(inv.io, { ok: true, ...summary });
+      else {
+        inv.io.stdout.write(
+          [
+            `sealed ${summary.deliveryId}: ${summary.files} file(s), ${summary.records.toLocaleString('en-US')} records`,
+            `  vendor ${summary.vendor} → client ${summary.client}, key ${summary.keyId.slice(0, 16)}…`,
+            `  recordRoot ${summary.recordRoot}`,
+            `  seal written to ${summary.out}`,
+            '',
+          ].join('\n'),
+        );
+      }
+      return 0;
+    } finally {
+      progress.done();
+      await pool.close();
+    }
+  },
+};
