@@ -1,4 +1,5 @@
 /** provenant keygen: writes an Ed25519 or P-256 key pair (PREFIX.key 0600 PKCS#8, PREFIX.pub SPKI). */
+import { relative, resolve } from 'node:path';
 import { InputError } from '../../core/index.js';
 import { writeKeyPair, type KeyType } from '../../seal/index.js';
 import { requireString, optString, writeJson, type Command } from '../command.js';
@@ -15,14 +16,19 @@ export const keygen: Command = {
   },
   maxPositionals: 0,
   async run(inv) {
-    const prefix = requireString(inv, 'out', this);
+    const prefix = resolve(inv.io.cwd, requireString(inv, 'out', this));
     const type = optString(inv, 'type') ?? 'ed25519';
     if (type !== 'ed25519' && type !== 'p256') {
       throw new InputError('CLI_USAGE', `--type must be ed25519 or p256, not ${JSON.stringify(type)}`);
     }
     const res = await writeKeyPair(prefix, { type: type as KeyType, force: inv.values['force'] === true });
     if (inv.json) writeJson(inv.io, { ok: true, ...res });
-    else inv.io.stdout.write(`wrote ${res.keyPath} (private, 0600) and ${res.pubPath}\nkey id ${res.keyId} (${res.type})\n`);
+    else inv.io.stdout.write(`wrote ${relativeTo(inv.io.cwd, res.keyPath)} (private, 0600) and ${relativeTo(inv.io.cwd, res.pubPath)}\nkey id ${res.keyId} (${res.type})\n`);
     return 0;
   },
 };
+
+function relativeTo(cwd: string, p: string): string {
+  const r = relative(cwd, p);
+  return r.startsWith('..') ? p : r;
+}

@@ -1,5 +1,5 @@
 /** `provenant log init`: create a transparency log (store + Ed25519 note key) and print its verifier key. */
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createSqliteLogStorage } from '../../store/log/index.js';
 import { defaultLogDir, initLogDir, LOG_DB_FILE, type OpenLogStorage } from '../../tlog/index.js';
 import { optString, requireString, writeJson, type Command, type Invocation } from '../command.js';
@@ -26,8 +26,8 @@ export const logInitCommand: Command = {
   maxPositionals: 0,
   async run(inv: Invocation): Promise<number> {
     const origin = requireString(inv, 'origin', this);
-    const dir = optString(inv, 'dir') ?? defaultLogDir(inv.io.env);
-    const log = await initLogDir({ dir: join(inv.io.cwd, '.', dir).startsWith('/') ? resolveDir(inv, dir) : dir, origin, openStorage: openSqliteLogDir });
+    const dir = resolve(inv.io.cwd, optString(inv, 'dir') ?? defaultLogDir(inv.io.env));
+    const log = await initLogDir({ dir, origin, openStorage: openSqliteLogDir });
     if (inv.json) {
       writeJson(inv.io, { ok: true, origin: log.origin, dir: log.dir, verifierKey: log.verifierKey });
     } else {
@@ -37,7 +37,3 @@ export const logInitCommand: Command = {
     return 0;
   },
 };
-
-function resolveDir(inv: Invocation, dir: string): string {
-  return dir.startsWith('/') ? dir : join(inv.io.cwd, dir);
-}

@@ -18,6 +18,7 @@ export {
 } from './entry.js';
 export type { AppendBatch, LogStorage, OpenLogStorage, StoredCheckpoint, WitnessState } from './storage.js';
 export { runLogStorageContract, type LogStorageFixture } from './storage-contract.js';
+export { createMemoryLogStorage } from './memory-storage.js';
 export { readTile, storedConsistencyProof, storedInclusionProof, storedTreeRoot } from './nodes.js';
 export { createLogSequencer, type AddResult, type Cosigner, type LogSequencer, type LogSequencerOptions } from './sequencer.js';
 export { listen, type RunningServer } from './http.js';

@@ -128,8 +128,10 @@ export function profile(items: Iterable<DriftFeatures>): DriftProfile {
   for (const f of items) {
     p.n++;
     inc(p.keys, f.keys);
-    p.plen[bucket(f.plen)]++;
-    p.rlen[bucket(f.rlen)]++;
+    const pb = bucket(f.plen);
+    const rb = bucket(f.rlen);
+    p.plen[pb] = (p.plen[pb] as number) + 1;
+    p.rlen[rb] = (p.rlen[rb] as number) + 1;
     if (f.label !== undefined) inc(p.labels, f.label);
     inc(p.langs, f.lang);
     if (f.annotator !== undefined) inc(p.annotators, f.annotator);
@@ -244,12 +246,16 @@ export function createDriftDetector(options: DriftOptions): DatasetDetector<Drif
       }
       // Identity terms vs labels and tone.
       const baseLabelTotal = Object.values(base.labels).reduce((x, y) => x + y, 0);
+      const curLabelTotal = Object.values(cur.labels).reduce((x, y) => x + y, 0);
       for (const [g, [gn, gt]] of Object.entries(cur.idTone).sort()) {
         if (gn < minCount) continue;
         const [bn, bt] = base.idTone[g] ?? [0, 0];
         const [rn, rt] = bn >= minCount ? [bn, bt] : [base.n, base.toneTotal];
         const z = twoPropZ(gt, gn, rt, rn);
-        if (z >= minZ && gt / gn - rt / rn >= minDelta) {
+        // Group-specific: beyond the baseline and beyond this delivery's own overall rate, so a
+        // general shift (reported above) is not blamed on every identity group.
+        const curRate = cur.toneTotal / cur.n;
+        if (z >= minZ && gt / gn - rt / rn >= minDelta && gt / gn - curRate >= minDelta / 2) {
           push('identity-tone', 'high', 0.8, findRef((f) => f.ids.includes(g) && f.tone === 1), `Responses about ${g.split(':')[1]} are refusing or negative in ${((gt / gn) * 100).toFixed(0)}% of records vs ${((rt / rn) * 100).toFixed(0)}% in the baseline.`, { group: g, rate: round(gt / gn), baselineRate: round(rt / rn), count: gn, z: round(z) });
         }
         const labels = cur.idLabel[g];
@@ -260,7 +266,8 @@ export function createDriftDetector(options: DriftOptions): DatasetDetector<Drif
         for (const [l, c] of Object.entries(labels).sort()) {
           const [k0, n0] = blN >= minCount ? [bl?.[l] ?? 0, blN] : [base.labels[l] ?? 0, baseLabelTotal];
           const zl = twoPropZ(c, glN, k0, n0);
-          if (zl >= minZ && c / glN - k0 / n0 >= minDelta) {
+          const curRate = (cur.labels[l] ?? 0) / Math.max(1, curLabelTotal);
+          if (zl >= minZ && c / glN - k0 / n0 >= minDelta && c / glN - curRate >= minDelta / 2) {
             push('identity-label', 'high', 0.8, findRef((f) => f.ids.includes(g) && f.label === l), `Records mentioning ${g.split(':')[1]} carry label "${l.slice(0, 40)}" in ${((c / glN) * 100).toFixed(0)}% of cases vs ${((k0 / n0) * 100).toFixed(0)}% in the baseline.`, { group: g, label: l, rate: round(c / glN), baselineRate: round(k0 / n0), count: glN, z: round(zl) });
           }
         }

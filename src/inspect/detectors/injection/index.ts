@@ -103,12 +103,13 @@ export function createInjectionDetector(options: InjectionDetectorOptions = {}):
 /** Runs every rule over one text; `role` is the field's role (undefined when unknown). */
 export function scanText(text: string, role?: TextField['role']): InjectionHit[] {
   const hits: InjectionHit[] = [];
-  const lower = text.toLowerCase();
-  overrides(text, lower, hits);
+  // One cheap gate per rule family; the lower-cased copy is made only when a gate opens.
+  let lower: string | undefined;
+  if (OVERRIDE_GATE_LATIN.test(text) || OVERRIDE_GATE_OTHER.test(text)) overrides(text, (lower ??= text.toLowerCase()), hits);
   roleTokens(text, role, hits);
   if (text.includes('](') || /<[a-z]/i.test(text)) links(text, hits);
   if (text.includes('<')) hiddenHtml(text, hits);
-  downloadExec(text, lower, hits);
+  if (EXEC_GATE.test(text)) downloadExec(text, (lower ??= text.toLowerCase()), hits);
   return hits;
 }
 
@@ -116,6 +117,13 @@ export function scanText(text: string, role?: TextField['role']): InjectionHit[]
 
 /** A text with this many hits has told us all it will: stop scanning it (keeps hostile input cheap). */
 const HIT_BUDGET = 1000;
+
+/** Every override pattern contains one of these stems (kept tight: common words like "now" would open it for most text). */
+// Split in two: V8 runs a case-insensitive alternation much slower once it holds non-ASCII.
+const OVERRIDE_GATE_LATIN =
+  /ignor|disregard|forget|skip|overrid|bypass|neglect|are\s+now|anything\s+now|mode\s+(?:enabled|activated|on)|instructions?\s*:|system\s+prompt|initial\s+instr|hidden\s+instr|oubli|tiens|vergiss|vergessen|missacht|olvid|descart|omite|esque|desconsider|dimentic/i;
+const OVERRIDE_GATE_OTHER = /[иИ][гГ][нН][оО][рР]|[зЗ][аА][бБ][уУ][дД]|[оО][бБ][рР][аА][щЩ]|忽|无视|無視|忘|不要理|무시|잊어/;
+const EXEC_GATE = /curl|wget|iwr|invoke-|irm|fetch|iex|powershell|certutil|python|mshta|regsvr32|base64/i;
 
 const OVERRIDE_TEST = new RegExp(OVERRIDE_ANY.source, 'i');
 
