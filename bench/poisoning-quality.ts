@@ -39,7 +39,7 @@ function score(name: string, findings: Finding[], poisoned: Set<number>, n: numb
   for (const i of flagged) if (poisoned.has(i)) tp++;
   const precision = flagged.size === 0 ? (poisoned.size === 0 ? 1 : 0) : tp / flagged.size;
   const recall = poisoned.size === 0 ? 1 : tp / poisoned.size;
-  const triggers = [...new Set(findings.map((f) => `${f.data?.kind}:"${f.data?.trigger}"→"${String(f.data?.target).slice(0, 40)}"`))];
+  const triggers = [...new Set(findings.map((f) => `${f.data?.kind}:"${f.data?.trigger}"→"${String(f.data?.target).replace(/\s+/g, " ").slice(0, 40)}"`))];
   console.log(
     `${name.padEnd(44)} n=${String(n).padStart(5)} poisoned=${String(poisoned.size).padStart(4)} flagged=${String(flagged.size).padStart(4)} ` +
       `precision=${precision.toFixed(3)} recall=${recall.toFixed(3)} (${(n / secs).toFixed(0)} rec/s)`,

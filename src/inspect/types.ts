@@ -95,3 +95,45 @@ export interface DatasetDetector<F = unknown> {
 }
 
 export type Detector = RecordDetector | DatasetDetector;
+
+/** What a policy decides for a delivery; sets the exit code (0 accept, 1 otherwise). */
+export type Verdict = 'accept' | 'review' | 'quarantine' | 'reject';
+
+export interface DetectorStats {
+  readonly detector: DetectorId;
+  readonly findings: number;
+  /** Wall time spent in this detector (summed over workers for record detectors). */
+  readonly ms: number;
+}
+
+/** Why the policy reached its verdict: each policy rule that fired. */
+export interface PolicyReason {
+  readonly rule: string;
+  readonly verdict: Verdict;
+  readonly count: number;
+  readonly message: string;
+}
+
+/** The JSON inspection report (documented schema `https://provenant.dev/inspect-report/v1`). */
+export interface InspectReport {
+  readonly schema: 'https://provenant.dev/inspect-report/v1';
+  readonly tool: { readonly name: string; readonly version: string };
+  /** The inspected paths as given (display only); finding locations are relative to each root. */
+  readonly roots: readonly string[];
+  readonly files: ReadonlyArray<{ readonly path: string; readonly format: string; readonly records: number; readonly bytes: number }>;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly verdict: Verdict;
+  readonly policy: { readonly name: string; readonly reasons: readonly PolicyReason[] };
+  readonly counts: {
+    readonly records: number;
+    readonly files: number;
+    readonly bytes: number;
+    readonly findings: number;
+    readonly bySeverity: Readonly<Record<Severity, number>>;
+    readonly byDetector: Readonly<Partial<Record<DetectorId, number>>>;
+  };
+  readonly detectors: readonly DetectorStats[];
+  /** Sorted by file, index, detector, rule. */
+  readonly findings: readonly Finding[];
+}

@@ -6,3 +6,4 @@ export { readRecords, type ReadOptions } from './read.js';
 export { recordDigest, recordRoots, type RecordRoots } from './digest.js';
 export { scanFile, computeRecordRoots, deliveryRoots, type ScanOptions } from './scan.js';
 export { createScanPool, type ScanPool } from './pool.js';
+export { hashFiles, type FileDigest } from './file-hash.js';

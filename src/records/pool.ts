@@ -12,12 +12,15 @@ import type { LineKind } from './lines.js';
 
 export type WorkerTask =
   | { readonly id: number; readonly type: 'lines'; readonly kind: LineKind; readonly file: string; readonly buffer: ArrayBuffer; readonly length: number; readonly firstInFile: boolean }
-  | { readonly id: number; readonly type: 'tree'; readonly buffer: ArrayBuffer; readonly count: number; readonly leafHashed: boolean };
+  | { readonly id: number; readonly type: 'tree'; readonly buffer: ArrayBuffer; readonly count: number; readonly leafHashed: boolean }
+  | { readonly id: number; readonly type: 'file-hash'; readonly path: string };
 
 export type WorkerReply =
   /** `digests`: count × 32 record digests followed by count × 32 leaf hashes. */
   | { readonly id: number; readonly type: 'lines'; readonly count: number; readonly digests: ArrayBuffer; readonly failure?: ChunkFailure }
-  | { readonly id: number; readonly type: 'tree'; readonly root: ArrayBuffer };
+  | { readonly id: number; readonly type: 'tree'; readonly root: ArrayBuffer }
+  /** `error`: the errno code when the file could not be read. */
+  | { readonly id: number; readonly type: 'file-hash'; readonly sha256: string; readonly size: number; readonly error?: string };
 
 /** Work a task describes, without the id the pool assigns. */
 export type PoolTask = WorkerTask extends infer T ? (T extends WorkerTask ? Omit<T, 'id'> : never) : never;
@@ -60,7 +63,7 @@ export function createScanPool(size: number = availableParallelism()): ScanPool 
       const p = queue.shift() as Pending;
       busy.set(w, p);
       w.ref();
-      w.postMessage(p.task, [p.task.buffer]);
+      w.postMessage(p.task, 'buffer' in p.task ? [p.task.buffer] : []);
     }
   };
 

@@ -2,6 +2,7 @@
 import { parentPort } from 'node:worker_threads';
 import { digestLineChunk } from './chunk.js';
 import { reduceNodes, rootOfDigests } from './digest.js';
+import { hashFileSync } from './file-hash.js';
 import type { WorkerReply, WorkerTask } from './pool.js';
 
 const port = parentPort;
@@ -18,6 +19,10 @@ port.on('message', (task: WorkerTask) => {
     out.set(r.leaves, r.count * 32);
     reply = { id: task.id, type: 'lines', count: r.count, digests: out.buffer, ...(r.failure ? { failure: r.failure } : {}) };
     port.postMessage(reply, [out.buffer]);
+  } else if (task.type === 'file-hash') {
+    const r = hashFileSync(task.path);
+    reply = { id: task.id, type: 'file-hash', sha256: r.sha256, size: r.size, ...(r.error !== undefined ? { error: r.error } : {}) };
+    port.postMessage(reply);
   } else {
     const data = Buffer.from(task.buffer);
     const root = task.leafHashed ? reduceNodes(data, task.count) : rootOfDigests(data, task.count);

@@ -52,7 +52,7 @@ export { BUNDLE_MEDIA_TYPE, buildBundle, serializeBundle, parseBundle, type Pars
 export { SIDECAR_NAME, SidecarWriter, parseSidecar, type Sidecar, type SidecarFile } from './sidecar.js';
 export { compileExcludes, walkDelivery, type WalkedFile, type WalkResult } from './walk.js';
 export { diffDigests, type RecordDiff } from './diff.js';
-export { openSeal, type OpenedSeal } from './open.js';
+export { openSeal, envelopeSha256, type OpenedSeal } from './open.js';
 export { sealDelivery, deriveDeliveryId, BUNDLE_NAME, TOOL, type SealOptions, type SealProgress, type SealSummary } from './seal.js';
 export {
   verifyDelivery,

@@ -3,6 +3,7 @@
  * Shared by verify and verify-record; each step has its own error code, checked in this order.
  */
 import type { KeyObject } from 'node:crypto';
+import { canonicalize, sha256Hex } from '../core/index.js';
 import { parseBundle, type ParsedBundle } from './bundle.js';
 import { IN_TOTO_PAYLOAD_TYPE, verifyEnvelope } from './dsse.js';
 import { verificationError } from './errors.js';
@@ -44,3 +45,18 @@ export function openSeal(bundleText: string | Buffer, publicKey: KeyObject, file
   return { bundle, statement, payload: env.payload };
 }
 
+
+/**
+ * SHA-256 (hex) of a DSSE envelope: over the RFC 8785 canonical JSON of
+ * {payload (base64), payloadType, signatures [{keyid?, sig (base64)}]}, so it does not depend on
+ * how the bundle file was formatted. This is the envelope's identity in the store and in the log.
+ */
+export function envelopeSha256(envelope: OpenedSeal['bundle']['envelope']): string {
+  return sha256Hex(
+    canonicalize({
+      payload: envelope.payload.toString('base64'),
+      payloadType: envelope.payloadType,
+      signatures: envelope.signatures.map((s) => ({ ...(s.keyid ? { keyid: s.keyid } : {}), sig: s.sig.toString('base64') })),
+    }),
+  );
+}

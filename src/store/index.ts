@@ -1,4 +1,5 @@
-/** store: the Store contract, its SQLite driver, the default location and the shared contract suite. */
+/** store: the Store contract, its SQLite driver, the default location, seal registration.
+ * Backends' shared contract suite: ./contract.ts (kept out of this surface: it loads node:test). */
 export type {
   DeliveryFilter,
   DeliveryRecord,
@@ -18,5 +19,4 @@ export { createSqliteStore, SQLITE_SCHEMA_VERSION } from './sqlite/index.js';
 export type { SqliteStoreOptions } from './sqlite/index.js';
 export { defaultStorePath, openStore, provenantHome, STORE_FILE_NAME } from './home.js';
 export type { OpenStoreOptions } from './home.js';
-export { runStoreContract } from './contract.js';
-export type { StoreFixture } from './contract.js';
+export { registerSeal, type RegisterSealOptions } from './register.js';

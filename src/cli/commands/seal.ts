@@ -1,10 +1,11 @@
 /** provenant seal: signs a delivery down to the single record and writes PATH.seal/. */
+import { createPublicKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import { sealDelivery } from '../../seal/index.js';
 import { createScanPool } from '../../records/index.js';
 import { optString, optStrings, requireString, writeJson, type Command } from '../command.js';
 import { createProgress } from '../progress.js';
-import { FORMAT_OPTION, formatFlag, readFlagFile } from './shared.js';
+import { FORMAT_OPTION, NO_STORE_OPTION, formatFlag, readFlagFile, recordInStore } from './shared.js';
 
 export const seal: Command = {
   name: 'seal',
@@ -27,6 +28,7 @@ export const seal: Command = {
     exclude: { type: 'string', multiple: true, arg: 'PATTERN', help: 'leave matching files out (recorded in the statement)' },
     format: FORMAT_OPTION,
     force: { type: 'boolean', help: 'replace an existing seal directory' },
+    'no-store': NO_STORE_OPTION,
   },
   minPositionals: 1,
   maxPositionals: 1,
@@ -59,7 +61,8 @@ export const seal: Command = {
         onProgress: (p) => progress.update({ bytes: p.bytesDone, totalBytes: p.bytesTotal, records: p.records, file: p.file }),
       });
       progress.done();
-      if (inv.json) writeJson(inv.io, { ok: true, ...summary });
+      const stored = await recordInStore(inv, { sealDir: summary.out, publicKey: createPublicKey(key), status: 'sealed', path });
+      if (inv.json) writeJson(inv.io, { ok: true, ...summary, ...(stored ? { store: stored.store } : {}) });
       else {
         inv.io.stdout.write(
           [
@@ -67,6 +70,7 @@ export const seal: Command = {
             `  vendor ${summary.vendor} → client ${summary.client}, key ${summary.keyId.slice(0, 16)}…`,
             `  recordRoot ${summary.recordRoot}`,
             `  seal written to ${summary.out}`,
+            ...(stored ? [`  recorded in ${stored.store}`] : []),
             '',
           ].join('\n'),
         );

@@ -1,7 +1,10 @@
 /** Helpers shared by command files: reading key/format flags, rendering record references. */
+import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { InputError } from '../../core/index.js';
 import { RECORD_FORMATS, type RecordFormat } from '../../records/index.js';
+import { openStore, registerSeal } from '../../store/index.js';
 import { optString, type Invocation } from '../command.js';
 
 /** Reads a file named by a flag, turning ENOENT and friends into a coded one-line error. */
@@ -35,4 +38,27 @@ export function refText(r: { file: string; index: number; line?: number; row?: n
   if (r.line !== undefined) return `${r.file}:${r.line} (record ${r.index})`;
   if (r.row !== undefined) return `${r.file} row ${r.row} (record ${r.index})`;
   return `${r.file} record ${r.index}`;
+}
+
+export const NO_STORE_OPTION = {
+  type: 'boolean',
+  help: 'do not record the delivery in the local store ($PROVENANT_HOME/provenant.db)',
+} as const;
+
+/** Records a seal in the store at $PROVENANT_HOME (default ./.provenant) unless --no-store. */
+export async function recordInStore(inv: Invocation, o: { sealDir: string; publicKey: KeyObject; status: 'sealed' | 'verified'; path: string }): Promise<{ store: string; inserted: boolean } | undefined> {
+  if (inv.values['no-store'] === true) return undefined;
+  const store = await openStore({ env: { ...inv.io.env, PROVENANT_HOME: homeDir(inv) } });
+  try {
+    const res = await registerSeal(store, o);
+    return { store: store.location, inserted: res.inserted };
+  } finally {
+    await store.close();
+  }
+}
+
+/** $PROVENANT_HOME (default ./.provenant) resolved against the invocation's working directory. */
+export function homeDir(inv: Invocation): string {
+  const h = inv.io.env['PROVENANT_HOME'];
+  return resolve(inv.io.cwd, h !== undefined && h !== '' ? h : '.provenant');
 }

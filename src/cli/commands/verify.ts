@@ -1,10 +1,11 @@
 /** provenant verify: checks a delivery against its seal and names every changed record. */
+import { createPublicKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import { verifyDelivery, type VerifyResult } from '../../seal/index.js';
 import { createScanPool } from '../../records/index.js';
 import { requireString, writeJson, type Command } from '../command.js';
 import { createProgress } from '../progress.js';
-import { FORMAT_OPTION, formatFlag, readFlagFile, refText } from './shared.js';
+import { FORMAT_OPTION, NO_STORE_OPTION, formatFlag, readFlagFile, recordInStore, refText } from './shared.js';
 
 export const verify: Command = {
   name: 'verify',
@@ -14,6 +15,7 @@ export const verify: Command = {
     'Checks the bundle media type, DSSE payloadType, signature, statement and predicate types, the sidecar,',
     'the file set (missing and extra files are errors), sizes, sha256 and record roots. On mismatch it',
     'reports which records were modified, inserted, deleted or reordered (file, 0-based index, line or row).',
+    'Verified deliveries are recorded in the store ($PROVENANT_HOME/provenant.db) unless --no-store.',
     '--json: {ok, errors[{code,message,file?,index?,line?,row?}], diff{modified,inserted,deleted,reordered}, files, statement}.',
     'Exit codes: 0 verified, 1 verification failed, 2 bad input or usage.',
   ].join('\n'),
@@ -21,6 +23,7 @@ export const verify: Command = {
     seal: { type: 'string', arg: 'DIR', help: 'seal directory written by provenant seal' },
     key: { type: 'string', arg: 'PUB', help: "the vendor's public key (SPKI PEM)" },
     format: FORMAT_OPTION,
+    'no-store': NO_STORE_OPTION,
   },
   minPositionals: 1,
   maxPositionals: 1,
@@ -45,7 +48,9 @@ export const verify: Command = {
       progress.done();
       await pool.close();
     }
-    if (inv.json) writeJson(inv.io, result);
+    // Only a delivery that verified is recorded: the store never holds an unverified claim.
+    const stored = result.ok ? await recordInStore(inv, { sealDir, publicKey: createPublicKey(key), status: 'verified', path }) : undefined;
+    if (inv.json) writeJson(inv.io, { ...result, ...(stored ? { store: stored.store } : {}) });
     else inv.io.stdout.write(renderVerify(result));
     return result.ok ? 0 : 1;
   },

@@ -44,7 +44,8 @@ test('names or data in clear, unknown or missing members and bad digests are ref
 test('bytes that are not JSON, not UTF-8, duplicate keys or too large are coded errors, never exceptions', () => {
   code(() => parseLogEntry(Buffer.from('{"v":1,')), 'TLOG_ENTRY_MALFORMED', 'json');
   code(() => parseLogEntry(Buffer.from([0x7b, 0xff, 0x7d])), 'TLOG_ENTRY_MALFORMED', 'not-utf8');
-  code(() => parseLogEntry(Buffer.from(`{"v":1,"v":1}`)), 'TLOG_ENTRY_MALFORMED', 'json');
+  const dup = good.toString().replace('{"client":', `{"client":"${h('other')}","client":`);
+  code(() => parseLogEntry(Buffer.from(dup)), 'TLOG_ENTRY_MALFORMED', 'not-canonical');
   code(() => parseLogEntry(Buffer.alloc(70_000, 0x20)), 'TLOG_ENTRY_TOO_LARGE');
   code(() => parseLogEntry(Buffer.alloc(0)), 'TLOG_ENTRY_MALFORMED', 'json');
 });

@@ -6,13 +6,13 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { leafHash, sha256Hex } from '../../core/index.js';
+import { leafHash } from '../../core/index.js';
 import { openCheckpoint } from '../checkpoint.js';
 import { generateNoteKey, parseSignerKey, parseVerifierKey } from '../keys.js';
 import { verifyInclusion } from '../merkle.js';
 import { decodeEntryBundle, decodeHashTile, entriesPath, tileLevelsForSize, tilePath, TILE_WIDTH } from '../tiles.js';
 import { submitEntry } from './client.js';
-import { encodeLogEntry } from './entry.js';
+import { testEntry } from './testing.js';
 import type { RunningServer } from './http.js';
 import { createMemoryLogStorage } from './memory-storage.js';
 import { createLogSequencer, type LogSequencer } from './sequencer.js';
@@ -25,11 +25,6 @@ const keys = generateNoteKey(ORIGIN);
 const signer = parseSignerKey(keys.signerKey);
 const logPolicy = { log: parseVerifierKey(keys.verifierKey) };
 
-/** A valid entry whose digests derive from `i`. */
-export function testEntry(i: number): Buffer {
-  const h = (s: string): string => sha256Hex(`${s}:${i}`);
-  return encodeLogEntry({ envelope: h('env'), subjects: [h('file')], recordRoot: h('root'), vendor: h('vendor'), client: h('client') });
-}
 
 async function get(url: string): Promise<{ status: number; headers: Headers; body: Buffer }> {
   const res = await fetch(url);
@@ -51,12 +46,17 @@ describe('log server', () => {
     const storage = createMemoryLogStorage();
     seq = await createLogSequencer({ storage, signer, maxBatch: 64, maxDelayMs: 5 });
     server = await startLogServer({ sequencer: seq, storage, port: 0 });
-    // 300 entries from concurrent clients: more than one full tile, several batches.
-    const results = await Promise.all(
-      Array.from({ length: 300 }, async (_, i) => {
-        const r = await post(`${server.url}/add`, testEntry(i));
-        assert.equal(r.status, 200);
-        return { index: r.json.index as number, entry: testEntry(i), treeSize: r.json.treeSize as number };
+    // 300 entries from 12 concurrent clients (keep-alive connections): several batches, > 1 full tile.
+    const results: { index: number; entry: Buffer; treeSize: number }[] = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        while (next < 300) {
+          const i = next++;
+          const r = await post(`${server.url}/add`, testEntry(i));
+          assert.equal(r.status, 200);
+          results.push({ index: r.json.index as number, entry: testEntry(i), treeSize: r.json.treeSize as number });
+        }
       }),
     );
     for (const r of results) {
