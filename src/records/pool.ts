@@ -11,16 +11,52 @@ import type { ChunkFailure } from './chunk.js';
 import type { LineKind } from './lines.js';
 
 export type WorkerTask =
-  | { readonly id: number; readonly type: 'lines'; readonly kind: LineKind; readonly file: string; readonly buffer: ArrayBuffer; readonly length: number; readonly firstInFile: boolean }
+  /**
+   * A block of lines. `fileStart` is the file-level index of its first record; with
+   * `deliveryStart` (the delivery-level index) a second compact range is returned for the
+   * delivery-wide tree.
+   */
+  | {
+      readonly id: number;
+      readonly type: 'lines';
+      readonly kind: LineKind;
+      readonly file: string;
+      readonly buffer: ArrayBuffer;
+      readonly length: number;
+      readonly firstInFile: boolean;
+      readonly fileStart?: number;
+      readonly deliveryStart?: number;
+    }
   | { readonly id: number; readonly type: 'tree'; readonly buffer: ArrayBuffer; readonly count: number; readonly leafHashed: boolean }
-  | { readonly id: number; readonly type: 'file-hash'; readonly path: string };
+  | { readonly id: number; readonly type: 'file-hash'; readonly path: string }
+  /** Sort a run of the set-root external sort (see sort.ts sortRun). */
+  | { readonly id: number; readonly type: 'sort'; readonly buffer: ArrayBuffer; readonly count: number; readonly capacity: number }
+  /** Compact range of `count` leaf hashes at index `start`, read at offset + i × stride. */
+  | { readonly id: number; readonly type: 'range'; readonly buffer: ArrayBuffer; readonly count: number; readonly start: number; readonly stride: number; readonly offset: number };
+
+/** A compact range as it crosses threads: 32-byte roots and their leaf counts. */
+export interface RangeMessage {
+  readonly hashes: ArrayBuffer;
+  readonly sizes: number[];
+}
 
 export type WorkerReply =
   /** `digests`: count × 32 record digests followed by count × 32 leaf hashes. */
-  | { readonly id: number; readonly type: 'lines'; readonly count: number; readonly digests: ArrayBuffer; readonly failure?: ChunkFailure }
+  | {
+      readonly id: number;
+      readonly type: 'lines';
+      readonly count: number;
+      readonly digests: ArrayBuffer;
+      readonly failure?: ChunkFailure;
+      readonly fileRange?: RangeMessage;
+      readonly deliveryRange?: RangeMessage;
+    }
   | { readonly id: number; readonly type: 'tree'; readonly root: ArrayBuffer }
   /** `error`: the errno code when the file could not be read. */
-  | { readonly id: number; readonly type: 'file-hash'; readonly sha256: string; readonly size: number; readonly error?: string };
+  | { readonly id: number; readonly type: 'file-hash'; readonly sha256: string; readonly size: number; readonly error?: string }
+  /** count × 64 bytes: digest ‖ leaf hash pairs in digest order. */
+  | { readonly id: number; readonly type: 'sort'; readonly buffer: ArrayBuffer }
+  | { readonly id: number; readonly type: 'range'; readonly hashes: ArrayBuffer; readonly sizes: number[] };
 
 /** Work a task describes, without the id the pool assigns. */
 export type PoolTask = WorkerTask extends infer T ? (T extends WorkerTask ? Omit<T, 'id'> : never) : never;

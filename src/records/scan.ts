@@ -1,8 +1,14 @@
 /**
- * scanFile: one read pass over a file gives its SHA-256 (of the bytes as stored) and the digest
- * and position of every record. This is the hot path of `seal`: JSONL and text (plain or gzip)
- * are cut into ~2 MB blocks at newline boundaries and digested by a worker pool in parallel,
- * results consumed in order; other formats are digested on the calling thread.
+ * scanFile / streamFile: one read pass over a file gives its SHA-256 (of the bytes as stored) and
+ * the digest and position of every record. This is the hot path of `seal`: JSONL and text (plain
+ * or gzip) are cut into ~2 MB blocks at newline boundaries and handed to a worker pool, which
+ * does all the per-record hashing (record digest, RFC 9162 leaf hash, and the node hashes of the
+ * block's compact range in the per-file and delivery trees, see range.ts); results are consumed
+ * in order, so the main thread only merges O(log n) roots per block. Other formats are digested
+ * on the calling thread.
+ *
+ * streamFile hands records over in batches and keeps nothing per record, so a caller that
+ * streams them on (seal: sidecar + external sort) stays in bounded memory whatever the file size.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { open } from 'node:fs/promises';
@@ -12,8 +18,9 @@ import { leafHashes, permute, recordDigest, reduceNodes, sortedOrder, type Recor
 import { recordError } from './errors.js';
 import { detectFormat } from './format.js';
 import { lineTooLong, MAX_LINE_BYTES, type LineKind } from './lines.js';
-import { createScanPool, type ScanPool, type WorkerReply } from './pool.js';
+import { createScanPool, type RangeMessage, type ScanPool, type WorkerReply } from './pool.js';
 import { readParquetRows } from './parquet.js';
+import { compactRange, RangeAccumulator, type CompactRange } from './range.js';
 import { recordsFromBytes } from './read.js';
 import type { FileScan, RecordFormat } from './types.js';
 
@@ -25,10 +32,35 @@ export interface ScanOptions {
   readonly pool?: ScanPool;
 }
 
+/** Consecutive records of one file, in file order. */
+export interface RecordBatch {
+  readonly count: number;
+  /** count × 32 bytes: record digests. */
+  readonly digests: Buffer;
+  /** count × 32 bytes: RFC 9162 leaf hashes SHA-256(0x00 ‖ digest). */
+  readonly leaves: Buffer;
+  /** 1-based line or data row of each record. */
+  readonly positions: Uint32Array;
+  /** The batch's compact range in the delivery-wide tree (when `deliveryStart` was given). */
+  readonly deliveryRange?: CompactRange;
+}
+
+export interface StreamOptions extends ScanOptions {
+  /** Delivery-wide index of the file's first record: batches then carry `deliveryRange`. */
+  readonly deliveryStart?: number;
+  /** Receives every batch in order; awaited before the next one (back-pressure). */
+  readonly onBatch: (batch: RecordBatch) => void | Promise<void>;
+}
+
+/** A file scan without the per-record data (which went to StreamOptions.onBatch). */
+export type FileSummary = Omit<FileScan, 'digests' | 'positions'>;
+
 /** Target size of a block handed to a worker. */
 const CHUNK_BYTES = 2 << 20;
 /** Leaves per Merkle subtree task (a power of two, so blocks are subtrees of the RFC 9162 tree). */
 const TREE_BLOCK = 1 << 14;
+/** Records per batch for formats digested on the calling thread. */
+const LOCAL_BATCH = 4096;
 
 /** Growable concatenation of 32-byte hashes. */
 class HashList {
@@ -57,61 +89,108 @@ const leafCache = new WeakMap<Buffer, Buffer>();
 
 /** Reads `absPath` once: file SHA-256, size, record digests, positions and the per-file recordRoot. */
 export async function scanFile(absPath: string, options: ScanOptions): Promise<FileScan> {
+  const list = new HashList();
+  const leafList = new HashList();
+  const pos: Uint32Array[] = [];
+  const summary = await streamFile(absPath, {
+    ...options,
+    onBatch: (b) => {
+      list.append(b.digests);
+      leafList.append(b.leaves);
+      pos.push(b.positions);
+    },
+  });
+  const digests = list.take();
+  leafCache.set(digests, leafList.take());
+  const positions = new Uint32Array(list.count);
+  let o = 0;
+  for (const p of pos) {
+    positions.set(p, o);
+    o += p.length;
+  }
+  return { ...summary, digests, positions };
+}
+
+/**
+ * Reads `absPath` once and streams its records' digests to `onBatch`; returns the file's SHA-256,
+ * size, record count and per-file recordRoot. Memory does not grow with the file.
+ */
+export async function streamFile(absPath: string, options: StreamOptions): Promise<FileSummary> {
   const { file } = options;
   const spec = detectFormat(absPath, options.format);
   const hash = createHash('sha256');
-  const ownPool = spec.format === 'jsonl' || spec.format === 'text' ? (options.pool ? undefined : createScanPool()) : undefined;
+  const lines = spec.format === 'jsonl' || spec.format === 'text';
+  const ownPool = lines && !options.pool ? createScanPool() : undefined;
   const pool = options.pool ?? ownPool;
   try {
-    const list = new HashList();
-    let leaves: Buffer;
+    const acc = new RangeAccumulator();
     let size = 0;
-    let positions: Uint32Array;
-    if (spec.format === 'jsonl' || spec.format === 'text') {
-      const leafList = new HashList();
-      size = await scanLines(spec.format, absPath, spec.gzip, file, hash, list, leafList, pool as ScanPool);
-      leaves = leafList.take();
-      positions = new Uint32Array(list.count);
-      for (let i = 0; i < positions.length; i++) positions[i] = i + 1;
+    if (lines) {
+      size = await scanLines(spec.format as LineKind, absPath, spec.gzip, file, hash, acc, pool as ScanPool, options);
     } else {
-      const pos: number[] = [];
+      const local = new LocalBatcher(acc, options);
       const onStored = (b: Buffer): void => {
         hash.update(b);
         size += b.length;
       };
       if (spec.format === 'parquet') {
-        for await (const [row, value] of readParquetRows(absPath, file)) {
-          list.append(recordDigest(value));
-          pos.push(row);
-        }
+        for await (const [row, value] of readParquetRows(absPath, file)) await local.add(recordDigest(value), row);
         for await (const b of readBytes(absPath, false, file)) onStored(b);
       } else {
         for await (const item of recordsFromBytes(spec.format, readBytes(absPath, spec.gzip, file, onStored), file)) {
-          list.append(recordDigest(item.value));
-          pos.push((spec.format === 'json' ? item.line : item.row) ?? item.index + 1);
+          await local.add(recordDigest(item.value), (spec.format === 'json' ? item.line : item.row) ?? item.index + 1);
         }
       }
-      positions = Uint32Array.from(pos);
-      leaves = leafHashes(list.buf, list.count);
+      await local.flush();
     }
-    const digests = list.take();
-    leafCache.set(digests, leaves);
-    const root = await nodesRoot(leaves, list.count, pool);
     return {
       file,
       format: spec.format,
       gzip: spec.gzip,
       size,
       sha256: hash.digest('hex'),
-      records: list.count,
-      digests,
-      positions,
+      records: acc.size,
       positionKind: spec.format === 'csv' || spec.format === 'tsv' || spec.format === 'parquet' ? 'row' : 'line',
-      recordRoot: root.toString('hex'),
+      recordRoot: acc.root().toString('hex'),
     };
   } finally {
     await ownPool?.close();
   }
+}
+
+/** Batches digests computed on the calling thread (non-line formats) and hashes their tree pieces here. */
+class LocalBatcher {
+  private readonly digests = Buffer.allocUnsafe(LOCAL_BATCH * 32);
+  private readonly positions = new Uint32Array(LOCAL_BATCH);
+  private n = 0;
+  constructor(
+    private readonly acc: RangeAccumulator,
+    private readonly options: StreamOptions,
+  ) {}
+
+  async add(digest: Uint8Array, position: number): Promise<void> {
+    this.digests.set(digest, this.n * 32);
+    this.positions[this.n++] = position;
+    if (this.n === LOCAL_BATCH) await this.flush();
+  }
+
+  async flush(): Promise<void> {
+    const count = this.n;
+    if (count === 0) return;
+    this.n = 0;
+    const digests = Buffer.from(this.digests.subarray(0, count * 32));
+    const leaves = leafHashes(digests, count);
+    const fileStart = this.acc.size;
+    const fileRange = compactRange(leaves, count, fileStart);
+    this.acc.pushRange(fileRange);
+    const ds = this.options.deliveryStart;
+    const deliveryRange = ds === undefined ? undefined : ds === 0 ? fileRange : compactRange(leaves, count, ds + fileStart);
+    await this.options.onBatch({ count, digests, leaves, positions: this.positions.slice(0, count), ...(deliveryRange ? { deliveryRange } : {}) });
+  }
+}
+
+function fromMessage(m: RangeMessage): CompactRange {
+  return { hashes: new Uint8Array(m.hashes), sizes: m.sizes };
 }
 
 /** recordRoot and recordSetRoot of any digests, with the Merkle work spread over `pool` (same result as recordRoots). */
@@ -228,40 +307,76 @@ class LineChunker {
   }
 }
 
+/** Records in a block of lines: one per '\n', plus a final unterminated one (as the worker counts them). */
+function countRecords(block: Uint8Array, length: number): number {
+  let n = 0;
+  for (let i = block.indexOf(0x0a); i !== -1 && i < length; i = block.indexOf(0x0a, i + 1)) n++;
+  return length > 0 && block[length - 1] !== 0x0a ? n + 1 : n;
+}
+
 async function scanLines(
   kind: LineKind,
   absPath: string,
   gzip: boolean,
   file: string,
   hash: Hash,
-  list: HashList,
-  leafList: HashList,
+  acc: RangeAccumulator,
   pool: ScanPool,
+  options: StreamOptions,
 ): Promise<number> {
-  const inflight: Promise<WorkerReply>[] = [];
+  const inflight: { reply: Promise<WorkerReply>; expected: number }[] = [];
   const maxInflight = pool.size * 3;
+  // Record indices are known before a block is parsed (one record per line), so each worker can
+  // hash its block's pieces of the file and delivery trees at their final positions.
+  let dispatched = 0;
+  let done = 0;
   const chunker = new LineChunker((buffer, length, first) => {
-    const p = pool.run({ type: 'lines', kind, file, buffer, length, firstInFile: first });
-    p.catch(() => undefined); // consumed in order below; avoid unhandled rejections when abandoned
-    inflight.push(p);
+    const expected = countRecords(new Uint8Array(buffer, 0, length), length);
+    const ds = options.deliveryStart;
+    const reply = pool.run({
+      type: 'lines',
+      kind,
+      file,
+      buffer,
+      length,
+      firstInFile: first,
+      fileStart: dispatched,
+      ...(ds !== undefined ? { deliveryStart: ds + dispatched } : {}),
+    });
+    reply.catch(() => undefined); // consumed in order below; avoid unhandled rejections when abandoned
+    inflight.push({ reply, expected });
+    dispatched += expected;
   });
   const drainOne = async (): Promise<void> => {
-    const reply = await (inflight.shift() as Promise<WorkerReply>);
+    const next = inflight.shift() as { reply: Promise<WorkerReply>; expected: number };
+    const reply = await next.reply;
     if (reply.type !== 'lines') throw new ProvenantError('RECORD_INTERNAL', 'unexpected worker reply', { kind: 'internal' });
-    const before = list.count;
-    const half = reply.count * 32;
-    list.append(new Uint8Array(reply.digests, 0, half));
-    leafList.append(new Uint8Array(reply.digests, half, half));
+    const before = done;
     if (reply.failure) {
       // Every line before the failure was a record, so its absolute line is before + chunk line.
       const f = reply.failure;
       const line = before + f.line;
       throw recordError(f.code, f.message, f.path === undefined ? { file, line } : { file, line, path: f.path });
     }
+    if (reply.count !== next.expected || !reply.fileRange) {
+      throw new ProvenantError('RECORD_INTERNAL', `worker digested ${reply.count} records of a block of ${next.expected} lines`, { kind: 'internal' });
+    }
+    acc.pushRange(fromMessage(reply.fileRange));
+    const half = reply.count * 32;
+    const positions = new Uint32Array(reply.count);
+    for (let i = 0; i < positions.length; i++) positions[i] = before + i + 1;
+    done += reply.count;
+    await options.onBatch({
+      count: reply.count,
+      digests: Buffer.from(reply.digests, 0, half),
+      leaves: Buffer.from(reply.digests, half, half),
+      positions,
+      ...(reply.deliveryRange ? { deliveryRange: fromMessage(reply.deliveryRange) } : {}),
+    });
   };
   const tooLong = async (): Promise<never> => {
     while (inflight.length > 0) await drainOne();
-    throw lineTooLong(file, list.count + 1);
+    throw lineTooLong(file, done + 1);
   };
   let size = 0;
   if (!gzip) {
@@ -302,4 +417,3 @@ async function scanLines(
   while (inflight.length > 0) await drainOne();
   return size;
 }
-

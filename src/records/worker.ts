@@ -1,32 +1,79 @@
-/** Scan pool worker: digests line chunks and computes Merkle subtree roots off the main thread. */
+/** Scan pool worker: the per-record hashing of `seal` (digests, leaf and node hashes) off the main thread. */
 import { parentPort } from 'node:worker_threads';
 import { digestLineChunk } from './chunk.js';
 import { reduceNodes, rootOfDigests } from './digest.js';
 import { hashFileSync } from './file-hash.js';
-import type { WorkerReply, WorkerTask } from './pool.js';
+import type { RangeMessage, WorkerReply, WorkerTask } from './pool.js';
+import { compactRange } from './range.js';
+import { sortRun } from './sort.js';
 
 const port = parentPort;
 if (!port) throw new Error('records/worker.js must run as a worker thread');
 
+function rangeMessage(src: Uint8Array, count: number, start: number, stride = 32, offset = 0): RangeMessage {
+  const r = compactRange(src, count, start, stride, offset);
+  const hashes = new Uint8Array(r.hashes.length);
+  hashes.set(r.hashes);
+  return { hashes: hashes.buffer, sizes: [...r.sizes] };
+}
+
 port.on('message', (task: WorkerTask) => {
   let reply: WorkerReply;
-  if (task.type === 'lines') {
-    const block = Buffer.from(task.buffer, 0, task.length);
-    const r = digestLineChunk(task.kind, block, task.file, task.firstInFile);
-    // Copy into an exact-size ArrayBuffer so it can be transferred without sharing a pool slab.
-    const out = new Uint8Array(r.count * 64);
-    out.set(r.digests);
-    out.set(r.leaves, r.count * 32);
-    reply = { id: task.id, type: 'lines', count: r.count, digests: out.buffer, ...(r.failure ? { failure: r.failure } : {}) };
-    port.postMessage(reply, [out.buffer]);
-  } else if (task.type === 'file-hash') {
-    const r = hashFileSync(task.path);
-    reply = { id: task.id, type: 'file-hash', sha256: r.sha256, size: r.size, ...(r.error !== undefined ? { error: r.error } : {}) };
-    port.postMessage(reply);
-  } else {
-    const data = Buffer.from(task.buffer);
-    const root = task.leafHashed ? reduceNodes(data, task.count) : rootOfDigests(data, task.count);
-    reply = { id: task.id, type: 'tree', root: new Uint8Array(root).buffer };
-    port.postMessage(reply);
+  switch (task.type) {
+    case 'lines': {
+      const block = Buffer.from(task.buffer, 0, task.length);
+      const r = digestLineChunk(task.kind, block, task.file, task.firstInFile);
+      // Copy into an exact-size ArrayBuffer so it can be transferred without sharing a pool slab.
+      const out = new Uint8Array(r.count * 64);
+      out.set(r.digests);
+      out.set(r.leaves, r.count * 32);
+      let fileRange: RangeMessage | undefined;
+      let deliveryRange: RangeMessage | undefined;
+      if (!r.failure && task.fileStart !== undefined) {
+        // The node hashes of this block's part of the per-file (and delivery) tree, done here.
+        fileRange = rangeMessage(r.leaves, r.count, task.fileStart);
+        if (task.deliveryStart !== undefined) {
+          deliveryRange = task.deliveryStart === task.fileStart ? fileRange : rangeMessage(r.leaves, r.count, task.deliveryStart);
+        }
+      }
+      reply = {
+        id: task.id,
+        type: 'lines',
+        count: r.count,
+        digests: out.buffer,
+        ...(r.failure ? { failure: r.failure } : {}),
+        ...(fileRange ? { fileRange } : {}),
+        ...(deliveryRange ? { deliveryRange } : {}),
+      };
+      port.postMessage(reply, [out.buffer]);
+      return;
+    }
+    case 'file-hash': {
+      const r = hashFileSync(task.path);
+      reply = { id: task.id, type: 'file-hash', sha256: r.sha256, size: r.size, ...(r.error !== undefined ? { error: r.error } : {}) };
+      port.postMessage(reply);
+      return;
+    }
+    case 'sort': {
+      const sorted = sortRun(new Uint8Array(task.buffer), task.count, task.capacity);
+      const out = new Uint8Array(sorted.length);
+      out.set(sorted);
+      reply = { id: task.id, type: 'sort', buffer: out.buffer };
+      port.postMessage(reply, [out.buffer]);
+      return;
+    }
+    case 'range': {
+      const m = rangeMessage(new Uint8Array(task.buffer), task.count, task.start, task.stride, task.offset);
+      reply = { id: task.id, type: 'range', hashes: m.hashes, sizes: m.sizes };
+      port.postMessage(reply);
+      return;
+    }
+    case 'tree': {
+      const data = Buffer.from(task.buffer);
+      const root = task.leafHashed ? reduceNodes(data, task.count) : rootOfDigests(data, task.count);
+      reply = { id: task.id, type: 'tree', root: new Uint8Array(root).buffer };
+      port.postMessage(reply);
+      return;
+    }
   }
 });

@@ -3,10 +3,9 @@
  * record sidecar, sign the in-toto statement and write the seal directory atomically.
  */
 import type { KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { sha256Hex } from '../core/index.js';
+import { sha256Hex, TOOL_NAME, VERSION } from '../core/index.js';
 import { computeRecordRoots, createScanPool, scanFile, type RecordFormat, type ScanPool } from '../records/index.js';
 import { buildBundle, serializeBundle } from './bundle.js';
 import { createKeySigner, IN_TOTO_PAYLOAD_TYPE, signEnvelope, type Signer } from './dsse.js';
@@ -27,18 +26,8 @@ import { walkDelivery } from './walk.js';
 
 export const BUNDLE_NAME = 'bundle.sigstore.json';
 
-/** Tool name and version recorded in every statement. */
-export const TOOL = { name: 'provenant', version: readVersion() } as const;
-
-function readVersion(): string {
-  try {
-    // build/src/seal/seal.js → package.json at the repository root.
-    const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version?: unknown };
-    return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
-}
+/** Tool name and version recorded in every statement (core's VERSION, tested equal to package.json). */
+export const TOOL = { name: TOOL_NAME, version: VERSION } as const;
 
 export interface SealProgress {
   readonly file: string;

@@ -77,7 +77,7 @@ process.exitCode = await logServeCommand.run(parseInvocation(logServeCommand, pr
 
 function serve(dir: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, '--port', '0', '--dir', dir, '--max-delay-ms', '10', '--max-batch', '64'], {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD, '--', '--port', '0', '--dir', dir, '--max-delay-ms', '10', '--max-batch', '64'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';

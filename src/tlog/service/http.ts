@@ -126,6 +126,9 @@ export function listen(handler: RequestListener, options: { readonly port?: numb
 
 /** The path of a request URL without query, or undefined when it cannot be parsed. */
 export function requestPath(req: IncomingMessage): string | undefined {
+  const raw = req.url ?? '/';
+  // Fast path for the common plain path; anything with a query, escapes or odd form goes through URL.
+  if (/^\/[A-Za-z0-9/._-]*$/.test(raw)) return raw;
   try {
     return new URL(req.url ?? '/', 'http://localhost').pathname;
   } catch {

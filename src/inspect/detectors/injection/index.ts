@@ -13,7 +13,8 @@
  * legitimately hold "Human:"/"Assistant:", so transcript markers count only in response fields
  * and in chosen/rejected fields that are not themselves transcripts.
  */
-import type { Finding, FindingLocation, RecordDetector, RecordView, Severity, TextField } from '../../types.js';
+import { fieldLocation } from '../../location.js';
+import type { Finding, RecordDetector, RecordView, Severity, TextField } from '../../types.js';
 import {
   CERTUTIL,
   DISCUSSION,
@@ -466,14 +467,7 @@ function downloadExec(text: string, lower: string, hits: InjectionHit[]): void {
 // ---------------------------------------------------------------------------------------------
 
 function toFinding(view: RecordView, field: TextField, h: InjectionHit): Finding {
-  const location: FindingLocation = {
-    file: view.file,
-    index: view.index,
-    ...(view.line !== undefined ? { line: view.line } : {}),
-    ...(view.row !== undefined ? { row: view.row } : {}),
-    field: field.path,
-    span: [h.start, h.end],
-  };
+  const location = fieldLocation(view, field.path, h.start, h.end);
   return {
     detector: 'injection',
     rule: h.rule,

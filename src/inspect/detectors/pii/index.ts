@@ -2,7 +2,8 @@
  * PII detector (id `pii`): emails, phone numbers, payment cards, IBANs, US SSNs, IP addresses,
  * street addresses, dates of birth and person names in context. Evidence is masked.
  */
-import type { Finding, FindingLocation, RecordDetector, RecordView } from '../../types.js';
+import { fieldLocation } from '../../location.js';
+import type { Finding, RecordDetector, RecordView } from '../../types.js';
 import { scanPii } from './scan.js';
 import type { PiiEntity, PiiHit } from './scan.js';
 
@@ -54,14 +55,7 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): RecordDetec
 }
 
 function toFinding(record: RecordView, field: string, hit: PiiHit): Finding {
-  const location: FindingLocation = {
-    file: record.file,
-    index: record.index,
-    ...(record.line !== undefined ? { line: record.line } : {}),
-    ...(record.row !== undefined ? { row: record.row } : {}),
-    field,
-    span: [hit.start, hit.end],
-  };
+  const location = fieldLocation(record, field, hit.start, hit.end);
   const example = hit.data['example'] === true;
   return {
     detector: 'pii',

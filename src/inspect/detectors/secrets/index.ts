@@ -2,7 +2,8 @@
  * Secrets detector (id `secrets`): credentials of cloud, AI, source-hosting, payment, messaging and
  * database providers, private keys, JWTs and generic high-entropy assignments in record text.
  */
-import type { Finding, FindingLocation, RecordDetector, RecordView } from '../../types.js';
+import { fieldLocation } from '../../location.js';
+import type { Finding, RecordDetector, RecordView } from '../../types.js';
 import { createSecretScanner } from './scan.js';
 import type { SecretHit } from './scan.js';
 import { SECRET_RULES } from './rules.js';
@@ -53,14 +54,7 @@ export function createSecretsDetector(options: SecretsDetectorOptions = {}): Rec
 }
 
 function toFinding(record: RecordView, field: string, hit: SecretHit): Finding {
-  const location: FindingLocation = {
-    file: record.file,
-    index: record.index,
-    ...(record.line !== undefined ? { line: record.line } : {}),
-    ...(record.row !== undefined ? { row: record.row } : {}),
-    field,
-    span: [hit.start, hit.end],
-  };
+  const location = fieldLocation(record, field, hit.start, hit.end);
   let message = `${capitalise(hit.rule.title)} in ${field}`;
   if (hit.example) message += ' (a publicly documented example value, not a live credential)';
   else if (hit.data['checksum'] === 'invalid') message += ' (checksum does not match: likely fake or mistyped)';

@@ -17,7 +17,8 @@
  *   surrogates.
  * One pass per field with a single precompiled regex: ASCII-only text costs one failed search.
  */
-import type { Finding, FindingLocation, RecordDetector, RecordView, Severity, TextField } from '../../types.js';
+import { fieldLocation } from '../../location.js';
+import type { Finding, RecordDetector, RecordView, Severity, TextField } from '../../types.js';
 
 /** Options of the unicode detector. */
 export interface UnicodeDetectorOptions {
@@ -539,14 +540,7 @@ function make(
   message: string,
   data: Record<string, unknown>,
 ): Finding {
-  const location: FindingLocation = {
-    file: view.file,
-    index: view.index,
-    ...(view.line !== undefined ? { line: view.line } : {}),
-    ...(view.row !== undefined ? { row: view.row } : {}),
-    field: field.path,
-    span: [span.start, span.end],
-  };
+  const location = fieldLocation(view, field.path, span.start, span.end);
   return {
     detector: 'unicode',
     rule,
