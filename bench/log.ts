@@ -10,7 +10,7 @@
  *   3. inclusion proof generation (from SQLite) + verification vs. bare SHA-256 of 32 bytes ×
  *      proof length
  *
- *   node build/bench/log.js [--entries 50000] [--http 20000] [--clients 64] [--batch 1024]
+ *   node build/bench/log.js [--entries 50000] [--http 20000] [--clients 256] [--batch 1024]
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -21,7 +21,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import Database from 'better-sqlite3';
 import { leafHash, sha256Hex } from '../src/core/index.js';
-import { openSqliteLogDir } from '../src/cli/commands/log-init.js';
+import { openSqliteLogDir } from '../src/store/index.js';
 import { createSqliteLogStorage } from '../src/store/log/index.js';
 import {
   createLogSequencer,
@@ -40,7 +40,7 @@ const arg = (name: string, def: number): number => {
 };
 const N = arg('entries', 50_000);
 const HTTP_N = arg('http', 20_000);
-const CLIENTS = arg('clients', 64);
+const CLIENTS = arg('clients', 256);
 const BATCH = arg('batch', 1024);
 
 const tmp = mkdtempSync(join(tmpdir(), 'provenant-bench-log-'));

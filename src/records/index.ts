@@ -4,6 +4,7 @@ export { RecordError } from './errors.js';
 export { detectFormat, isRecordFormat } from './format.js';
 export { readRecords, type ReadOptions } from './read.js';
 export { recordDigest, recordRoots, type RecordRoots } from './digest.js';
-export { scanFile, computeRecordRoots, deliveryRoots, type ScanOptions } from './scan.js';
+export { scanFile, streamFile, computeRecordRoots, deliveryRoots, type ScanOptions, type StreamOptions, type RecordBatch, type FileSummary } from './scan.js';
+export { createDeliveryScan, type DeliveryScan, type DeliveryScanOptions, type DeliveryFileOptions } from './delivery.js';
 export { createScanPool, type ScanPool } from './pool.js';
 export { hashFiles, type FileDigest } from './file-hash.js';

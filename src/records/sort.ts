@@ -198,7 +198,7 @@ export class SetRootBuilder {
       const tasks: Promise<WorkerReply>[] = [];
       for (let lo = 0; lo < this.curCount; lo += BLOCK) {
         const hi = Math.min(this.curCount, lo + BLOCK);
-        tasks.push(this.pool.run({ type: 'range', buffer: sorted.slice(lo * PAIR, hi * PAIR).buffer, count: hi - lo, start: lo, stride: PAIR, offset: 32 }));
+        tasks.push(this.pool.run({ type: 'range', buffer: copyOut(sorted.subarray(lo * PAIR), (hi - lo) * PAIR), count: hi - lo, start: lo, stride: PAIR, offset: 32 }));
       }
       for (const t of tasks) acc.pushRange(toRange(await t));
       this.curCount = 0;
@@ -227,7 +227,7 @@ export class SetRootBuilder {
     const inflight: Promise<WorkerReply>[] = [];
     let pos = 0;
     await mergeRuns(fh, runs, async (block, count) => {
-      inflight.push(this.pool.run({ type: 'range', buffer: block.slice(0, count * PAIR).buffer, count, start: pos, stride: PAIR, offset: 32 }));
+      inflight.push(this.pool.run({ type: 'range', buffer: copyOut(block, count * PAIR), count, start: pos, stride: PAIR, offset: 32 }));
       pos += count;
       while (inflight.length > this.pool.size * 2) acc.pushRange(toRange(await (inflight.shift() as Promise<WorkerReply>)));
     });
@@ -246,6 +246,13 @@ export class SetRootBuilder {
     this.spillDir = undefined;
     this.spillPath = undefined;
   }
+}
+
+/** A fresh ArrayBuffer holding the first `bytes` of `buf`, safe to transfer to a worker. */
+function copyOut(buf: Uint8Array, bytes: number): ArrayBuffer {
+  const out = new Uint8Array(bytes);
+  out.set(buf.subarray(0, bytes));
+  return out.buffer;
 }
 
 async function writeAll(fh: FileHandle, data: Uint8Array, position: number): Promise<void> {

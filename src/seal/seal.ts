@@ -6,7 +6,7 @@ import type { KeyObject } from 'node:crypto';
 import { mkdtemp, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
 import { sha256Hex, TOOL_NAME, VERSION } from '../core/index.js';
-import { computeRecordRoots, createScanPool, scanFile, type RecordFormat, type ScanPool } from '../records/index.js';
+import { createDeliveryScan, createScanPool, detectFormat, type DeliveryScan, type RecordFormat, type ScanPool } from '../records/index.js';
 import { buildBundle, serializeBundle } from './bundle.js';
 import { createKeySigner, IN_TOTO_PAYLOAD_TYPE, signEnvelope, type Signer } from './dsse.js';
 import { SealError } from './errors.js';
@@ -119,6 +119,12 @@ async function writeFileSynced(path: string, data: string | Buffer): Promise<voi
   }
 }
 
+/** Lines (JSONL, JSON, text) or data rows (CSV, TSV, Parquet), as the records layer numbers them. */
+function positionKindOf(absPath: string, format: RecordFormat | undefined): 'line' | 'row' {
+  const f = detectFormat(absPath, format).format;
+  return f === 'csv' || f === 'tsv' || f === 'parquet' ? 'row' : 'line';
+}
+
 /** Seals a delivery (file or directory) and writes its seal directory. */
 export async function sealDelivery(options: SealOptions): Promise<SealSummary> {
   const vendor = checkName(options.vendor, 'vendor');
@@ -158,25 +164,34 @@ export async function sealDelivery(options: SealOptions): Promise<SealSummary> {
   const ownPool = options.pool ? undefined : createScanPool();
   const pool = (options.pool ?? ownPool) as ScanPool;
   let sidecar: SidecarWriter | undefined;
+  let scan: DeliveryScan | undefined;
+  // Spill files of the recordSetRoot sort live beside the seal, outside the directory published.
+  let work: string | undefined;
   try {
-    sidecar = await SidecarWriter.create(join(tmp, SIDECAR_NAME));
+    work = await mkdtemp(join(dirname(out), `.${basename(out)}.work-`));
+    scan = createDeliveryScan({ pool, tmpDir: work });
+    // The records layer merges recordRoot from the very digests streamed here (and verify
+    // recomputes it from the sidecar), so the writer's own per-record recomputation is skipped.
+    sidecar = await SidecarWriter.create(join(tmp, SIDECAR_NAME), { checkRoot: false });
     const files: DeliveryFile[] = [];
-    const digestParts: Buffer[] = [];
     const bytesTotal = walk.files.reduce((s, f) => s + f.size, 0);
     let bytesDone = 0;
     let records = 0;
     for (const [i, f] of walk.files.entries()) {
-      const scan = await scanFile(f.absPath, { file: f.path, pool, ...(options.format ? { format: options.format } : {}) });
-      await sidecar.addFile(f.path, scan.positionKind, scan.digests, scan.positions);
-      digestParts.push(scan.digests);
-      files.push({ path: f.path, size: scan.size, sha256: scan.sha256, format: scan.format, gzip: scan.gzip, records: scan.records, recordRoot: scan.recordRoot });
-      bytesDone += scan.size;
-      records += scan.records;
+      const sc = sidecar;
+      sc.beginFile(f.path, positionKindOf(f.absPath, options.format));
+      const summary = await scan.scanFile(f.absPath, {
+        file: f.path,
+        ...(options.format ? { format: options.format } : {}),
+        onBatch: (b) => sc.addRecords(b.digests, b.positions),
+      });
+      await sc.endFile();
+      files.push({ path: f.path, size: summary.size, sha256: summary.sha256, format: summary.format, gzip: summary.gzip, records: summary.records, recordRoot: summary.recordRoot });
+      bytesDone += summary.size;
+      records += summary.records;
       options.onProgress?.({ file: f.path, filesDone: i + 1, filesTotal: walk.files.length, bytesDone, bytesTotal, records });
     }
-    const all = Buffer.concat(digestParts);
-    digestParts.length = 0;
-    const roots = await computeRecordRoots(all, { pool });
+    const roots = await scan.finish();
     const deliveryId = options.deliveryId ?? deriveDeliveryId(vendor, sealedAt, roots.recordRoot);
     const sc = await sidecar.finish(deliveryId, roots.recordRoot);
     sidecar = undefined;
@@ -243,6 +258,8 @@ export async function sealDelivery(options: SealOptions): Promise<SealSummary> {
     await rm(tmp, { recursive: true, force: true });
     throw err;
   } finally {
+    await scan?.close();
+    if (work !== undefined) await rm(work, { recursive: true, force: true });
     await ownPool?.close();
   }
 }

@@ -21,14 +21,16 @@
  *       idLen     u16       length of the delivery id in bytes
  *       id        idLen     the delivery id, UTF-8
  *
- * It is written as a stream, one section per file as soon as that file is scanned, so sealing
- * never holds more than one file's positions in memory. Sections let verify name the file and
+ * It is written as a stream: a file section's records arrive in batches (addRecords) and, since
+ * the section's record count comes first, are held in memory up to SPOOL_MEMORY bytes and spooled
+ * to a temporary file beside the sidecar beyond that; so sealing holds O(1) memory per record
+ * whatever the file size. Sections let verify name the file and
  * index of every changed record, and the positions give the line or row of a deleted record in
  * the sealed file. The end section names the delivery, so a statement swapped in from another
  * delivery is told apart from an edited sidecar.
  */
 import { createHash, type Hash } from 'node:crypto';
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, rm, type FileHandle } from 'node:fs/promises';
 import { MerkleAccumulator } from '../core/index.js';
 import { SealError } from './errors.js';
 
@@ -53,25 +55,63 @@ export interface Sidecar {
   readonly deliveryId: string;
 }
 
+/** Bytes of digests and positions a file section keeps in memory before spooling to disk. */
+const SPOOL_MEMORY = 8 << 20;
+
+export interface SidecarWriterOptions {
+  /**
+   * Recompute the delivery recordRoot from the digests written and check it in finish() (default
+   * true). sealDelivery turns it off: its root is merged from the same digests by the records
+   * layer, and verify recomputes it from the sidecar anyway; the check costs two SHA-256 calls
+   * per record on the main thread.
+   */
+  readonly checkRoot?: boolean;
+  /** Bytes of one file section held in memory before spooling to disk (default 8 MiB). */
+  readonly spoolMemory?: number;
+}
+
+interface OpenSection {
+  readonly path: string;
+  readonly positionKind: 'line' | 'row';
+  count: number;
+  /** In-memory part (before any spooling). */
+  digestParts: Buffer[];
+  positionParts: Buffer[];
+  memory: number;
+  spooled: boolean;
+}
+
 /** Streams a sidecar to disk while hashing it. */
 export class SidecarWriter {
   private readonly hash: Hash = createHash('sha256');
   private size = 0;
   private files = 0;
   private records = 0;
-  private readonly acc = new MerkleAccumulator();
+  private readonly acc: MerkleAccumulator | undefined;
+  private section: OpenSection | undefined;
+  private spoolDigests: FileHandle | undefined;
+  private spoolPositions: FileHandle | undefined;
+  private spoolSize = 0;
+  private readonly spoolMemory: number;
 
-  private constructor(private readonly fh: FileHandle) {}
+  private constructor(
+    private readonly fh: FileHandle,
+    private readonly path: string,
+    options: SidecarWriterOptions,
+  ) {
+    this.acc = options.checkRoot === false ? undefined : new MerkleAccumulator();
+    this.spoolMemory = options.spoolMemory ?? SPOOL_MEMORY;
+  }
 
   /** Creates `path` (must not exist) and writes the header. */
-  static async create(path: string): Promise<SidecarWriter> {
+  static async create(path: string, options: SidecarWriterOptions = {}): Promise<SidecarWriter> {
     const fh = await open(path, 'wx', 0o644);
-    const w = new SidecarWriter(fh);
+    const w = new SidecarWriter(fh, path, options);
     await w.write(MAGIC);
     return w;
   }
 
-  private async write(buf: Buffer): Promise<void> {
+  private async write(buf: Uint8Array): Promise<void> {
     this.hash.update(buf);
     this.size += buf.length;
     let off = 0;
@@ -81,31 +121,108 @@ export class SidecarWriter {
     }
   }
 
-  /** Appends one file section. */
+  /** Appends one whole file section. */
   async addFile(path: string, positionKind: 'line' | 'row', digests: Buffer, positions: Uint32Array): Promise<void> {
     const n = digests.length / 32;
     if (!Number.isInteger(n) || positions.length !== n) throw new Error(`sidecar: ${path}: ${positions.length} positions for ${digests.length} digest bytes`);
-    const p = Buffer.from(path, 'utf8');
+    this.beginFile(path, positionKind);
+    await this.addRecords(digests, positions);
+    await this.endFile();
+  }
+
+  /** Opens a file section; its records follow with addRecords, then endFile. */
+  beginFile(path: string, positionKind: 'line' | 'row'): void {
+    if (this.section) throw new Error(`sidecar: ${path} begun while ${this.section.path} is open`);
+    this.section = { path, positionKind, count: 0, digestParts: [], positionParts: [], memory: 0, spooled: false };
+  }
+
+  /** Appends records (n × 32 digest bytes, n positions) to the open file section. */
+  async addRecords(digests: Uint8Array, positions: Uint32Array): Promise<void> {
+    const sec = this.section;
+    if (!sec) throw new Error('sidecar: addRecords without beginFile');
+    const n = digests.length / 32;
+    if (!Number.isInteger(n) || positions.length !== n) throw new Error(`sidecar: ${sec.path}: ${positions.length} positions for ${digests.length} digest bytes`);
+    const pos = Buffer.allocUnsafe(n * 4);
+    for (let i = 0; i < n; i++) pos.writeUInt32BE(positions[i] as number, i * 4);
+    if (this.acc) for (let i = 0; i < n; i++) this.acc.push(digests.subarray(i * 32, i * 32 + 32));
+    sec.count += n;
+    if (!sec.spooled && sec.memory + n * 36 <= this.spoolMemory) {
+      sec.digestParts.push(Buffer.from(digests));
+      sec.positionParts.push(pos);
+      sec.memory += n * 36;
+      return;
+    }
+    if (!sec.spooled) {
+      // Too large to hold: move what is held to the spool files and continue there.
+      sec.spooled = true;
+      this.spoolSize = 0;
+      this.spoolDigests ??= await open(`${this.path}.spool-digests`, 'w+', 0o600);
+      this.spoolPositions ??= await open(`${this.path}.spool-positions`, 'w+', 0o600);
+      await this.spoolAppend(Buffer.concat(sec.digestParts), Buffer.concat(sec.positionParts));
+      sec.digestParts = [];
+      sec.positionParts = [];
+      sec.memory = 0;
+    }
+    await this.spoolAppend(digests, pos);
+  }
+
+  private async spoolAppend(digests: Uint8Array, positions: Uint8Array): Promise<void> {
+    const n = digests.length / 32;
+    await writeAt(this.spoolDigests as FileHandle, digests, this.spoolSize * 32);
+    await writeAt(this.spoolPositions as FileHandle, positions, this.spoolSize * 4);
+    this.spoolSize += n;
+  }
+
+  /** Writes the open file section: header, digests, positions. */
+  async endFile(): Promise<void> {
+    const sec = this.section;
+    if (!sec) throw new Error('sidecar: endFile without beginFile');
+    const p = Buffer.from(sec.path, 'utf8');
     const head = Buffer.alloc(1 + 2 + p.length + 1 + 8);
     let o = head.writeUInt8(TAG_FILE, 0);
     o = head.writeUInt16BE(p.length, o);
     o += p.copy(head, o);
-    o = head.writeUInt8(positionKind === 'line' ? 1 : 2, o);
-    head.writeBigUInt64BE(BigInt(n), o);
+    o = head.writeUInt8(sec.positionKind === 'line' ? 1 : 2, o);
+    head.writeBigUInt64BE(BigInt(sec.count), o);
     await this.write(head);
-    await this.write(digests);
-    const pos = Buffer.allocUnsafe(n * 4);
-    for (let i = 0; i < n; i++) pos.writeUInt32BE(positions[i] as number, i * 4);
-    await this.write(pos);
-    for (let i = 0; i < n; i++) this.acc.push(digests.subarray(i * 32, i * 32 + 32));
+    if (!sec.spooled) {
+      for (const d of sec.digestParts) await this.write(d);
+      for (const q of sec.positionParts) await this.write(q);
+    } else {
+      await this.copySpool(this.spoolDigests as FileHandle, sec.count * 32);
+      await this.copySpool(this.spoolPositions as FileHandle, sec.count * 4);
+    }
+    this.section = undefined;
     this.files++;
-    this.records += n;
+    this.records += sec.count;
   }
 
-  /** Writes the end section, syncs and closes; returns size, sha256 and the computed root. */
+  private async copySpool(fh: FileHandle, bytes: number): Promise<void> {
+    const buf = Buffer.allocUnsafe(Math.min(bytes, 1 << 20));
+    for (let off = 0; off < bytes; ) {
+      const { bytesRead } = await fh.read(buf, 0, Math.min(buf.length, bytes - off), off);
+      if (bytesRead === 0) throw new Error('sidecar: spool file ended early');
+      await this.write(buf.subarray(0, bytesRead));
+      off += bytesRead;
+    }
+  }
+
+  private async dropSpool(): Promise<void> {
+    for (const fh of [this.spoolDigests, this.spoolPositions]) await fh?.close().catch(() => undefined);
+    this.spoolDigests = undefined;
+    this.spoolPositions = undefined;
+    await rm(`${this.path}.spool-digests`, { force: true });
+    await rm(`${this.path}.spool-positions`, { force: true });
+  }
+
+  /** Writes the end section, syncs and closes; returns size, sha256 and the root written. */
   async finish(deliveryId: string, recordRoot: string): Promise<{ size: number; sha256: string; recordRoot: string }> {
-    const computed = this.acc.root().toString('hex');
-    if (computed !== recordRoot) throw new Error(`sidecar: computed root ${computed} differs from ${recordRoot}`);
+    if (this.section) throw new Error(`sidecar: ${this.section.path} was not ended`);
+    await this.dropSpool();
+    if (this.acc) {
+      const computed = this.acc.root().toString('hex');
+      if (computed !== recordRoot) throw new Error(`sidecar: computed root ${computed} differs from ${recordRoot}`);
+    }
     const id = Buffer.from(deliveryId, 'utf8');
     const end = Buffer.alloc(1 + 4 + 8 + 32 + 2 + id.length);
     let o = end.writeUInt8(TAG_END, 0);
@@ -117,12 +234,21 @@ export class SidecarWriter {
     await this.write(end);
     await this.fh.sync();
     await this.fh.close();
-    return { size: this.size, sha256: this.hash.digest('hex'), recordRoot: computed };
+    return { size: this.size, sha256: this.hash.digest('hex'), recordRoot };
   }
 
   /** Closes without finishing (on failure; the caller removes the temp dir). */
   async abort(): Promise<void> {
+    await this.dropSpool().catch(() => undefined);
     await this.fh.close().catch(() => undefined);
+  }
+}
+
+async function writeAt(fh: FileHandle, data: Uint8Array, position: number): Promise<void> {
+  let off = 0;
+  while (off < data.length) {
+    const { bytesWritten } = await fh.write(data, off, data.length - off, position + off);
+    off += bytesWritten;
   }
 }
 

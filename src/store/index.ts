@@ -20,3 +20,4 @@ export type { SqliteStoreOptions } from './sqlite/index.js';
 export { defaultStorePath, openStore, provenantHome, STORE_FILE_NAME } from './home.js';
 export type { OpenStoreOptions } from './home.js';
 export { registerSeal, type RegisterSealOptions } from './register.js';
+export { createSqliteLogStorage, openSqliteLogDir, type SqliteLogStorageOptions } from './log/index.js';

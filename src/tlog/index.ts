@@ -94,3 +94,4 @@ export {
   type VerifiedTlogProof,
 } from './receipt.js';
 export * from './service/index.js';
+export { RECEIPT_NAME, LOG_ENTRY_NAME, sealLogEntry, logSeal, verifySealReceipt, type LogSealResult, type VerifySealReceiptOptions } from './delivery.js';

@@ -1,11 +1,9 @@
 /** `provenant log init`: create a transparency log (store + Ed25519 note key) and print its verifier key. */
-import { join, resolve } from 'node:path';
-import { createSqliteLogStorage } from '../../store/log/index.js';
-import { defaultLogDir, initLogDir, LOG_DB_FILE, type OpenLogStorage } from '../../tlog/index.js';
+import { resolve } from 'node:path';
+import { openSqliteLogDir } from '../../store/index.js';
+import { defaultLogDir, initLogDir } from '../../tlog/index.js';
 import { optString, requireString, writeJson, type Command, type Invocation } from '../command.js';
 
-/** The SQLite store of a log directory. */
-export const openSqliteLogDir: OpenLogStorage = (dir) => createSqliteLogStorage({ path: join(dir, LOG_DB_FILE) });
 
 export const logInitCommand: Command = {
   name: 'log init',

@@ -27,7 +27,8 @@ import {
   verifyReceiptOffline,
 } from '../../tlog/index.js';
 import { parseInvocation, type Io } from '../command.js';
-import { logInitCommand, openSqliteLogDir } from './log-init.js';
+import { logInitCommand } from './log-init.js';
+import { openSqliteLogDir } from '../../store/index.js';
 
 const root = mkdtempSync(join(tmpdir(), 'provenant-logcli-'));
 after(() => rmSync(root, { recursive: true, force: true }));

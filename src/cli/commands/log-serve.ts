@@ -13,7 +13,7 @@ import {
   type WitnessEndpoint,
 } from '../../tlog/index.js';
 import { optString, optStrings, writeJson, type Command, type Invocation } from '../command.js';
-import { openSqliteLogDir } from './log-init.js';
+import { openSqliteLogDir } from '../../store/index.js';
 
 // name+<8 hex>+base64(33 bytes) '@' URL: the key's base64 has a fixed length, so '@' cannot be inside it.
 const WITNESS_SPEC = /^([^+\s]+\+[0-9a-f]{8}\+[A-Za-z0-9+/]{43}=)@(https?:\/\/\S+)$/;

@@ -1,6 +1,6 @@
 /** `provenant log witness`: run a C2SP tlog-witness on 127.0.0.1 for the given logs. */
 import { join, resolve } from 'node:path';
-import { createSqliteLogStorage } from '../../store/log/index.js';
+import { createSqliteLogStorage } from '../../store/index.js';
 import { createWitness, defaultWitnessDir, parseVerifierKey, readOrCreateWitnessKey, startWitnessServer, WITNESS_DB_FILE } from '../../tlog/index.js';
 import { optString, optStrings, requireString, writeJson, type Command, type Invocation } from '../command.js';
 import { InputError } from '../../core/index.js';

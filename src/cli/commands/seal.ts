@@ -3,6 +3,8 @@ import { createPublicKey } from 'node:crypto';
 import { resolve } from 'node:path';
 import { sealDelivery } from '../../seal/index.js';
 import { createScanPool } from '../../records/index.js';
+import { openSqliteLogDir } from '../../store/index.js';
+import { isLogUrl, logSeal } from '../../tlog/index.js';
 import { optString, optStrings, requireString, writeJson, type Command } from '../command.js';
 import { createProgress } from '../progress.js';
 import { FORMAT_OPTION, NO_STORE_OPTION, formatFlag, readFlagFile, recordInStore } from './shared.js';
@@ -10,13 +12,17 @@ import { FORMAT_OPTION, NO_STORE_OPTION, formatFlag, readFlagFile, recordInStore
 export const seal: Command = {
   name: 'seal',
   summary: 'sign a delivery (file or directory) down to the single record',
-  usage: 'seal PATH --key KEY --vendor NAME --client NAME [--delivery-id ID] [--meta FILE] [--out DIR] [--exclude PATTERN]... [--format FORMAT] [--force]',
+  usage: 'seal PATH --key KEY --vendor NAME --client NAME [--delivery-id ID] [--meta FILE] [--out DIR] [--exclude PATTERN]... [--format FORMAT] [--force] [--log URL|DIR]',
   details: [
     'Writes DIR (default PATH.seal/) atomically: bundle.sigstore.json (Sigstore bundle v0.3 with the',
     'DSSE-signed in-toto statement) and records.sidecar (every record digest, in order).',
     'Files are walked in POSIX path order; symlinks, special files and paths escaping PATH are refused;',
     '--exclude patterns are recorded in the signed statement.',
-    'Exit codes: 0 sealed, 2 bad input (malformed record, unreadable key, existing seal) or usage.',
+    'With --log, the entry (digests and salted vendor/client commitments only) is logged and the C2SP',
+    'tlog-proof receipt written to DIR/log.tlog-proof with DIR/log-entry.json; if logging fails the seal',
+    'stays valid and `provenant log submit DIR --log URL|DIR` retries.',
+    'Exit codes: 0 sealed, 2 bad input (malformed record, unreadable key, existing seal) or usage,',
+    '3 the log could not be reached (the seal is written; retry with log submit).',
   ].join('\n'),
   options: {
     key: { type: 'string', arg: 'KEY', help: 'private key file (PKCS#8 PEM from provenant keygen)' },
@@ -29,6 +35,7 @@ export const seal: Command = {
     format: FORMAT_OPTION,
     force: { type: 'boolean', help: 'replace an existing seal directory' },
     'no-store': NO_STORE_OPTION,
+    log: { type: 'string', arg: 'URL|DIR', help: 'log the seal in a transparency log (server URL or local log directory) and store the receipt' },
   },
   minPositionals: 1,
   maxPositionals: 1,
@@ -62,7 +69,9 @@ export const seal: Command = {
       });
       progress.done();
       const stored = await recordInStore(inv, { sealDir: summary.out, publicKey: createPublicKey(key), status: 'sealed', path });
-      if (inv.json) writeJson(inv.io, { ok: true, ...summary, ...(stored ? { store: stored.store } : {}) });
+      const logTarget = optString(inv, 'log');
+      const logged = logTarget === undefined ? undefined : await logSeal({ sealDir: summary.out, target: isLogUrl(logTarget) ? logTarget : resolve(inv.io.cwd, logTarget), openStorage: openSqliteLogDir });
+      if (inv.json) writeJson(inv.io, { ok: true, ...summary, ...(stored ? { store: stored.store } : {}), ...(logged ? { log: logged } : {}) });
       else {
         inv.io.stdout.write(
           [
@@ -71,6 +80,7 @@ export const seal: Command = {
             `  recordRoot ${summary.recordRoot}`,
             `  seal written to ${summary.out}`,
             ...(stored ? [`  recorded in ${stored.store}`] : []),
+            ...(logged ? [`  logged at index ${logged.index} (tree size ${logged.treeSize}); receipt ${logged.receiptPath}`] : []),
             '',
           ].join('\n'),
         );

@@ -45,6 +45,10 @@ export const LOG_SERVICE_ERROR_CODES = {
   WITNESS_CONFLICT: 'TLOG_WITNESS_CONFLICT',
   /** Witness: the consistency proof does not verify (HTTP 422). */
   WITNESS_INCONSISTENT: 'TLOG_WITNESS_INCONSISTENT',
+  /** verify --log-key: the seal directory holds no log receipt (or no log entry file). */
+  RECEIPT_MISSING: 'TLOG_RECEIPT_MISSING',
+  /** The seal's log entry file does not match the sealed envelope, subjects, record root or names. */
+  SEAL_ENTRY_MISMATCH: 'TLOG_SEAL_ENTRY_MISMATCH',
   /** HTTP: no such resource (404). */
   NOT_FOUND: 'TLOG_NOT_FOUND',
   /** HTTP: method not allowed on this resource (405). */
