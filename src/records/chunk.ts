@@ -3,8 +3,10 @@
  * at a newline) → the 32-byte digest of every record. Line numbers inside are chunk-relative;
  * the caller rebases them.
  */
+import { isAscii, isUtf8 } from 'node:buffer';
 import { ProvenantError } from '../core/index.js';
-import { decodeBlock, forEachLine, stripBom, type LineKind } from './lines.js';
+import { decodeBlock, forEachLine, lineRecord, stripBom, type LineKind } from './lines.js';
+import { canonicalRecordText } from './json-record.js';
 import { sha256Into } from './digest.js';
 
 export interface ChunkFailure {
@@ -32,18 +34,36 @@ export function digestLineChunk(kind: LineKind, block: Buffer, file: string, fir
   let count = 0;
   const leafIn = Buffer.alloc(33); // 0x00 || digest
   let failure: ChunkFailure | undefined;
+  const digestText = (canonical: string): void => {
+    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
+    if (canonical.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(canonical.length * 3);
+    const len = scratch.write(canonical, 0, 'utf8');
+    if (count * 32 >= digests.length) digests = grow(digests);
+    sha256Into(scratch.subarray(0, len), digests, count * 32);
+    count++;
+  };
   try {
-    const { text, error } = decodeBlock(block, file, 1);
-    forEachLine(kind, firstInFile ? stripBom(text) : text, file, 1, (rec) => {
-      const canonical = rec.canonical;
-      // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-      if (canonical.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(canonical.length * 3);
-      const len = scratch.write(canonical, 0, 'utf8');
-      if (count * 32 >= digests.length) digests = grow(digests);
-      sha256Into(scratch.subarray(0, len), digests, count * 32);
-      count++;
-    });
-    if (error) throw error;
+    if (isUtf8(block)) {
+      // Valid UTF-8 (the usual case): decode line by line, which avoids one multi-megabyte
+      // string per block, and canonicalize JSONL lines without building values.
+      const ascii = isAscii(block);
+      let start = 0;
+      let line = 1;
+      while (start < block.length) {
+        const nl = block.indexOf(0x0a, start);
+        const end = nl === -1 ? block.length : nl;
+        let text = ascii ? block.latin1Slice(start, end) : block.utf8Slice(start, end);
+        if (line === 1 && firstInFile) text = stripBom(text);
+        const location = { file, line };
+        digestText(kind === 'jsonl' ? canonicalRecordText(text, location) : lineRecord(kind, text, location).canonical);
+        line++;
+        start = end + 1;
+      }
+    } else {
+      const { text, error } = decodeBlock(block, file, 1);
+      forEachLine(kind, firstInFile ? stripBom(text) : text, file, 1, (rec) => digestText(rec.canonical));
+      if (error) throw error;
+    }
   } catch (err) {
     failure = toFailure(err, count + 1);
   }

@@ -172,3 +172,166 @@ function numberProblem(text: string, location: SourceLocation): RecordError | un
   }
   return undefined;
 }
+
+/** Nesting beyond which the fast path hands over to parseJsonRecord (which enforces MAX_DEPTH). */
+const FAST_MAX_DEPTH = 64;
+
+/**
+ * The RFC 8785 canonical text of one JSON record, for the digest hot path: the same result and
+ * the same errors as parseJsonRecord(text, location).canonical, but without building a JS value
+ * to re-serialize. JSON.parse checks the grammar; a scanner then copies every string and number
+ * token that is already in canonical form (RFC 8785 §3.2.2.2: only \" \\ \b \f \n \r \t and
+ * lowercase \u00xx for other controls) straight from the text and puts members in §3.2.3 order.
+ * Anything unusual (a duplicate key, an unsafe or huge number, deep nesting, escapes that could be
+ * a surrogate or a hidden ':') goes through parseJsonRecord, which raises the precise error.
+ * `text` must come from valid UTF-8 (no lone surrogates), as every line reader guarantees.
+ */
+export function canonicalRecordText(text: string, location: SourceLocation): string {
+  if (!(text.includes('\\u') && RISKY_ESCAPE.test(text))) {
+    let ok = true;
+    try {
+      JSON.parse(text);
+    } catch {
+      ok = false;
+    }
+    if (ok) {
+      const out = new FastCanonical(text).document();
+      if (out !== undefined) return out;
+    }
+  }
+  return parseJsonRecord(text, location).canonical;
+}
+
+/** Scanner over text that JSON.parse accepted; returns undefined to ask for the slow path. */
+class FastCanonical {
+  private i = 0;
+  constructor(private readonly s: string) {}
+
+  document(): string | undefined {
+    return this.value(0);
+  }
+
+  private ws(): void {
+    const s = this.s;
+    for (;;) {
+      const c = s.charCodeAt(this.i);
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) this.i++;
+      else return;
+    }
+  }
+
+  private value(depth: number): string | undefined {
+    this.ws();
+    const s = this.s;
+    const c = s.charCodeAt(this.i);
+    if (c === 0x22) return this.string();
+    if (c === 0x7b) return depth >= FAST_MAX_DEPTH ? undefined : this.object(depth + 1);
+    if (c === 0x5b) return depth >= FAST_MAX_DEPTH ? undefined : this.array(depth + 1);
+    if (c === 0x74) return (this.i += 4), 'true';
+    if (c === 0x66) return (this.i += 5), 'false';
+    if (c === 0x6e) return (this.i += 4), 'null';
+    return this.number();
+  }
+
+  /** A string token: its raw text when canonical, else JSON.stringify of its value. */
+  private string(): string {
+    const s = this.s;
+    const start = this.i;
+    let canonical = true;
+    let k = start + 1;
+    for (;;) {
+      const q = s.indexOf('"', k);
+      const b = s.indexOf('\\', k);
+      if (b === -1 || b > q) {
+        this.i = q + 1;
+        break;
+      }
+      const e = s.charCodeAt(b + 1);
+      if (e === 0x75) {
+        // \u00xx is canonical only for a control character without a short escape, in lowercase.
+        const h = s.slice(b + 2, b + 6);
+        const v = parseInt(h, 16);
+        if (!(h.startsWith('00') && v < 0x20 && h === h.toLowerCase() && v !== 8 && v !== 9 && v !== 10 && v !== 12 && v !== 13)) canonical = false;
+        k = b + 6;
+      } else {
+        // \" \\ \b \f \n \r \t are canonical; \/ is not.
+        if (e === 0x2f) canonical = false;
+        k = b + 2;
+      }
+    }
+    const raw = s.slice(start, this.i);
+    return canonical ? raw : JSON.stringify(JSON.parse(raw) as string);
+  }
+
+  private number(): string | undefined {
+    const s = this.s;
+    const start = this.i;
+    let plainInt = true;
+    for (;;) {
+      const c = s.charCodeAt(this.i);
+      if (c >= 0x30 && c <= 0x39) this.i++;
+      else if (c === 0x2d && this.i === start) this.i++;
+      else if (c === 0x2e || c === 0x65 || c === 0x45 || c === 0x2b || c === 0x2d) {
+        plainInt = false;
+        this.i++;
+      } else break;
+    }
+    const lit = s.slice(start, this.i);
+    // Up to 15 digits an integer is safe and already in ECMAScript form (except -0).
+    if (plainInt && lit.length <= 15 && lit !== '-0') return lit;
+    const n = Number(lit);
+    if (!Number.isFinite(n) || (plainInt && !Number.isSafeInteger(n))) return undefined;
+    return JSON.stringify(n);
+  }
+
+  private object(depth: number): string | undefined {
+    const s = this.s;
+    this.i++;
+    this.ws();
+    if (s.charCodeAt(this.i) === 0x7d) return this.i++, '{}';
+    const keys: string[] = [];
+    const members: string[] = [];
+    let escaped = false;
+    for (;;) {
+      this.ws();
+      const key = this.string();
+      if (key.includes('\\')) escaped = true;
+      this.ws();
+      this.i++; // ':'
+      const v = this.value(depth);
+      if (v === undefined) return undefined;
+      keys.push(key);
+      members.push(`${key}:${v}`);
+      this.ws();
+      if (s.charCodeAt(this.i++) === 0x7d) break;
+    }
+    if (keys.length === 1) return `{${members[0] as string}}`;
+    // Order by the UTF-16 code units of the decoded names (RFC 8785 §3.2.3). Canonical names are
+    // unique spellings, so equal neighbours after sorting are duplicate keys: slow path.
+    const names = escaped ? keys.map((k) => JSON.parse(k) as string) : keys.map((k) => k.slice(1, -1));
+    const order = names.map((_, j) => j).sort((a, b) => ((names[a] as string) < (names[b] as string) ? -1 : (names[a] as string) > (names[b] as string) ? 1 : 0));
+    let out = '{';
+    for (let j = 0; j < order.length; j++) {
+      const m = order[j] as number;
+      if (j > 0 && names[m] === names[order[j - 1] as number]) return undefined;
+      out += (j > 0 ? ',' : '') + (members[m] as string);
+    }
+    return out + '}';
+  }
+
+  private array(depth: number): string | undefined {
+    const s = this.s;
+    this.i++;
+    this.ws();
+    if (s.charCodeAt(this.i) === 0x5d) return this.i++, '[]';
+    let out = '[';
+    for (let first = true; ; first = false) {
+      const v = this.value(depth);
+      if (v === undefined) return undefined;
+      out += first ? v : `,${v}`;
+      this.ws();
+      if (s.charCodeAt(this.i++) === 0x5d) break;
+    }
+    return out + ']';
+  }
+}

@@ -21,8 +21,8 @@ export const seal: Command = {
     'With --log, the entry (digests and salted vendor/client commitments only) is logged and the C2SP',
     'tlog-proof receipt written to DIR/log.tlog-proof with DIR/log-entry.json; if logging fails the seal',
     'stays valid and `provenant log submit DIR --log URL|DIR` retries.',
-    'Exit codes: 0 sealed, 2 bad input (malformed record, unreadable key, existing seal) or usage,',
-    '3 the log could not be reached (the seal is written; retry with log submit).',
+    'Exit codes: 0 sealed, 2 bad input (malformed record, unreadable key, existing seal, no log at DIR)',
+    'or usage, 3 a log server could not be reached (the seal is written; retry with log submit).',
   ].join('\n'),
   options: {
     key: { type: 'string', arg: 'KEY', help: 'private key file (PKCS#8 PEM from provenant keygen)' },
