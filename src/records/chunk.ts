@@ -52,7 +52,7 @@ export function digestLineChunk(kind: LineKind, block: Buffer, file: string, fir
       while (start < block.length) {
         const nl = block.indexOf(0x0a, start);
         const end = nl === -1 ? block.length : nl;
-        let text = ascii ? block.latin1Slice(start, end) : block.utf8Slice(start, end);
+        let text = block.toString(ascii ? 'latin1' : 'utf8', start, end);
         if (line === 1 && firstInFile) text = stripBom(text);
         const location = { file, line };
         digestText(kind === 'jsonl' ? canonicalRecordText(text, location) : lineRecord(kind, text, location).canonical);

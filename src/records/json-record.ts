@@ -238,14 +238,10 @@ class FastCanonical {
     const s = this.s;
     const start = this.i;
     let canonical = true;
-    let k = start + 1;
-    for (;;) {
-      const q = s.indexOf('"', k);
-      const b = s.indexOf('\\', k);
-      if (b === -1 || b > q) {
-        this.i = q + 1;
-        break;
-      }
+    let q = s.indexOf('"', start + 1);
+    let b = s.indexOf('\\', start + 1);
+    while (b !== -1 && b < q) {
+      let k: number;
       const e = s.charCodeAt(b + 1);
       if (e === 0x75) {
         // \u00xx is canonical only for a control character without a short escape, in lowercase.
@@ -258,7 +254,10 @@ class FastCanonical {
         if (e === 0x2f) canonical = false;
         k = b + 2;
       }
+      if (k > q) q = s.indexOf('"', k);
+      b = s.indexOf('\\', k);
     }
+    this.i = q + 1;
     const raw = s.slice(start, this.i);
     return canonical ? raw : JSON.stringify(JSON.parse(raw) as string);
   }

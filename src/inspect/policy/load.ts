@@ -211,7 +211,7 @@ export function parsePolicy(text: string, source: string): Policy {
       throw new PolicyError('POLICY_SYNTAX', `policy is not valid JSON: ${why}`, { location: { file: source }, cause: err });
     }
   } else {
-    const d = parseDocument(text, { uniqueKeys: true, prettyErrors: false, strict: true });
+    const d = parseDocument(text, { uniqueKeys: true, prettyErrors: true, strict: true });
     const first = d.errors[0];
     if (first !== undefined) {
       const line = first.linePos?.[0].line;

@@ -17,7 +17,7 @@ import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
 import { ProvenantError, type ProvenantErrorOptions } from '../../core/index.js';
 import { detectFormat, readRecords, type RecordFormat } from '../../records/index.js';
-import { redactPii } from '../detectors/pii/index.js';
+import { PII_PLACEHOLDERS, scanPii } from '../detectors/pii/index.js';
 import { redactSecrets } from '../detectors/secrets/index.js';
 import { listFiles } from '../engine/walk.js';
 
@@ -48,9 +48,25 @@ export interface RedactSummary {
 
 const MAX_DEPTH = 600;
 
-/** Replaces secrets then PII in one string. */
+/**
+ * Confidence below which a PII hit is left alone: the pii detector's default reporting threshold,
+ * so the copy is clean of exactly what an inspection would report.
+ */
+export const REDACT_MIN_PII_CONFIDENCE = 0.5;
+
+/** Replaces secrets, then PII hits at or above REDACT_MIN_PII_CONFIDENCE, in one string. */
 export function redactText(s: string): string {
-  return redactPii(redactSecrets(s));
+  const t = redactSecrets(s);
+  const hits = scanPii(t).filter((h) => h.confidence >= REDACT_MIN_PII_CONFIDENCE);
+  if (hits.length === 0) return t;
+  let out = '';
+  let at = 0;
+  for (const h of hits) {
+    if (h.start < at) continue;
+    out += t.slice(at, h.start) + PII_PLACEHOLDERS[h.entity];
+    at = h.end;
+  }
+  return out + t.slice(at);
 }
 
 /** Returns `v` with every string value (not keys) redacted, and whether anything changed. */

@@ -109,11 +109,11 @@ function findingRow(f: Finding): string {
   return (
     `<tr data-sev="${severityRank(f.severity)}">` +
     `<td data-k="${severityRank(f.severity)}">${sevChip(f.severity)}</td>` +
-    `<td><code>${text(f.rule)}</code></td>` +
+    `<td class="rule"><code>${text(f.rule)}</code></td>` +
     `<td class="num" data-k="${Number.isFinite(f.confidence) ? f.confidence : 0}">${percent(f.confidence)}</td>` +
     `<td class="loc"><code>${text(where)}</code> <span class="muted">#${Number(loc.index)}</span></td>` +
-    `<td>${loc.field === undefined ? '' : `<code>${text(loc.field)}</code>${span}`}</td>` +
-    `<td>${text(clip(f.message, MAX_MESSAGE))}${data}</td>` +
+    `<td class="field">${loc.field === undefined ? '' : `<code>${text(loc.field)}</code>${span}`}</td>` +
+    `<td class="msg">${text(clip(f.message, MAX_MESSAGE))}${data}</td>` +
     `<td class="ev">${f.evidence === undefined ? '' : `<code>${markedEvidence(f.evidence)}</code>`}</td>` +
     '</tr>'
   );
@@ -256,7 +256,8 @@ export function renderHtml(report: InspectReport, opts: HtmlOptions = {}): strin
   const csp = `default-src 'none'; style-src 'unsafe-inline'; script-src 'sha256-${scriptHash}'; img-src 'none'; form-action 'none'; base-uri 'none'`;
   return (
     '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' +
-    `<meta http-equiv="Content-Security-Policy" content="${escapeHtml(csp)}">\n` +
+    // The policy is built from constants and a base64 hash: no quote or markup to escape.
+    `<meta http-equiv="Content-Security-Policy" content="${csp}">\n` +
     '<meta name="referrer" content="no-referrer">\n' +
     '<meta name="viewport" content="width=device-width, initial-scale=1">\n' +
     `<title>${escapeHtml(title)}</title>\n<style>${CSS}</style>\n</head>\n<body>\n${body}\n<script>${SCRIPT}</script>\n</body>\n</html>\n`
@@ -288,8 +289,9 @@ thead th{background:var(--soft);font-weight:600;position:sticky;top:0}
 table.sortable thead th{cursor:pointer;user-select:none}
 table.kv th{width:130px;background:none;font-weight:500;color:var(--muted)}
 td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
-td.loc code,td code{word-break:break-all}
-td.ev{max-width:420px}
+td code{overflow-wrap:anywhere}
+td.rule{min-width:13em}td.loc{min-width:15em}td.field{min-width:11em}td.msg{min-width:16em}
+td.ev{min-width:14em;max-width:420px}
 tbody tr:hover{background:#fafbfc}
 .muted{color:var(--muted)}
 .note{background:#fff7e6;border:1px solid #f5d48a;padding:6px 10px;border-radius:6px}

@@ -265,3 +265,16 @@ test('SARIF Multitool validates our output (realistic, hostile, empty) and catch
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('detector data that is not JSON (BigInt, cycle) does not break the SARIF output', () => {
+  const cyclic: Record<string, unknown> = { a: 1 };
+  cyclic['self'] = cyclic;
+  const [first, second] = realisticFindings();
+  const odd = [
+    { ...(first as Finding), data: { n: 10n } },
+    { ...(second as Finding), data: cyclic },
+  ] as unknown as Finding[];
+  const doc = parse(renderSarif(makeReport(odd)));
+  assert.deepEqual(validateSarif(doc), []);
+  for (const r of run0(doc).results) assert.deepEqual(r.properties['data'], { unserialisable: true });
+});

@@ -236,7 +236,7 @@ export function buildSarif(report: InspectReport): SarifLog {
         ...(loc.field === undefined ? {} : { field: loc.field }),
         ...(loc.span === undefined ? {} : { span: [loc.span[0], loc.span[1]] }),
         ...(f.evidence === undefined ? {} : { evidence: f.evidence }),
-        ...(f.data === undefined ? {} : { data: f.data }),
+        ...(f.data === undefined ? {} : { data: jsonData(f.data) }),
       },
     };
   });
@@ -288,6 +288,15 @@ export function buildSarif(report: InspectReport): SarifLog {
       },
     ],
   };
+}
+
+/** Detector data as plain JSON; a BigInt or a cycle must not take the whole report down. */
+function jsonData(d: unknown): unknown {
+  try {
+    return JSON.parse(JSON.stringify(d)) as unknown;
+  } catch {
+    return { unserialisable: true };
+  }
 }
 
 function withSlash(u: string): string {

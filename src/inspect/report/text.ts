@@ -119,11 +119,12 @@ export function renderText(report: InspectReport, opts: TextOptions = {}): strin
   if (report.findings.length === 0) {
     out.push('No findings.');
   } else if (shown.length > 0) {
-    out.push(paint('bold', `Top findings (${shown.length} of ${groupDigits(report.findings.length)}):`));
+    out.push(paint('bold', `Top findings (${groupDigits(shown.length)} of ${groupDigits(report.findings.length)}):`));
     const locs = shown.map((f) => clip(printable(locationLabel(f.location)), MAX_LOCATION));
     const ids = shown.map((f) => clip(printable(`${f.detector}/${f.rule}`), 48));
-    const locWidth = Math.min(MAX_LOCATION, Math.max(...locs.map((l) => l.length)));
-    const idWidth = Math.max(...ids.map((l) => l.length));
+    // reduce, not Math.max(...xs): a large maxFindings would overflow the argument list.
+    const locWidth = Math.min(MAX_LOCATION, locs.reduce((w, l) => Math.max(w, l.length), 0));
+    const idWidth = ids.reduce((w, l) => Math.max(w, l.length), 0);
     shown.forEach((f, i) => {
       const sevLabel = printable(String(f.severity)).toUpperCase().padEnd(8);
       out.push(

@@ -1,0 +1,79 @@
+// The digest hot path (canonicalRecordText) must give the same canonical text as parseJsonRecord
+// for every record, and the same coded error for every bad one: it may be faster, never laxer.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { canonicalize } from '../core/index.js';
+import { canonicalRecordText, parseJsonRecord } from './json-record.js';
+
+const loc = { file: 'f.jsonl', line: 3 };
+
+const GOOD = [
+  '{"question": "a\\nb", "answer": "x", "copy": 17}',
+  ' { "b" : [1, 2.50, -0, 1e2, 1E-7, 0.1, 123456789012345, -9007199254740991, 1e300] , "a" : null } \r',
+  '{"s":"\\/ \\u0041 \\u001F \\u001f \\u0008 \\b \\u00e9 \\u2028 é \u2028 \\"q\\" \\\\"}',
+  '{"\\u0062":1,"a":2,"\\n":3,"é":4,"z":5,"1":6,"10":7,"2":8,"__proto__":{"x":[]}}',
+  '[{"b":{"d":1,"c":[{"f":true,"e":false}]}},"x",[],{}]',
+  '"just a string"',
+  '42',
+  '{"emoji":"😀 \\ud83d\\ude00","k":"\\u003a"}',
+  `{"deep":${'['.repeat(100)}1${']'.repeat(100)}}`,
+  '{"big":12345678901234567890.5,"neg":-1.5e-10,"int":9007199254740991}',
+];
+
+const BAD: ReadonlyArray<readonly [string, string]> = [
+  ['{"a":1,"a":2}', 'RECORD_JSON_DUPLICATE_KEY'],
+  ['{"a":1,"\\u0061":2}', 'RECORD_JSON_DUPLICATE_KEY'],
+  ['{"x":{"b":1,"c":2,"b":3}}', 'RECORD_JSON_DUPLICATE_KEY'],
+  ['{"n":9007199254740993}', 'RECORD_UNSAFE_INTEGER'],
+  ['{"n":-12345678901234567890}', 'RECORD_UNSAFE_INTEGER'],
+  ['{"n":1e400}', 'RECORD_NUMBER_RANGE'],
+  ['{"s":"\\ud800"}', 'RECORD_JSON_LONE_SURROGATE'],
+  ['', 'RECORD_BLANK_LINE'],
+  ['{"a":1,}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":1} x', 'RECORD_JSON_SYNTAX'],
+  [`${'['.repeat(600)}${']'.repeat(600)}`, 'RECORD_JSON_TOO_DEEP'],
+];
+
+test('fast canonical text equals parseJsonRecord and RFC 8785 canonicalize on tricky records', () => {
+  for (const line of GOOD) {
+    const slow = parseJsonRecord(line, loc);
+    assert.equal(canonicalRecordText(line, loc), slow.canonical, line);
+    assert.equal(slow.canonical, canonicalize(JSON.parse(line)), line);
+  }
+});
+
+test('every bad record fails on the fast path with the same code and location as parseJsonRecord', () => {
+  for (const [line, code] of BAD) {
+    assert.throws(() => parseJsonRecord(line, loc), { code }, `slow: ${line.slice(0, 40)}`);
+    assert.throws(() => canonicalRecordText(line, loc), (err: unknown) => {
+      const e = err as { code?: string; location?: { line?: number; file?: string } };
+      return e.code === code && e.location?.line === 3 && e.location.file === 'f.jsonl';
+    }, `fast: ${line.slice(0, 40)}`);
+  }
+});
+
+test('randomised records: fast and slow canonical forms agree', () => {
+  let x = 12345;
+  const r = (n: number): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
+  const keys = ['a', 'b', 'B', 'é', 'a b', '\n', '"', '10', '9', 'ü', 'zz'];
+  const gen = (d: number): unknown => {
+    switch (r(d > 3 ? 4 : 7)) {
+      case 0: return r(2) === 0;
+      case 1: return r(1000) - 500 + (r(2) ? 0.25 : 0);
+      case 2: return ['', 'x\ty', 'q"\\', '\u0001\u001f', 'é😀', '/'][r(6)];
+      case 3: return null;
+      case 4: return Array.from({ length: r(4) }, () => gen(d + 1));
+      default: {
+        const o: Record<string, unknown> = {};
+        for (let i = r(5); i > 0; i--) o[keys[r(keys.length)] as string] = gen(d + 1);
+        return o;
+      }
+    }
+  };
+  for (let i = 0; i < 2000; i++) {
+    const v = gen(0);
+    // Re-spell some escapes non-canonically (\/ and \u00XX) so both paths must rewrite them.
+    const line = JSON.stringify(v, null, r(2) ? 1 : 0).replace(/\//g, '\\/').replace(/é/g, '\\u00E9');
+    assert.equal(canonicalRecordText(line, loc), parseJsonRecord(line, loc).canonical, line);
+  }
+});
