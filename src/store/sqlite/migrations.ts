@@ -81,6 +81,101 @@ CREATE TABLE verifications (
 ) STRICT, WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: 'lineage: nodes, edges, datasets and their delivery match groups, incidents, vendor pauses, evidence',
+    // Lineage (issue 5, DESIGN §6). One node table for every kind and one edge table keyed by
+    // (src, dst, rel): a graph walk is one recursive query over lineage_edges whatever the kinds.
+    // Times are normalized UTC ISO strings, so text comparison is time order.
+    // A dataset's matched records are stored as an exact partition by the set of deliveries they
+    // occur in (lineage_dataset_groups / lineage_group_members): the tainted count for any set of
+    // deliveries is then a sum over groups, exact even when a record occurs in several deliveries,
+    // without storing the dataset's record digests.
+    sql: `
+CREATE TABLE lineage_nodes (
+  seq        INTEGER PRIMARY KEY,
+  kind       TEXT NOT NULL CHECK (kind IN ('vendor', 'key', 'annotator', 'delivery', 'dataset', 'run', 'model', 'deployment', 'incident')),
+  name       TEXT NOT NULL,
+  meta       TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  UNIQUE (kind, name)
+) STRICT;
+
+CREATE TABLE lineage_edges (
+  src        INTEGER NOT NULL REFERENCES lineage_nodes (seq) ON DELETE CASCADE,
+  dst        INTEGER NOT NULL REFERENCES lineage_nodes (seq) ON DELETE CASCADE,
+  rel        TEXT NOT NULL,
+  origin     TEXT NOT NULL CHECK (origin IN ('declared', 'verified-signature', 'content-match')),
+  valid_from TEXT,
+  valid_to   TEXT,
+  count      INTEGER CHECK (count IS NULL OR count >= 0),
+  PRIMARY KEY (src, dst, rel)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX lineage_edges_dst ON lineage_edges (dst, rel);
+
+CREATE TABLE lineage_deliveries (
+  node_seq     INTEGER PRIMARY KEY REFERENCES lineage_nodes (seq) ON DELETE CASCADE,
+  delivery_seq INTEGER NOT NULL UNIQUE REFERENCES deliveries (seq) ON DELETE CASCADE,
+  vendor       TEXT NOT NULL,
+  key_id       TEXT NOT NULL,
+  event_from   TEXT NOT NULL,
+  event_to     TEXT NOT NULL
+) STRICT;
+CREATE INDEX lineage_deliveries_vendor ON lineage_deliveries (vendor, event_from);
+CREATE INDEX lineage_deliveries_key ON lineage_deliveries (key_id);
+
+CREATE TABLE lineage_datasets (
+  node_seq        INTEGER PRIMARY KEY REFERENCES lineage_nodes (seq) ON DELETE CASCADE,
+  record_root     TEXT NOT NULL CHECK (length(record_root) = 64),
+  record_set_root TEXT NOT NULL CHECK (length(record_set_root) = 64),
+  record_count    INTEGER NOT NULL CHECK (record_count >= 0),
+  file_count      INTEGER NOT NULL CHECK (file_count >= 0),
+  matched_count   INTEGER NOT NULL CHECK (matched_count >= 0),
+  derived_at      TEXT NOT NULL,
+  path            TEXT
+) STRICT;
+CREATE INDEX lineage_datasets_set_root ON lineage_datasets (record_set_root);
+
+CREATE TABLE lineage_dataset_groups (
+  dataset_seq INTEGER NOT NULL REFERENCES lineage_nodes (seq) ON DELETE CASCADE,
+  grp         INTEGER NOT NULL,
+  count       INTEGER NOT NULL CHECK (count > 0),
+  PRIMARY KEY (dataset_seq, grp)
+) STRICT, WITHOUT ROWID;
+
+CREATE TABLE lineage_group_members (
+  dataset_seq  INTEGER NOT NULL,
+  grp          INTEGER NOT NULL,
+  delivery_seq INTEGER NOT NULL REFERENCES lineage_nodes (seq) ON DELETE CASCADE,
+  PRIMARY KEY (dataset_seq, grp, delivery_seq),
+  FOREIGN KEY (dataset_seq, grp) REFERENCES lineage_dataset_groups (dataset_seq, grp) ON DELETE CASCADE
+) STRICT, WITHOUT ROWID;
+CREATE INDEX lineage_group_members_delivery ON lineage_group_members (delivery_seq, dataset_seq, grp);
+
+CREATE TABLE lineage_incidents (
+  node_seq    INTEGER PRIMARY KEY REFERENCES lineage_nodes (seq) ON DELETE CASCADE,
+  selector    TEXT NOT NULL,
+  reported_at TEXT NOT NULL,
+  description TEXT
+) STRICT;
+
+CREATE TABLE lineage_vendor_pauses (
+  vendor    TEXT PRIMARY KEY,
+  paused_at TEXT NOT NULL,
+  reason    TEXT
+) STRICT;
+
+CREATE TABLE lineage_evidence (
+  delivery_seq INTEGER PRIMARY KEY REFERENCES deliveries (seq) ON DELETE CASCADE,
+  logged       INTEGER NOT NULL CHECK (logged IN (0, 1)),
+  witnessed    INTEGER NOT NULL CHECK (witnessed IN (0, 1)),
+  records      INTEGER,
+  findings     INTEGER,
+  verdict      TEXT CHECK (verdict IS NULL OR verdict IN ('accept', 'review', 'quarantine', 'reject')),
+  recorded_at  TEXT NOT NULL
+) STRICT;
+`,
+  },
 ];
 
 /** Highest schema version this code knows. */
