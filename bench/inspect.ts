@@ -25,25 +25,6 @@ const CORPUS_VERSION = '1';
 const TARGET_BYTES = 105e6;
 
 // ---------------------------------------------------------------------------------------------
-// Child mode: run the CLI's inspect command (registered or not) so /usr/bin/time measures exactly it.
-if (process.argv[2] === '--child-cli') {
-  const { runCli } = await import('../src/cli/main.js');
-  const { COMMANDS } = await import('../src/cli/commands/index.js');
-  const argv = process.argv.slice(3);
-  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
-  if (COMMANDS.some((c) => c.name === 'inspect')) process.exitCode = await runCli(argv, io);
-  else {
-    // TODO(lead): remove once `inspect` is registered in src/cli/commands/index.ts.
-    const { inspect } = await import('../src/cli/commands/inspect.js');
-    const { parseInvocation } = await import('../src/cli/command.js');
-    const inv = parseInvocation(inspect, argv.slice(1), io);
-    process.exitCode = inv === 'help' ? 0 : await inspect.run(inv);
-  }
-} else {
-  await main();
-}
-
-// ---------------------------------------------------------------------------------------------
 function rng(seed: number): () => number {
   let s = seed >>> 0;
   return () => {
@@ -331,4 +312,23 @@ async function main(): Promise<void> {
   ].join('\n');
   await appendFile(join(REPO, 'bench/RESULTS.md'), section);
   console.log('\nappended "## inspect" to bench/RESULTS.md');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Child mode: run the CLI's inspect command (registered or not) so /usr/bin/time measures exactly it.
+if (process.argv[2] === '--child-cli') {
+  const { runCli } = await import('../src/cli/main.js');
+  const { COMMANDS } = await import('../src/cli/commands/index.js');
+  const argv = process.argv.slice(3);
+  const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  if (COMMANDS.some((c) => c.name === 'inspect')) process.exitCode = await runCli(argv, io);
+  else {
+    // TODO(lead): remove once `inspect` is registered in src/cli/commands/index.ts.
+    const { inspect } = await import('../src/cli/commands/inspect.js');
+    const { parseInvocation } = await import('../src/cli/command.js');
+    const inv = parseInvocation(inspect, argv.slice(1), io);
+    process.exitCode = inv === 'help' ? 0 : await inspect.run(inv);
+  }
+} else {
+  await main();
 }

@@ -1,6 +1,6 @@
 /**
- * `npm start`: the sample story on bundled data. A vendor creates a key and seals a delivery; the
- * lab verifies it; an attacker alters a copy; verification fails and names exactly the records
+ * `npm start`: the sample story on bundled data. A vendor creates a key and seals a delivery, logging it in a transparency log; the
+ * lab verifies it and its transparency-log receipt; an attacker alters a copy; verification fails and names exactly the records
  * that changed. Each step runs the real CLI in-process and prints the command as a user would type it.
  */
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
@@ -27,8 +27,10 @@ async function main(): Promise<void> {
   await cp(sample, join(work, 'acme-2026-11'), { recursive: true });
 
   await step(io, 'The vendor creates its signing key', ['keygen', '--out', 'acme'], 0);
-  await step(io, 'The vendor seals the delivery for its client', ['seal', 'acme-2026-11', '--key', 'acme.key', '--vendor', 'Acme Data', '--client', 'Frontier Lab', '--delivery-id', 'acme-2026-11-001'], 0);
-  await step(io, 'The lab verifies the delivery it received', ['verify', 'acme-2026-11', '--seal', 'acme-2026-11.seal', '--key', 'acme.pub'], 0);
+  await step(io, 'A transparency log is created (here a local one; `provenant log serve` publishes it over HTTP)', ['log', 'init', '--origin', 'example.com/provenant-log', '--dir', 'tlog'], 0);
+  const logKey = (await readFile(join(work, 'tlog', 'log.vkey'), 'utf8')).trim();
+  await step(io, 'The vendor seals the delivery for its client and logs the seal', ['seal', 'acme-2026-11', '--key', 'acme.key', '--vendor', 'Acme Data', '--client', 'Frontier Lab', '--delivery-id', 'acme-2026-11-001', '--log', 'tlog'], 0);
+  await step(io, 'The lab verifies the delivery it received, and offline that it was logged', ['verify', 'acme-2026-11', '--seal', 'acme-2026-11.seal', '--key', 'acme.pub', '--log-key', logKey], 0);
 
   // An attacker inside the vendor alters a copy in transit: one answer poisoned, one record
   // planted, one label row removed.

@@ -91,6 +91,8 @@ export interface RunFacts {
   readonly start?: string;
   readonly end?: string;
   readonly meta?: Readonly<Record<string, unknown>>;
+  /** Create input datasets that are not registered as declared-only nodes (OpenLineage import). */
+  readonly declareMissing?: boolean;
 }
 
 /** A model, optionally fine-tuned from a base model. */

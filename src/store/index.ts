@@ -21,3 +21,4 @@ export { defaultStorePath, openStore, provenantHome, STORE_FILE_NAME } from './h
 export type { OpenStoreOptions } from './home.js';
 export { registerSeal, type RegisterSealOptions } from './register.js';
 export { createSqliteLogStorage, openSqliteLogDir, type SqliteLogStorageOptions } from './log/index.js';
+export { createSqliteLineageStore, type SqliteLineageStore } from './sqlite/lineage.js';
