@@ -115,7 +115,7 @@ function sources(shared: string): Source[] {
 
 /** Builds the corpus under `dir` (skipped when a complete corpus of this version exists). */
 async function buildCorpus(dir: string, shared: string): Promise<Planted> {
-  const marker = join(dir, '.complete.json');
+  const marker = `${dir}.complete.json`;
   if (existsSync(marker)) {
     const m = JSON.parse(await readFile(marker, 'utf8')) as { version: string; planted: Planted };
     if (m.version === CORPUS_VERSION) return m.planted;
@@ -196,17 +196,10 @@ interface Report {
 
 async function runInspect(corpus: string, extra: string[]): Promise<{ ms: number; maxRss?: number; report: Report }> {
   const out = join(tmpdir(), `provenant-bench-inspect-${process.pid}.json`);
-  const t = await timeCommand(process.execPath, ['--max-old-space-size=4096', join(REPO, 'build/bench/inspect.js'), '--child-cli', 'inspect', corpus, '--format', 'json', '--out', out, ...extra], {
-    ...process.env,
-    PROVENANT_NO_PROGRESS: '1',
-  }).catch((e: Error) => {
-    // Exit 1 is a verdict other than accept, not a failure.
-    if (/exited 1:/.test(e.message)) return undefined;
-    throw e;
-  });
+  // Exit 1 is a verdict other than accept, not a failure.
+  const t = await timeAllowingExit(process.execPath, [join(REPO, 'build/bench/inspect.js'), '--child-cli', 'inspect', corpus, '--format', 'json', '--out', out, ...extra], REPO);
   const report = JSON.parse(await readFile(out, 'utf8')) as Report;
   await rm(out, { force: true });
-  if (t === undefined) throw new Error('inspect run returned exit 1 without timing; rerun');
   return { ms: t.ms, ...(t.maxRss !== undefined ? { maxRss: t.maxRss } : {}), report };
 }
 
@@ -214,7 +207,7 @@ async function runInspect(corpus: string, extra: string[]): Promise<{ ms: number
 async function timeAllowingExit(cmd: string, args: string[], cwd: string): Promise<{ ms: number; maxRss?: number; stdout: string }> {
   const useTime = existsSync('/usr/bin/time');
   const start = process.hrtime.bigint();
-  const child = spawn(useTime ? '/usr/bin/time' : cmd, useTime ? ['-f', '__MAXRSS_KB=%M', cmd, ...args] : args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(useTime ? '/usr/bin/time' : cmd, useTime ? ['-f', '__MAXRSS_KB=%M', cmd, ...args] : args, { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PROVENANT_NO_PROGRESS: '1' } });
   const chunks: Buffer[] = [];
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => chunks.push(d));
@@ -326,8 +319,14 @@ if (process.argv[2] === '--child-cli') {
     // TODO(lead): remove once `inspect` is registered in src/cli/commands/index.ts.
     const { inspect } = await import('../src/cli/commands/inspect.js');
     const { parseInvocation } = await import('../src/cli/command.js');
-    const inv = parseInvocation(inspect, argv.slice(1), io);
-    process.exitCode = inv === 'help' ? 0 : await inspect.run(inv);
+    const { ProvenantError, exitCodeFor } = await import('../src/core/index.js');
+    try {
+      const inv = parseInvocation(inspect, argv.slice(1), io);
+      process.exitCode = inv === 'help' ? 0 : await inspect.run(inv);
+    } catch (err) {
+      process.stderr.write(`${err instanceof ProvenantError ? err.oneLine() : String(err)}\n`);
+      process.exitCode = exitCodeFor(err);
+    }
   }
 } else {
   await main();

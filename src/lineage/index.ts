@@ -3,3 +3,18 @@ export { LineageError, LINEAGE_ERROR_CODES, type LineageErrorCode } from './erro
 export * from './types.js';
 export { checkName, parseTime, parseWindow, windowsOverlap } from './validate.js';
 export { deriveDataset, matchDeliveries, readDigests, type DeriveOptions, type DeriveResult, type ReadDigests } from './derive.js';
+export { registerRun, registerModel, registerDeployment, addIncident, type RunInput } from './declare.js';
+export { parseOpenLineage, importOpenLineage, type ImportedRun, type OpenLineageOptions } from './openlineage.js';
+export {
+  parseSelector,
+  computeImpact,
+  pathText,
+  type ImpactReport,
+  type PathStep,
+  type PlanStep,
+  type AffectedDataset,
+  type AffectedDelivery,
+  type AffectedDeployment,
+  type AffectedModel,
+  type AffectedRun,
+} from './impact.js';

@@ -194,6 +194,8 @@ export interface LineageStore {
   selectDeliveries(selector: Exclude<Selector, { kind: 'incident' }>): Promise<DeliveryFacts[]>;
   putDataset(facts: DatasetFacts): Promise<{ inserted: boolean }>;
   getDataset(name: string): Promise<DatasetFacts | undefined>;
+  /** Record and matched counts of registered datasets (declared-only datasets are absent). */
+  datasetCounts(names: readonly string[]): Promise<Map<string, { readonly recordCount: number; readonly matchedCount: number; readonly path?: string }>>;
   putRun(facts: RunFacts): Promise<{ inserted: boolean }>;
   putModel(facts: ModelFacts): Promise<{ inserted: boolean }>;
   putDeployment(facts: DeploymentFacts): Promise<{ inserted: boolean; name: string }>;

@@ -33,6 +33,7 @@ export const SEAL_ERROR_CODES = {
   SEAL_BUNDLE_NO_MATERIAL: 'the bundle has no verificationMaterial',
   SEAL_BUNDLE_NO_ENVELOPE: 'the bundle has no DSSE envelope (message signatures are not supported)',
   SEAL_BUNDLE_TLOG_MISSING: 'a keyless (certificate) bundle has no transparency log entry',
+  SEAL_FILE_TOO_LARGE: 'a bundle or sidecar in the seal directory is larger than any honest seal (bundle over 64 MiB, sidecar over its signed size)',
   SEAL_BUNDLE_BASE64: 'a base64 field of the bundle (payload, signature, certificate) is not valid base64',
   // DSSE and signature (verification)
   SEAL_DSSE_PAYLOAD_TYPE: 'the DSSE payloadType is not application/vnd.in-toto+json',

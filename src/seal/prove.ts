@@ -12,6 +12,7 @@ import { basename, join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { digestEqual, inclusionProof, isSha256Hex, leafHash, nodeHash, ProvenantError, sha256 } from '../core/index.js';
 import { readRecords, recordDigest } from '../records/index.js';
+import { MAX_BUNDLE_BYTES, readSealFile } from './io.js';
 import { SealError, type SealErrorCode } from './errors.js';
 import { toPublicKey } from './keys.js';
 import { openSeal } from './open.js';
@@ -50,13 +51,6 @@ export interface ProveOptions {
   readonly key?: string | Buffer | KeyObject;
 }
 
-async function readInput(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new SealError('SEAL_INPUT_MISSING', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { location: { file: path }, cause: err });
-  }
-}
 
 /**
  * Builds the inclusion proof of record `index` of `file` against the signed recordRoot. Checks
@@ -64,7 +58,7 @@ async function readInput(path: string, what: string): Promise<Buffer> {
  * sealed digest, so a proof is never issued for a record that was changed.
  */
 export async function proveRecord(options: ProveOptions): Promise<RecordProof> {
-  const bundleText = await readInput(join(options.seal, BUNDLE_NAME), 'bundle');
+  const bundleText = await readSealFile(join(options.seal, BUNDLE_NAME), 'bundle', MAX_BUNDLE_BYTES);
   let st: DeliveryStatement;
   if (options.key !== undefined) st = openSeal(bundleText, toPublicKey(options.key), BUNDLE_NAME).statement;
   else st = parseDeliveryStatement(parseBundle(bundleText, BUNDLE_NAME).envelope.payload);
@@ -75,7 +69,7 @@ export async function proveRecord(options: ProveOptions): Promise<RecordProof> {
   if (!Number.isSafeInteger(options.index) || options.index < 0 || options.index >= f.records) {
     throw new SealError('SEAL_PROOF_INDEX', `${options.file} has ${f.records} records; index ${options.index} is out of range (0-based)`, { location: { file: options.file } });
   }
-  const scBuf = await readInput(join(options.seal, pr.sidecar.name), 'record sidecar');
+  const scBuf = await readSealFile(join(options.seal, pr.sidecar.name), 'record sidecar', pr.sidecar.size);
   if (!digestEqual(sha256(scBuf), Buffer.from(pr.sidecar.sha256, 'hex'))) {
     throw new SealError('SEAL_SIDECAR_DIGEST', `${pr.sidecar.name} does not match the signed statement: the sidecar was edited`, { kind: 'verification', location: { file: pr.sidecar.name } });
   }

@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import { digestEqual, MerkleAccumulator, ProvenantError } from '../core/index.js';
 import { computeRecordRoots, createScanPool, scanFile, type FileScan, type RecordFormat, type ScanPool } from '../records/index.js';
 import { diffDigests } from './diff.js';
+import { MAX_BUNDLE_BYTES, readSealFile } from './io.js';
 import { SealError, type SealErrorCode } from './errors.js';
 import { keyIdOf, toPublicKey } from './keys.js';
 import { openSeal } from './open.js';
@@ -123,13 +124,6 @@ function pos(kind: 'line' | 'row', positions: Uint32Array, i: number): { line: n
   return kind === 'line' ? { line: v } : { row: v };
 }
 
-async function readInput(path: string, what: string): Promise<Buffer> {
-  try {
-    return await readFile(path);
-  } catch (err) {
-    throw new SealError('SEAL_INPUT_MISSING', `cannot read ${what} ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}; pass the seal directory written by provenant seal`, { location: { file: path }, cause: err });
-  }
-}
 
 async function fileSha256(path: string): Promise<string> {
   const h = createHash('sha256');
@@ -150,6 +144,11 @@ async function checkSidecar(sealDir: string, st: DeliveryStatement, pool: ScanPo
   const v = (code: SealErrorCode, msg: string): SealError => new SealError(code, msg, { kind: 'verification', location: { file: name } });
   let buf: Buffer;
   try {
+    // Bounded read: a sidecar far bigger than the signed size is an edited one (a swapped seal's
+    // sidecar is still read, within the slack, so the swap can be named).
+    if ((await stat(join(sealDir, name))).size > pr.sidecar.size + MAX_BUNDLE_BYTES) {
+      return v('SEAL_SIDECAR_DIGEST', `${name} is larger than the ${pr.sidecar.size} bytes the signed statement says: the sidecar was edited`);
+    }
     buf = await readFile(join(sealDir, name));
   } catch {
     return v('SEAL_SIDECAR_MISSING', `the record sidecar ${name} is missing from ${sealDir}; ask the vendor for the complete seal directory`);
@@ -199,7 +198,7 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyResu
   } catch (err) {
     throw new SealError('SEAL_INPUT_MISSING', `seal directory ${options.seal} does not exist or is not a directory; pass --seal DIR as written by provenant seal`, { location: { file: options.seal }, cause: err });
   }
-  const bundleText = await readInput(join(options.seal, BUNDLE_NAME), 'bundle');
+  const bundleText = await readSealFile(join(options.seal, BUNDLE_NAME), 'bundle', MAX_BUNDLE_BYTES);
   const errors: VerifyIssue[] = [];
   const diff = emptyDiff();
   const files: FileReport[] = [];

@@ -23,7 +23,15 @@ export type StoreErrorCode =
   /** The store was used after close(). */
   | 'STORE_CLOSED'
   /** Anything else the database engine reported: a bug, not a user mistake. */
-  | 'STORE_FAILURE';
+  | 'STORE_FAILURE'
+  /** The database server cannot be reached (refused, unknown host, timeout, connection lost). */
+  | 'STORE_UNREACHABLE'
+  /** The database server refused the credentials or the role (wrong password, unknown user). */
+  | 'STORE_AUTH_FAILED'
+  /** The database named in the URL does not exist on the server. */
+  | 'STORE_NO_DATABASE'
+  /** A store URL is malformed or names a backend this Provenant does not support. */
+  | 'STORE_BAD_URL';
 
 /** Coded error of the store capability. */
 export class StoreError extends ProvenantError {

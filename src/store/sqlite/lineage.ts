@@ -393,6 +393,13 @@ class LineageSqlite implements SqliteLineageStore {
     });
   }
 
+  datasetCounts(names: readonly string[]): Promise<Map<string, { recordCount: number; matchedCount: number; path?: string }>> {
+    return this.read(() => {
+      const rows = this.s.datasetCountsByName.all(JSON.stringify(names)) as { name: string; record_count: number; matched_count: number; path: string | null }[];
+      return new Map(rows.map((r) => [r.name, { recordCount: r.record_count, matchedCount: r.matched_count, ...(r.path !== null ? { path: r.path } : {}) }]));
+    });
+  }
+
   putRun(f: RunFacts): Promise<{ inserted: boolean }> {
     return this.write(() => {
       const ref: NodeRef = { kind: 'run', name: f.id };
@@ -765,6 +772,10 @@ function prepare(db: Db) {
     datasetGroups: db.prepare(
       `SELECT g.grp, g.count, (SELECT json_group_array(d.name) FROM lineage_group_members m JOIN lineage_nodes d ON d.seq = m.delivery_seq
          WHERE m.dataset_seq = g.dataset_seq AND m.grp = g.grp) AS members FROM lineage_dataset_groups g WHERE g.dataset_seq = ? ORDER BY g.grp`,
+    ),
+    datasetCountsByName: db.prepare(
+      `SELECT n.name, x.record_count, x.matched_count, x.path FROM lineage_nodes n JOIN lineage_datasets x ON x.node_seq = n.seq
+       WHERE n.kind = 'dataset' AND n.name IN (SELECT value FROM json_each(?))`,
     ),
     insertDataset: db.prepare(
       'INSERT INTO lineage_datasets (node_seq, record_root, record_set_root, record_count, file_count, matched_count, derived_at, path) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
