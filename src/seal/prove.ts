@@ -7,7 +7,6 @@
  * (DESIGN §4), so it does not import tlog's verifier.
  */
 import type { KeyObject } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { stat } from 'node:fs/promises';
 import { digestEqual, inclusionProof, isSha256Hex, leafHash, nodeHash, ProvenantError, sha256 } from '../core/index.js';
