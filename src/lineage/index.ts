@@ -18,3 +18,6 @@ export {
   type AffectedModel,
   type AffectedRun,
 } from './impact.js';
+export { traceDump, type TraceReport } from './trace.js';
+export { pauseVendor, resumeVendor, vendorReport, hhi, ASSURANCE_LEVELS, type AssuranceLevel, type VendorSummary, type ModelConcentration, type VendorReport } from './vendor.js';
+export { exportBom, BOM_FORMATS, type BomFormat, type BomDeliveryLookup } from './bom.js';

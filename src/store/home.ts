@@ -1,7 +1,13 @@
-/** Where the embedded store lives by default: $PROVENANT_HOME/provenant.db, else ./.provenant/. */
+/**
+ * Where the store lives: a PostgreSQL database when a postgres:// URL is given (option `url`, else
+ * PROVENANT_DATABASE_URL); otherwise the embedded SQLite file $PROVENANT_HOME/provenant.db, else
+ * ./.provenant/provenant.db.
+ */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { StoreError } from './errors.js';
+import { createPostgresStore } from './postgres/lazy.js';
+import { POSTGRES_URL, redactUrl } from './postgres/url.js';
 import { createSqliteStore } from './sqlite/index.js';
 import type { SqliteStoreOptions } from './sqlite/index.js';
 import type { Store } from './types.js';
@@ -20,14 +26,43 @@ export function defaultStorePath(env: NodeJS.ProcessEnv = process.env): string {
   return join(provenantHome(env), STORE_FILE_NAME);
 }
 
-/** Options of openStore: an explicit path wins over the environment. */
+/** Options of openStore: an explicit path or url wins over the environment. */
 export interface OpenStoreOptions extends Partial<SqliteStoreOptions> {
   readonly env?: NodeJS.ProcessEnv;
+  /** Database URL (postgres:// or postgresql://); wins over PROVENANT_DATABASE_URL. */
+  readonly url?: string;
+  /** PostgreSQL schema holding the tables (default 'provenant'); ignored for SQLite. */
+  readonly schema?: string;
 }
 
-/** Opens the default store (SQLite at defaultStorePath()), creating its folder with mode 0700. */
+/** The database URL to use, if any: the option, else a non-empty PROVENANT_DATABASE_URL. */
+export function storeUrl(options: Pick<OpenStoreOptions, 'env' | 'url' | 'path'> = {}): string | undefined {
+  if (options.path !== undefined) return undefined;
+  if (options.url !== undefined) return options.url;
+  const fromEnv = (options.env ?? process.env)['PROVENANT_DATABASE_URL'];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined;
+}
+
+/**
+ * Opens the store: PostgreSQL when a database URL is given (option or PROVENANT_DATABASE_URL),
+ * else SQLite at `path` or defaultStorePath(), creating its folder with mode 0700.
+ */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const { env, path, ...rest } = options;
+  const { env, path, url: _url, schema, ...rest } = options;
+  if (path !== undefined && options.url !== undefined) {
+    throw new StoreError('STORE_INVALID_ARGUMENT', 'give either a store path (SQLite) or a database URL (PostgreSQL), not both');
+  }
+  const url = storeUrl(options);
+  if (url !== undefined) {
+    if (typeof url !== 'string' || !POSTGRES_URL.test(url)) {
+      throw new StoreError(
+        'STORE_BAD_URL',
+        `store URL ${redactUrl(String(url))}${options.url === undefined ? ' (from PROVENANT_DATABASE_URL)' : ''} is not supported; use postgres://USER@HOST:PORT/DATABASE, or no URL for the embedded SQLite store`,
+        { kind: 'input' },
+      );
+    }
+    return createPostgresStore({ url, ...(schema !== undefined ? { schema } : {}) });
+  }
   const file = path ?? defaultStorePath(env);
   if (path === undefined) {
     const home = provenantHome(env);

@@ -22,3 +22,12 @@ export type { OpenStoreOptions } from './home.js';
 export { registerSeal, type RegisterSealOptions } from './register.js';
 export { createSqliteLogStorage, openSqliteLogDir, type SqliteLogStorageOptions } from './log/index.js';
 export { createSqliteLineageStore, type SqliteLineageStore } from './sqlite/lineage.js';
+export {
+  createPostgresLogStorage,
+  createPostgresStore,
+  DEFAULT_PG_LOG_SCHEMA,
+  DEFAULT_PG_SCHEMA,
+  POSTGRES_SCHEMA_VERSION,
+} from './postgres/index.js';
+export type { PostgresLogStorageOptions, PostgresStoreOptions } from './postgres/index.js';
+export { storeUrl } from './home.js';

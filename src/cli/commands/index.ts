@@ -9,5 +9,37 @@ import { logInitCommand } from './log-init.js';
 import { logServeCommand } from './log-serve.js';
 import { logSubmitCommand } from './log-submit.js';
 import { logWitnessCommand } from './log-witness.js';
+import { lineageDerive } from './lineage-derive.js';
+import { lineageRun } from './lineage-run.js';
+import { lineageModel } from './lineage-model.js';
+import { lineageDeploy } from './lineage-deploy.js';
+import { lineageImport } from './lineage-import.js';
+import { incidentAdd } from './incident-add.js';
+import { impact } from './impact.js';
+import { trace } from './trace.js';
+import { vendorPause } from './vendor-pause.js';
+import { vendorReportCommand } from './vendor-report.js';
+import { bom } from './bom.js';
 
-export const COMMANDS: readonly Command[] = [keygen, seal, verify, prove, verifyRecord, logInitCommand, logServeCommand, logSubmitCommand, logWitnessCommand];
+export const COMMANDS: readonly Command[] = [
+  keygen,
+  seal,
+  verify,
+  prove,
+  verifyRecord,
+  logInitCommand,
+  logServeCommand,
+  logSubmitCommand,
+  logWitnessCommand,
+  lineageDerive,
+  lineageRun,
+  lineageModel,
+  lineageDeploy,
+  lineageImport,
+  incidentAdd,
+  impact,
+  trace,
+  vendorPause,
+  vendorReportCommand,
+  bom,
+];

@@ -1,6 +1,7 @@
 /** provenant lineage run: declare a training run (inputs → output model, start/end). */
 import { registerRun } from '../../lineage/index.js';
-import { optString, optStrings, requireString, writeJson, type Command } from '../command.js';
+import { InputError } from '../../core/index.js';
+import { optString, optStrings, writeJson, type Command } from '../command.js';
 import { withLineage } from './lineage-shared.js';
 
 export const lineageRun: Command = {
@@ -23,7 +24,7 @@ export const lineageRun: Command = {
   maxPositionals: 1,
   async run(inv) {
     const id = inv.positionals[0] as string;
-    requireString(inv, 'output', this);
+    if (optStrings(inv, 'output').length === 0) throw new InputError('CLI_USAGE', `missing --output: usage: provenant ${this.usage}`);
     const start = optString(inv, 'start');
     const end = optString(inv, 'end');
     const res = await withLineage(inv, (store) =>

@@ -5,14 +5,14 @@
  */
 import { createHash } from 'node:crypto';
 import pg from 'pg';
+import { redactUrl } from './url.js';
+
+export { POSTGRES_URL, redactUrl } from './url.js';
 
 /** How a backend reaches PostgreSQL: a URL (the backend owns its pool) or a caller's pool. */
 export type PgConnection =
   | { readonly url: string; readonly pool?: undefined }
   | { readonly pool: pg.Pool; readonly url?: undefined };
-
-/** The URL schemes that select the PostgreSQL backend. */
-export const POSTGRES_URL = /^postgres(?:ql)?:\/\//i;
 
 // Unquoted-identifier shape, lower case only: no quoting surprises, no case folding, and never a
 // system schema (pg_*). 63 bytes is PostgreSQL's NAMEDATALEN - 1.
@@ -26,21 +26,6 @@ export function isSchemaName(name: unknown): name is string {
 /** Double-quoted identifier; callers pass names checked by isSchemaName. */
 export function ident(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** The URL without its password (and password-like query parameters), for messages. */
-export function redactUrl(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return '(unparsable database URL)';
-  }
-  if (u.password !== '') u.password = '';
-  for (const k of [...u.searchParams.keys()]) {
-    if (/pass|secret|key/i.test(k)) u.searchParams.set(k, 'redacted');
-  }
-  return u.toString();
 }
 
 /** A redacted description of a caller-supplied pool, from its connection options. */
@@ -63,6 +48,9 @@ export function openPool(url: string, options: { readonly max?: number; readonly
     connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
     idleTimeoutMillis: 10_000,
     application_name: options.applicationName,
+    // The store's queries are short index probes; JIT only pays off for long analytic scans and
+    // costs up to a second per query when a misestimate crosses jit_above_cost.
+    options: '-c jit=off',
   });
   // An idle client losing its connection is reported by the next query that needs one.
   pool.on('error', () => undefined);

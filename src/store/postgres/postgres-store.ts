@@ -12,7 +12,7 @@
  * object the same gate as the SQLite driver applies: writes run one at a time and reads wait for
  * the open write, which is what the contract promises callers of one Store.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { ProvenantError } from '../../core/index.js';
 import { StoreError } from '../errors.js';
 import type { StoreErrorCode } from '../errors.js';
@@ -42,6 +42,7 @@ import {
   POSTGRES_URL,
   redactUrl,
 } from './connection.js';
+import { DEFAULT_PG_SCHEMA } from './url.js';
 import type { PgFailure } from './connection.js';
 import { PG_LATEST_VERSION, PG_MIGRATIONS, SCHEMA_MARK, SCHEMA_VERSION_TABLE } from './migrations.js';
 
@@ -66,12 +67,11 @@ export type PostgresStoreOptions = (
   readonly schema?: string;
 };
 
-/** Schema used when none is given. */
-export const DEFAULT_PG_SCHEMA = 'provenant';
-
 /** Rows per INSERT ... unnest statement, and digests per lookup. */
 const INSERT_BATCH = 5000;
 const LOOKUP_BATCH = 2000;
+/** Deliveries at least this large refresh the planner's statistics once committed. */
+const ANALYZE_AFTER = 10_000;
 
 interface DeliveryRow {
   seq: string;
@@ -347,10 +347,10 @@ class PostgresStore implements Store {
       let broken = false;
       try {
         await this.q(client, 'BEGIN', []);
+        let result: PutDeliveryResult;
         try {
-          const result = await this.putInTransaction(client, delivery, metaJson, records);
+          result = await this.putInTransaction(client, delivery, metaJson, records);
           await this.q(client, 'COMMIT', []);
-          return result;
         } catch (err) {
           try {
             await client.query('ROLLBACK');
@@ -362,6 +362,8 @@ class PostgresStore implements Store {
           // every engine error was already converted by q().
           throw err;
         }
+        if (result.inserted) await this.refreshStatistics(client, delivery.recordCount);
+        return result;
       } catch (err) {
         if (err instanceof StoreError && err.code === 'STORE_UNREACHABLE') broken = true;
         throw err;
@@ -369,6 +371,22 @@ class PostgresStore implements Store {
         lease.release(broken);
       }
     });
+  }
+
+  /**
+   * After a large delivery, refreshes the planner's statistics (what autovacuum would do later):
+   * right after a bulk load PostgreSQL still believes the table small, and plans seconds-long
+   * scans (and JIT compiles them). Best effort: the delivery is already committed.
+   */
+  private async refreshStatistics(client: Client, added: number): Promise<void> {
+    if (added < ANALYZE_AFTER) return;
+    try {
+      const known = Number((await client.query<{ n: number }>(this.sql.tableRows)).rows[0]?.n ?? -1);
+      // reltuples is -1 before the first ANALYZE; otherwise analyze when 10% or more is new.
+      if (known < 0 || added * 10 >= known) await client.query(this.sql.analyze);
+    } catch {
+      // Statistics only affect speed; autovacuum will catch up.
+    }
   }
 
   private async putInTransaction(client: Client, d: DeliveryRecord, metaJson: string, records: RecordSource): Promise<PutDeliveryResult> {
@@ -473,7 +491,8 @@ class PostgresStore implements Store {
       if (previous) await previous;
     };
     let n = 0;
-    const add = async (r: RecordRef): Promise<void> => {
+    /** Takes one record; true when a batch is full and must be flushed. */
+    const add = (r: RecordRef): boolean => {
       checkRecordRef(r, n);
       if (n >= d.recordCount) {
         throw new StoreError(
@@ -502,13 +521,14 @@ class PostgresStore implements Store {
       // A copy: the batch is sent later, and a reader may reuse its buffer for the next record.
       digests.push(Buffer.from(digestBuffer(r.digest)));
       n++;
-      if (digests.length === INSERT_BATCH) await flush();
+      return digests.length === INSERT_BATCH;
     };
     try {
       if (Symbol.asyncIterator in records) {
-        for await (const r of records) await add(r);
+        for await (const r of records) if (add(r)) await flush();
       } else {
-        for (const r of records) await add(r);
+        // A sync source needs no promise per record, only one per batch.
+        for (const r of records) if (add(r)) await flush();
       }
       if (digests.length > 0 || newFileNos.length > 0) await flush();
       if (inflight) await inflight;
@@ -571,7 +591,9 @@ class PostgresStore implements Store {
     let chunk: Buffer[] = [];
     const lookup = async (batch: Buffer[]): Promise<RecordMatch[]> => {
       // A digest given twice is looked up once and yielded twice.
-      const rows = await this.read(async () => (await this.pool.query<LocationRow>(this.sql.findMany, [batch])).rows);
+      const distinct = new Map<string, Buffer>();
+      for (const b of batch) distinct.set(b.toString('latin1'), b);
+      const rows = await this.read(async () => (await this.pool.query<LocationRow>(this.sql.findMany, [[...distinct.values()]])).rows);
       if (rows.length === 0) return [];
       const byDigest = new Map<string, RecordLocation[]>();
       for (const r of rows) {
@@ -650,7 +672,17 @@ function statements(s: string) {
       FROM ${s}.verifications v JOIN ${s}.deliveries d ON d.seq = v.delivery_seq
       WHERE d.id = $1 ORDER BY v.verified_at, v.recorded_at`,
     findOne: `${locationSelect} WHERE r.digest = $1 ${order}`,
-    findMany: `${locationSelect} WHERE r.digest = ANY($1::bytea[]) ${order}`,
+    // One index probe per distinct digest, whatever the planner believes about the table: the
+    // OFFSET 0 fence keeps the lateral subquery from being flattened into a hash join over a
+    // sequential scan of every record, which stale statistics after a bulk load would choose.
+    findMany: `SELECT r.digest AS digest, d.id AS delivery_id, f.path AS file, r.idx AS idx
+      FROM unnest($1::bytea[]) AS q(digest)
+      CROSS JOIN LATERAL (SELECT delivery_seq, file_no, idx, digest FROM ${s}.records WHERE digest = q.digest OFFSET 0) r
+      JOIN ${s}.deliveries d ON d.seq = r.delivery_seq
+      JOIN ${s}.delivery_files f ON f.delivery_seq = r.delivery_seq AND f.file_no = r.file_no
+      ${order}`,
+    tableRows: `SELECT reltuples::float8 AS n FROM pg_class WHERE oid = '${s}.records'::regclass`,
+    analyze: `ANALYZE (SKIP_LOCKED) ${s}.records, ${s}.delivery_files, ${s}.deliveries`,
     countRecords: `SELECT count(*) AS n FROM ${s}.records WHERE delivery_seq = (SELECT seq FROM ${s}.deliveries WHERE id = $1)`,
     schemaVersion: `SELECT max(version) AS v FROM ${s}.schema_version`,
   };
