@@ -308,26 +308,12 @@ async function main(): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Child mode: run the CLI's inspect command (registered or not) so /usr/bin/time measures exactly it.
+// Child mode: run the CLI's inspect command so /usr/bin/time measures exactly it.
 if (process.argv[2] === '--child-cli') {
   const { runCli } = await import('../src/cli/main.js');
-  const { COMMANDS } = await import('../src/cli/commands/index.js');
   const argv = process.argv.slice(3);
   const io = { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
-  if (COMMANDS.some((c) => c.name === 'inspect')) process.exitCode = await runCli(argv, io);
-  else {
-    // TODO(lead): remove once `inspect` is registered in src/cli/commands/index.ts.
-    const { inspect } = await import('../src/cli/commands/inspect.js');
-    const { parseInvocation } = await import('../src/cli/command.js');
-    const { ProvenantError, exitCodeFor } = await import('../src/core/index.js');
-    try {
-      const inv = parseInvocation(inspect, argv.slice(1), io);
-      process.exitCode = inv === 'help' ? 0 : await inspect.run(inv);
-    } catch (err) {
-      process.stderr.write(`${err instanceof ProvenantError ? err.oneLine() : String(err)}\n`);
-      process.exitCode = exitCodeFor(err);
-    }
-  }
+  process.exitCode = await runCli(argv, io);
 } else {
   await main();
 }

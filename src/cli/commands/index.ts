@@ -20,6 +20,7 @@ import { trace } from './trace.js';
 import { vendorPause } from './vendor-pause.js';
 import { vendorReportCommand } from './vendor-report.js';
 import { bom } from './bom.js';
+import { inspect } from './inspect.js';
 
 export const COMMANDS: readonly Command[] = [
   keygen,
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   verify,
   prove,
   verifyRecord,
+  inspect,
   logInitCommand,
   logServeCommand,
   logSubmitCommand,

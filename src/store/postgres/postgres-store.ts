@@ -466,7 +466,10 @@ class PostgresStore implements Store {
     let newFilePaths: string[] = [];
     let fileNos: number[] = [];
     let idxs: number[] = [];
-    let digests: Buffer[] = [];
+    // The batch's digests back to back: pg sends a Buffer parameter as binary, where an array of
+    // 32-byte values would go as hex text.
+    let digests = Buffer.allocUnsafe(INSERT_BATCH * 32);
+    let k = 0;
     let inflight: Promise<unknown> | undefined;
     const duplicate = (err: unknown): Error | undefined =>
       errorCode(err) === '23505'
@@ -477,7 +480,7 @@ class PostgresStore implements Store {
           )
         : undefined;
     const flush = async (): Promise<void> => {
-      const sent = this.q(client, this.sql.insertBatch, [seq, newFileNos, newFilePaths, fileNos, idxs, digests], duplicate);
+      const sent = this.q(client, this.sql.insertBatch, [seq, newFileNos, newFilePaths, fileNos, idxs, digests.subarray(0, k * 32)], duplicate);
       // Failures surface when awaited below; a later batch of an aborted transaction fails too
       // (25P02) and must not become an unhandled rejection.
       sent.catch(() => undefined);
@@ -485,7 +488,9 @@ class PostgresStore implements Store {
       newFilePaths = [];
       fileNos = [];
       idxs = [];
-      digests = [];
+      // A new buffer: the one just handed to pg is serialized only when its turn comes.
+      digests = Buffer.allocUnsafe(INSERT_BATCH * 32);
+      k = 0;
       const previous = inflight;
       inflight = sent;
       if (previous) await previous;
@@ -519,9 +524,10 @@ class PostgresStore implements Store {
       fileNos.push(fileNo);
       idxs.push(r.index);
       // A copy: the batch is sent later, and a reader may reuse its buffer for the next record.
-      digests.push(Buffer.from(digestBuffer(r.digest)));
+      digests.set(r.digest, k * 32);
+      k++;
       n++;
-      return digests.length === INSERT_BATCH;
+      return k === INSERT_BATCH;
     };
     try {
       if (Symbol.asyncIterator in records) {
@@ -530,7 +536,7 @@ class PostgresStore implements Store {
         // A sync source needs no promise per record, only one per batch.
         for (const r of records) if (add(r)) await flush();
       }
-      if (digests.length > 0 || newFileNos.length > 0) await flush();
+      if (k > 0 || newFileNos.length > 0) await flush();
       if (inflight) await inflight;
     } finally {
       // Whatever ended the loop, no batch promise is left unobserved.
@@ -667,7 +673,8 @@ function statements(s: string) {
         SELECT $1::bigint, f.no, f.path FROM unnest($2::integer[], $3::text[]) AS f(no, path)
       )
       INSERT INTO ${s}.records (delivery_seq, file_no, idx, digest)
-      SELECT $1::bigint, r.file_no, r.idx, r.digest FROM unnest($4::integer[], $5::bigint[], $6::bytea[]) AS r(file_no, idx, digest)`,
+      SELECT $1::bigint, r.file_no, r.idx, substring($6::bytea FROM ((r.n - 1) * 32 + 1)::integer FOR 32)
+        FROM unnest($4::integer[], $5::bigint[]) WITH ORDINALITY AS r(file_no, idx, n)`,
     verifications: `SELECT d.id AS "deliveryId", v.verified_at AS "verifiedAt", v.envelope_sha256 AS "envelopeSha256"
       FROM ${s}.verifications v JOIN ${s}.deliveries d ON d.seq = v.delivery_seq
       WHERE d.id = $1 ORDER BY v.verified_at, v.recorded_at`,
