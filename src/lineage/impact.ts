@@ -5,6 +5,7 @@
  * it, and a remediation plan.
  */
 import { LineageError } from './errors.js';
+import { parseFindingSelector, type FindingIndex, type ImpactSelector } from './findings.js';
 import type { DeliveryFacts, EdgeOrigin, EdgeRel, IncidentFacts, LineageStore, NodeKind, NodeRef, ReachRow, Selector, TimeWindow } from './types.js';
 import { checkName, parseWindow, windowsOverlap } from './validate.js';
 
@@ -47,6 +48,13 @@ export function parseSelector(text: string, window: { readonly from?: string; re
       return { kind: 'incident', incidentId: name };
   }
 }
+
+/** Parses any impact selector: parseSelector's kinds plus finding:DETECTOR[/RULE]. */
+export function parseImpactSelector(text: string, window: { readonly from?: string; readonly to?: string } = {}): ImpactSelector {
+  return text.startsWith('finding:') ? parseFindingSelector(text, window) : parseSelector(text, window);
+}
+
+type DirectSelector = Exclude<ImpactSelector, { kind: 'incident' }>;
 
 /** One step of an explanation path. */
 export interface PathStep {
@@ -115,7 +123,7 @@ export type PlanStep =
   | { readonly action: 'rollback'; readonly deployment: string; readonly env: string; readonly to: string | null; readonly toModel: string | null; readonly reason: string };
 
 export interface ImpactReport {
-  readonly selector: Selector;
+  readonly selector: ImpactSelector;
   readonly incident?: IncidentFacts;
   readonly asOf: string;
   readonly deliveries: readonly AffectedDelivery[];
@@ -129,7 +137,7 @@ export interface ImpactReport {
 
 const key = (r: NodeRef) => `${r.kind}\u0000${r.name}`;
 
-function subjectStep(s: Exclude<Selector, { kind: 'incident' }>): PathStep | undefined {
+function subjectStep(s: DirectSelector): PathStep | undefined {
   switch (s.kind) {
     case 'vendor':
       return { kind: 'vendor', name: s.vendor };
@@ -138,20 +146,24 @@ function subjectStep(s: Exclude<Selector, { kind: 'incident' }>): PathStep | und
     case 'annotator':
       return { kind: 'annotator', name: s.annotator };
     case 'delivery':
+    case 'finding':
       return undefined;
   }
 }
 
-function subjectRel(s: Exclude<Selector, { kind: 'incident' }>): EdgeRel | undefined {
+function subjectRel(s: DirectSelector): EdgeRel | undefined {
   return s.kind === 'vendor' ? 'delivered' : s.kind === 'key' ? 'signed' : s.kind === 'annotator' ? 'annotated' : undefined;
 }
 
-/** Computes the blast radius of a selector and the remediation plan. */
-export async function computeImpact(store: LineageStore, selector: Selector, options: { readonly asOf?: Date } = {}): Promise<ImpactReport> {
+/**
+ * Computes the blast radius of a selector and the remediation plan. `findings` answers
+ * finding:DETECTOR[/RULE] selectors (the deliveries that raised them).
+ */
+export async function computeImpact(store: LineageStore, selector: ImpactSelector, options: { readonly asOf?: Date; readonly findings?: FindingIndex } = {}): Promise<ImpactReport> {
   const asOf = (options.asOf ?? new Date()).toISOString();
   await store.syncDeliveries();
   let incident: IncidentFacts | undefined;
-  let sel: Exclude<Selector, { kind: 'incident' }>;
+  let sel: DirectSelector;
   if (selector.kind === 'incident') {
     incident = await store.getIncident(selector.incidentId);
     if (!incident) throw new LineageError('LINEAGE_NOT_FOUND', `incident ${JSON.stringify(selector.incidentId)} is not registered; add it with provenant incident add`);
@@ -159,7 +171,12 @@ export async function computeImpact(store: LineageStore, selector: Selector, opt
   } else sel = selector;
   const window: TimeWindow = 'window' in sel ? (sel.window ?? {}) : {};
 
-  const deliveries = await store.selectDeliveries(sel);
+  let deliveries: DeliveryFacts[];
+  if (sel.kind === 'finding') {
+    if (!options.findings) throw new LineageError('LINEAGE_INVALID_ARGUMENT', 'finding selectors need the findings index of the store; this caller did not pass one');
+    const withFindings = await options.findings.deliveriesWithFindings(sel.detector, sel.rule);
+    deliveries = withFindings.length > 0 ? await store.getDeliveries(withFindings) : [];
+  } else deliveries = await store.selectDeliveries(sel);
   if (sel.kind === 'delivery' && deliveries.length === 0) {
     throw new LineageError('LINEAGE_NOT_FOUND', `delivery ${JSON.stringify(sel.deliveryId)} is not registered; check the id (provenant verify registers deliveries)`);
   }
@@ -276,7 +293,7 @@ export async function computeImpact(store: LineageStore, selector: Selector, opt
 async function buildPlan(
   store: LineageStore,
   c: {
-    sel: Exclude<Selector, { kind: 'incident' }>;
+    sel: DirectSelector;
     deliveries: readonly DeliveryFacts[];
     datasets: readonly AffectedDataset[];
     models: readonly AffectedModel[];

@@ -7,6 +7,7 @@ export { registerRun, registerModel, registerDeployment, addIncident, type RunIn
 export { parseOpenLineage, importOpenLineage, type ImportedRun, type OpenLineageOptions } from './openlineage.js';
 export {
   parseSelector,
+  parseImpactSelector,
   computeImpact,
   pathText,
   type ImpactReport,
@@ -21,3 +22,4 @@ export {
 export { traceDump, type TraceReport } from './trace.js';
 export { pauseVendor, resumeVendor, vendorReport, hhi, ASSURANCE_LEVELS, type AssuranceLevel, type VendorSummary, type ModelConcentration, type VendorReport } from './vendor.js';
 export { exportBom, BOM_FORMATS, type BomFormat, type BomDeliveryLookup } from './bom.js';
+export { parseFindingSelector, type FindingIndex, type FindingSelector, type ImpactSelector, type StoredFinding } from './findings.js';

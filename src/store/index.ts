@@ -31,3 +31,4 @@ export {
 } from './postgres/index.js';
 export type { PostgresLogStorageOptions, PostgresStoreOptions } from './postgres/index.js';
 export { storeUrl } from './home.js';
+export { createSqliteFindingStore, type SqliteFindingStore } from './sqlite/findings.js';

@@ -49,8 +49,12 @@ export function openPool(url: string, options: { readonly max?: number; readonly
     idleTimeoutMillis: 10_000,
     application_name: options.applicationName,
     // The store's queries are short index probes; JIT only pays off for long analytic scans and
-    // costs up to a second per query when a misestimate crosses jit_above_cost.
-    options: '-c jit=off',
+    // costs up to a second per query when a misestimate crosses jit_above_cost. A SET rather than
+    // a startup option, which connection poolers such as PgBouncer refuse; awaited by the pool
+    // before the connection is handed out.
+    onConnect: async (client) => {
+      await client.query('SET jit = off');
+    },
   });
   // An idle client losing its connection is reported by the next query that needs one.
   pool.on('error', () => undefined);

@@ -176,6 +176,30 @@ CREATE TABLE lineage_evidence (
 ) STRICT;
 `,
   },
+  {
+    version: 3,
+    name: 'findings of inspected deliveries',
+    // Intake (issue 5) keeps each inspected delivery's findings so impact can start from a
+    // detector or rule (finding:poisoning). Location and message only: evidence values (a secret's
+    // prefix, a PII mask) stay in the inspection report, never in the store. `n` is the finding's
+    // position in the report, so a re-intake that yields the same findings rewrites nothing.
+    sql: `
+CREATE TABLE findings (
+  delivery_seq INTEGER NOT NULL REFERENCES deliveries (seq) ON DELETE CASCADE,
+  n            INTEGER NOT NULL CHECK (n >= 0),
+  detector     TEXT NOT NULL,
+  rule         TEXT NOT NULL,
+  severity     TEXT NOT NULL,
+  confidence   REAL NOT NULL CHECK (confidence >= 0 AND confidence <= 1),
+  file         TEXT NOT NULL,
+  idx          INTEGER NOT NULL CHECK (idx >= 0),
+  field        TEXT,
+  message      TEXT NOT NULL,
+  PRIMARY KEY (delivery_seq, n)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX findings_detector_rule ON findings (detector, rule, delivery_seq);
+`,
+  },
 ];
 
 /** Highest schema version this code knows. */
