@@ -116,9 +116,11 @@ test('kill -9 during batches: the restarted log is consistent and keeps every ac
   while (acked.size < 200) await new Promise((r) => setTimeout(r, 5));
   first.child.removeAllListeners('exit');
   first.child.kill('SIGKILL');
-  killed = true;
+  // Clients keep adding until the dead server refuses them, so every client ends on an add that
+  // was never acknowledged (whether it was in flight at the kill or sent just after).
   await Promise.all(clients);
-  assert.ok(next > acked.size, 'some adds were in flight at the kill');
+  killed = true;
+  assert.ok(next > acked.size, 'some adds were not acknowledged');
 
   const second = await serve(dir);
   try {
