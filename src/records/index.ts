@@ -4,6 +4,7 @@ export { RecordError } from './errors.js';
 export { detectFormat, isRecordFormat } from './format.js';
 export { readRecords, type ReadOptions } from './read.js';
 export { recordDigest, recordRoots, type RecordRoots } from './digest.js';
+export { parseJsonRecord, type ParsedRecord } from './json-record.js';
 export { scanFile, streamFile, computeRecordRoots, deliveryRoots, type ScanOptions, type StreamOptions, type RecordBatch, type FileSummary } from './scan.js';
 export { createDeliveryScan, type DeliveryScan, type DeliveryScanOptions, type DeliveryFileOptions } from './delivery.js';
 export { createScanPool, type ScanPool } from './pool.js';

@@ -11,7 +11,7 @@
  */
 import type { KeyObject } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { digestEqual, MerkleAccumulator, ProvenantError } from '../core/index.js';
@@ -88,6 +88,12 @@ export interface VerifyResult {
   readonly statement?: StatementSummary;
   /** Record changes left out of `errors` by maxRecordErrors (all are in `diff`). */
   readonly suppressedRecordErrors?: number;
+  /**
+   * Files present in the delivery but left out by the signed --exclude patterns: not sealed, so
+   * not verified. Named so nothing is skipped silently (a pipeline that reads the whole directory
+   * would take them in).
+   */
+  readonly excluded?: readonly string[];
 }
 
 export interface VerifyOptions {
@@ -146,11 +152,9 @@ async function checkSidecar(sealDir: string, st: DeliveryStatement, pool: ScanPo
   try {
     // Bounded read: a sidecar far bigger than the signed size is an edited one (a swapped seal's
     // sidecar is still read, within the slack, so the swap can be named).
-    if ((await stat(join(sealDir, name))).size > pr.sidecar.size + MAX_BUNDLE_BYTES) {
-      return v('SEAL_SIDECAR_DIGEST', `${name} is larger than the ${pr.sidecar.size} bytes the signed statement says: the sidecar was edited`);
-    }
-    buf = await readFile(join(sealDir, name));
-  } catch {
+    buf = await readSealFile(join(sealDir, name), 'record sidecar', pr.sidecar.size + MAX_BUNDLE_BYTES);
+  } catch (err) {
+    if (err instanceof SealError && err.code === 'SEAL_FILE_TOO_LARGE') return v('SEAL_SIDECAR_DIGEST', `${err.message}: the sidecar was edited`);
     return v('SEAL_SIDECAR_MISSING', `the record sidecar ${name} is missing from ${sealDir}; ask the vendor for the complete seal directory`);
   }
   const sha = createHash('sha256').update(buf).digest();
@@ -342,7 +346,16 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyResu
       }
     }
     files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-    return { ok: errors.length === 0, errors, diff, files, keyId, statement: summary, ...(suppressed > 0 ? { suppressedRecordErrors: suppressed } : {}) };
+    return {
+      ok: errors.length === 0,
+      errors,
+      diff,
+      files,
+      keyId,
+      statement: summary,
+      ...(suppressed > 0 ? { suppressedRecordErrors: suppressed } : {}),
+      ...(walk.excluded.length > 0 ? { excluded: [...walk.excluded] } : {}),
+    };
   } finally {
     await ownPool?.close();
   }

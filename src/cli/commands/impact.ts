@@ -1,5 +1,8 @@
 /** provenant impact: blast radius of a vendor window, key, annotator, delivery or incident, with a plan. */
-import { computeImpact, parseSelector, parseTime, pathText, type ImpactReport, type PlanStep } from '../../lineage/index.js';
+import { join } from 'node:path';
+import { computeImpact, parseImpactSelector, parseTime, pathText, type ImpactReport, type PlanStep } from '../../lineage/index.js';
+import { createSqliteFindingStore, STORE_FILE_NAME } from '../../store/index.js';
+import { homeDir } from './shared.js';
 import { optString, writeJson, type Command } from '../command.js';
 import { WINDOW_OPTIONS, withLineage } from './lineage-shared.js';
 
@@ -40,7 +43,8 @@ export const impact: Command = {
   summary: 'list every delivery, dataset, run, model and deployment a selector affects, with a remediation plan',
   usage: 'impact SELECTOR [--from TIME] [--to TIME] [--as-of TIME]',
   details: [
-    'SELECTOR: vendor:NAME, key:KEYID, annotator:ID, delivery:ID or incident:ID. --from/--to bound the',
+    'SELECTOR: vendor:NAME, key:KEYID, annotator:ID, delivery:ID, incident:ID or finding:DETECTOR[/RULE]\n' +
+      '(deliveries intake stored such findings for). --from/--to bound the',
     'window (vendor, key, annotator): a delivery is in it when its collection window (else its seal time)',
     'meets it. Datasets are found by record content, runs, models (through fine-tune chains) and',
     'deployments by declared lineage; each hit carries the path that explains it.',
@@ -52,10 +56,19 @@ export const impact: Command = {
   async run(inv) {
     const from = optString(inv, 'from');
     const to = optString(inv, 'to');
-    const selector = parseSelector(inv.positionals[0] as string, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
+    const selector = parseImpactSelector(inv.positionals[0] as string, { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) });
     const asOfText = optString(inv, 'as-of');
     const asOf = asOfText === undefined ? undefined : new Date(parseTime(asOfText, '--as-of'));
-    const report = await withLineage(inv, (store) => computeImpact(store, selector, asOf ? { asOf } : {}));
+    const report = await withLineage(inv, async (store) => {
+      if (selector.kind !== 'finding') return computeImpact(store, selector, asOf ? { asOf } : {});
+      // finding:DETECTOR[/RULE] reaches deliveries through the findings intake stored.
+      const findings = await createSqliteFindingStore({ path: join(homeDir(inv), STORE_FILE_NAME) });
+      try {
+        return await computeImpact(store, selector, { ...(asOf ? { asOf } : {}), findings });
+      } finally {
+        await findings.close();
+      }
+    });
     if (inv.json) writeJson(inv.io, report);
     else inv.io.stdout.write(render(report));
     return report.summary.deliveries > 0 ? 1 : 0;

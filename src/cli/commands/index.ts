@@ -21,6 +21,8 @@ import { vendorPause } from './vendor-pause.js';
 import { vendorReportCommand } from './vendor-report.js';
 import { bom } from './bom.js';
 import { inspect } from './inspect.js';
+import { worker } from './worker.js';
+import { intake } from './intake.js';
 
 export const COMMANDS: readonly Command[] = [
   keygen,
@@ -29,6 +31,8 @@ export const COMMANDS: readonly Command[] = [
   prove,
   verifyRecord,
   inspect,
+  worker,
+  intake,
   logInitCommand,
   logServeCommand,
   logSubmitCommand,

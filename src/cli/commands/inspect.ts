@@ -6,6 +6,7 @@ import { InputError } from '../../core/index.js';
 import { RECORD_FORMATS, type RecordFormat } from '../../records/index.js';
 import { DETECTOR_IDS, inspectDelivery, loadPolicy, parseFieldsFlag, redactDelivery, type DetectorId, type InspectReport } from '../../inspect/index.js';
 import { renderHtml, renderSarif, renderText } from '../../inspect/report/index.js';
+import { inspectDistributed } from '../../dist/index.js';
 import { optString, optStrings, writeJson, type Command, type Invocation } from '../command.js';
 import { createProgress } from '../progress.js';
 
@@ -74,7 +75,7 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 export const inspect: Command = {
   name: 'inspect',
   summary: 'inspect a delivery for poisoning, secrets, PII, hidden text, contamination; decide by policy',
-  usage: 'inspect PATH... [--benchmark FILE]... [--baseline DIR|FILE] [--policy FILE] [--fields role=field,...] [--detectors id,...] [--format text|json|sarif|html] [--out FILE] [--json] [--redact-to DIR]',
+  usage: 'inspect PATH... [--benchmark FILE]... [--baseline DIR|FILE] [--policy FILE] [--fields role=field,...] [--detectors id,...] [--format text|json|sarif|html] [--out FILE] [--json] [--redact-to DIR] [--distributed REDIS_URL [--queue NAME] [--prefix P] [--shard-bytes N]]',
   details: [
     `Detectors: ${DETECTOR_IDS.join(', ')} (contamination runs with --benchmark, drift with --baseline).`,
     'Field roles: prompt, response, chosen, rejected, label, text, messages; detected for common layouts,',
@@ -83,6 +84,9 @@ export const inspect: Command = {
     'accept, review, quarantine or reject. Reports never show a full secret or PII value.',
     '--out writes the report (in --format) atomically; the terminal still gets the summary.',
     '--redact-to DIR writes a copy of the delivery with secrets and PII replaced by typed placeholders.',
+    '--distributed redis://HOST:PORT splits the delivery into shards (files; newline-aligned ranges of large',
+    "JSONL/text files) on a BullMQ queue for 'provenant worker' processes, which must see the delivery at",
+    'the same absolute path; the report is the same as without it.',
     'Exit codes: 0 accept, 1 review/quarantine/reject, 2 bad input (malformed record, bad policy) or usage, 3 internal.',
   ].join('\n'),
   options: {
@@ -96,6 +100,10 @@ export const inspect: Command = {
     'redact-to': { type: 'string', arg: 'DIR', help: 'write a redacted copy of the delivery to DIR (must not exist)' },
     'input-format': { type: 'string', arg: 'FORMAT', help: `read every delivery file as this record format (${RECORD_FORMATS.join('|')})` },
     workers: { type: 'string', arg: 'N', help: 'worker threads (default: available cores, at most 8; 0 = none)' },
+    distributed: { type: 'string', arg: 'REDIS_URL', help: "shard the inspection over 'provenant worker' processes on this Redis" },
+    queue: { type: 'string', arg: 'NAME', help: 'with --distributed: queue name (default provenant-inspect)' },
+    prefix: { type: 'string', arg: 'P', help: 'with --distributed: Redis key prefix (default provenant)' },
+    'shard-bytes': { type: 'string', arg: 'N', help: 'with --distributed: target shard size of large JSONL/text files (default 67108864)' },
   },
   minPositionals: 1,
   async run(inv) {
@@ -116,11 +124,22 @@ export const inspect: Command = {
     const workers = workersFlag(inv);
     const out = optString(inv, 'out');
     const redactTo = optString(inv, 'redact-to');
+    const distributed = optString(inv, 'distributed');
+    const queue = optString(inv, 'queue');
+    const prefix = optString(inv, 'prefix');
+    const shardBytesFlag = optString(inv, 'shard-bytes');
+    if (distributed === undefined && (queue !== undefined || prefix !== undefined || shardBytesFlag !== undefined)) {
+      throw new InputError('CLI_USAGE', '--queue, --prefix and --shard-bytes go with --distributed REDIS_URL');
+    }
+    if (distributed !== undefined && workers !== undefined) throw new InputError('CLI_USAGE', '--workers sets local threads; with --distributed, start more `provenant worker` processes instead');
+    if (shardBytesFlag !== undefined && (!/^\d{1,15}$/.test(shardBytesFlag) || Number(shardBytesFlag) < 1)) {
+      throw new InputError('CLI_USAGE', `--shard-bytes must be a positive integer, not ${JSON.stringify(shardBytesFlag)}`);
+    }
 
     const progress = createProgress(inv.io.stderr, 'inspecting', inv.io.env);
     let report: InspectReport;
     try {
-      report = await inspectDelivery({
+      const common = {
         paths: inv.positionals,
         cwd,
         ...(detectors ? { detectors } : {}),
@@ -129,9 +148,22 @@ export const inspect: Command = {
         ...(fields ? { fields } : {}),
         ...(policy ? { policy } : {}),
         ...(inFormat ? { format: inFormat } : {}),
-        ...(workers !== undefined ? { workers } : {}),
-        onProgress: (p) => progress.update({ records: p.records, bytes: p.bytes, totalBytes: p.totalBytes, file: p.file }),
-      });
+      };
+      report =
+        distributed !== undefined
+          ? await inspectDistributed({
+              ...common,
+              redis: distributed,
+              ...(queue !== undefined ? { queue } : {}),
+              ...(prefix !== undefined ? { prefix } : {}),
+              ...(shardBytesFlag !== undefined ? { shardBytes: Number(shardBytesFlag) } : {}),
+              onProgress: (p) => progress.update({ bytes: p.bytes, totalBytes: p.totalBytes, file: `${p.shards}/${p.totalShards} shards` }),
+            })
+          : await inspectDelivery({
+              ...common,
+              ...(workers !== undefined ? { workers } : {}),
+              onProgress: (p) => progress.update({ records: p.records, bytes: p.bytes, totalBytes: p.totalBytes, file: p.file }),
+            });
     } finally {
       progress.done();
     }

@@ -2,6 +2,7 @@
 import { resolve, join } from 'node:path';
 import { InputError, parseStrictJson } from '../../core/index.js';
 import { BUNDLE_NAME, verifyRecordProof } from '../../seal/index.js';
+import { parseJsonRecord } from '../../records/index.js';
 import { optString, requireString, writeJson, type Command } from '../command.js';
 import { readFlagFile } from './shared.js';
 
@@ -39,8 +40,9 @@ export const verifyRecord: Command = {
     if (digest !== undefined) recordOpt = { recordDigest: digest.toLowerCase() };
     else if (recordFile !== undefined) {
       const p = resolve(inv.io.cwd, recordFile);
-      recordOpt = { record: parseStrictJson((await readFlagFile(p, '--record')).toString('utf8'), { location: { file: p } }) };
-    } else recordOpt = { record: parseStrictJson(recordJson as string, { location: { file: '--record-json' } }) };
+      // The records layer's parser: the same strictness as seal (duplicate keys, unsafe integers).
+      recordOpt = { record: parseJsonRecord((await readFlagFile(p, '--record')).toString('utf8').replace(/\r?\n$/, ''), { file: p }).value };
+    } else recordOpt = { record: parseJsonRecord(recordJson as string, { file: '--record-json' }).value };
     const result = verifyRecordProof({ ...recordOpt, proof, bundle, key });
     if (inv.json) writeJson(inv.io, result);
     else if (result.ok) inv.io.stdout.write(`record ${result.index} of ${result.file} is in signed delivery ${result.deliveryId}\n`);

@@ -84,10 +84,14 @@ export const verify: Command = {
 export function renderVerify(r: VerifyResult): string {
   const lines: string[] = [];
   const st = r.statement;
+  // Excluded files were never sealed: say so whatever the outcome, so nothing passes unseen.
+  const excluded = r.excluded ?? [];
+  const excludedNote = excluded.length === 0 ? [] : [`  NOT VERIFIED: ${excluded.length} path(s) match the signed --exclude patterns and are not part of the delivery: ${excluded.slice(0, 10).join(', ')}${excluded.length > 10 ? ', …' : ''}; do not train on them`];
   if (r.ok && st) {
-    lines.push(`verified ${st.deliveryId}: ${st.files} file(s), ${st.records.toLocaleString('en-US')} records, signed by ${r.keyId.slice(0, 16)}… (${st.vendor} → ${st.client}, sealed ${st.sealedAt})`);
+    lines.push(`verified ${st.deliveryId}: ${st.files} file(s), ${st.records.toLocaleString('en-US')} records, signed by ${r.keyId.slice(0, 16)}… (${st.vendor} → ${st.client}, sealed ${st.sealedAt})`, ...excludedNote);
     return lines.join('\n') + '\n';
   }
+  lines.push(...excludedNote);
   lines.push(`VERIFICATION FAILED${st ? ` for ${st.deliveryId}` : ''}: ${r.errors.length} problem(s)`);
   const d = r.diff;
   const section = (title: string, refs: readonly { file: string; index: number; line?: number; row?: number }[]): void => {
