@@ -6,7 +6,7 @@
 import type { SourceLocation } from '../core/index.js';
 import { decodeBase64Strict, isIndex, parseDecimal } from './encoding.js';
 import { LOG_ERROR_CODES as C, LogError, verificationError } from './errors.js';
-import { cosignatureTimestamp, formatKeyId, type NoteSigner, type NoteVerifier } from './keys.js';
+import { cosignatureTimestamp, formatKeyId, SIG_TYPE_COSIGNATURE_V1, type NoteSigner, type NoteVerifier } from './keys.js';
 import { HASH_SIZE } from './merkle.js';
 import { checkNoteText, openNote, signNote, type ParseNoteOptions, type VerifiedNote } from './note.js';
 
@@ -99,6 +99,14 @@ export function openCheckpoint(signed: string | Uint8Array, policy: CheckpointPo
   const quorum = policy.quorum ?? 0;
   if (!isIndex(quorum) || quorum > new Set(witnesses.map((w) => w.name)).size) {
     throw new LogError(C.RANGE, `witness quorum ${String(quorum)} cannot be met by ${witnesses.length} trusted witness key(s)`);
+  }
+  // Witnesses sign tlog-cosignature v1 (type 0x04), which binds a timestamp; a plain Ed25519 key
+  // (0x01) under a witness name would let any log-style signature pass as a cosignature.
+  const wrongType = witnesses.find((w) => w.type !== SIG_TYPE_COSIGNATURE_V1);
+  if (wrongType !== undefined) {
+    throw new LogError(C.KEY_MALFORMED, `witness key ${wrongType.name}+${formatKeyId(wrongType.keyId)} has signature type 0x${wrongType.type.toString(16).padStart(2, '0')}; witness keys must be cosignature/v1 (type 0x04)`, {
+      details: { reason: 'witness-key-type' },
+    });
   }
   const note = openNote(signed, [policy.log, ...witnesses], options);
   const loc = options.file === undefined ? {} : { location: { file: options.file } };

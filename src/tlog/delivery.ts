@@ -8,10 +8,12 @@
  * (C2SP tlog-proof: inclusion proof + signed checkpoint). Both are written atomically.
  */
 import { randomBytes } from 'node:crypto';
-import { readFile, rename, writeFile } from 'node:fs/promises';
+import { constants as fsConstants } from 'node:fs';
+import { open, readFile, rename, writeFile, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { digestEqual, parseStrictJson, sha256Hex } from '../core/index.js';
 import { BUNDLE_NAME, envelopeSha256, parseBundle, parseDeliveryStatement, type ParsedBundle } from '../seal/index.js';
+import { LOG_ERROR_CODES, LogError } from './errors.js';
 import { LogServiceError, LOG_SERVICE_ERROR_CODES as C } from './service/errors.js';
 import { commitName, encodeLogEntry, generateCommitmentSalt } from './service/entry.js';
 import { submitEntry, type SubmitOptions } from './service/client.js';
@@ -19,6 +21,11 @@ import { verifyReceiptOffline, type VerifiedReceipt, type VerifyReceiptOptions }
 
 export const RECEIPT_NAME = 'log.tlog-proof';
 export const LOG_ENTRY_NAME = 'log-entry.json';
+
+/** Receipts are small (a checkpoint and ≤ 64 hashes); the parser refuses more than 1 MiB anyway. */
+const MAX_RECEIPT_FILE_BYTES = 1 << 20;
+/** log-entry.json holds a digest-only entry and two salts: a few hundred bytes. */
+const MAX_ENTRY_FILE_BYTES = 64 << 10;
 
 interface EntryFile {
   readonly entry: string;
@@ -45,13 +52,60 @@ async function writeAtomic(path: string, data: string): Promise<void> {
   await rename(tmp, path);
 }
 
+/** Why a bounded read failed; 'missing' only for ENOENT, every other I/O error is 'unreadable'. */
+type BoundedRead = { readonly ok: Buffer } | { readonly error: 'missing' | 'not-regular' | 'too-large' | 'unreadable'; readonly cause?: unknown };
+
+/**
+ * Reads at most `limit` bytes of a regular file. The handle is opened first and checked with
+ * fstat, so a FIFO or device (which could block or never end) is refused, and at most limit + 1
+ * bytes are read whatever the file claims its size is (it may grow while being read).
+ */
+async function readBounded(path: string, limit: number): Promise<BoundedRead> {
+  let fh: FileHandle;
+  try {
+    // O_NONBLOCK: opening a FIFO for reading must not wait for a writer before fstat can refuse it.
+    fh = await open(path, fsConstants.O_RDONLY | fsConstants.O_NONBLOCK);
+  } catch (cause) {
+    const code = typeof cause === 'object' && cause !== null && 'code' in cause ? cause.code : undefined;
+    return { error: code === 'ENOENT' ? 'missing' : 'unreadable', cause };
+  }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return { error: 'not-regular' };
+    if (st.size > limit) return { error: 'too-large' };
+    const buf = Buffer.alloc(limit + 1);
+    let used = 0;
+    while (used < buf.length) {
+      const { bytesRead } = await fh.read(buf, used, buf.length - used, used);
+      if (bytesRead === 0) break;
+      used += bytesRead;
+    }
+    if (used > limit) return { error: 'too-large' };
+    return { ok: buf.subarray(0, used) };
+  } catch (cause) {
+    return { error: 'unreadable', cause };
+  } finally {
+    await fh.close();
+  }
+}
+
 async function readEntryFile(sealDir: string): Promise<EntryFile | undefined> {
   const path = join(sealDir, LOG_ENTRY_NAME);
+  const read = await readBounded(path, MAX_ENTRY_FILE_BYTES);
+  if ('error' in read) {
+    if (read.error === 'missing') return undefined;
+    const why = read.error === 'too-large' ? `is larger than ${MAX_ENTRY_FILE_BYTES} bytes` : read.error === 'not-regular' ? 'is not a regular file' : 'cannot be read';
+    throw new LogServiceError(C.SEAL_ENTRY_MISMATCH, `${LOG_ENTRY_NAME} ${why}; the seal directory was altered or is damaged`, {
+      kind: 'verification',
+      location: { file: path },
+      ...(read.cause !== undefined ? { cause: read.cause } : {}),
+    });
+  }
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
-  } catch {
-    return undefined;
+    text = new TextDecoder('utf-8', { fatal: true }).decode(read.ok);
+  } catch (cause) {
+    throw new LogServiceError(C.SEAL_ENTRY_MISMATCH, `${LOG_ENTRY_NAME} is not valid UTF-8; the seal directory was altered`, { kind: 'verification', location: { file: path }, cause });
   }
   const v = parseStrictJson(text, { location: { file: path } });
   const o = (typeof v === 'object' && v !== null && !Array.isArray(v) ? v : {}) as Record<string, unknown>;
@@ -103,12 +157,18 @@ export type VerifySealReceiptOptions = { readonly sealDir: string } & Omit<Verif
 export async function verifySealReceipt(options: VerifySealReceiptOptions): Promise<VerifiedReceipt> {
   const { sealDir, ...rest } = options;
   const receiptPath = join(sealDir, RECEIPT_NAME);
-  let receiptText: Buffer;
-  try {
-    receiptText = await readFile(receiptPath);
-  } catch {
-    throw new LogServiceError(C.RECEIPT_MISSING, `no log receipt (${RECEIPT_NAME}) in the seal directory; the delivery was not logged — ask the vendor to seal with --log`, { kind: 'verification', location: { file: sealDir } });
+  const read = await readBounded(receiptPath, MAX_RECEIPT_FILE_BYTES);
+  if ('error' in read) {
+    if (read.error === 'missing') {
+      throw new LogServiceError(C.RECEIPT_MISSING, `no log receipt (${RECEIPT_NAME}) in the seal directory; the delivery was not logged — ask the vendor to seal with --log`, { kind: 'verification', location: { file: sealDir } });
+    }
+    const why = read.error === 'too-large' ? `is larger than ${MAX_RECEIPT_FILE_BYTES} bytes` : read.error === 'not-regular' ? 'is not a regular file' : 'cannot be read (check its permissions)';
+    throw new LogError(LOG_ERROR_CODES.RECEIPT_MALFORMED, `log receipt ${why}; ask the vendor for the receipt of this delivery`, {
+      location: { file: receiptPath },
+      ...(read.cause !== undefined ? { cause: read.cause } : {}),
+    });
   }
+  const receiptText = read.ok;
   const stored = await readEntryFile(sealDir);
   if (!stored) {
     throw new LogServiceError(C.RECEIPT_MISSING, `the seal directory has a receipt but no ${LOG_ENTRY_NAME}; the entry cannot be rebuilt`, { kind: 'verification', location: { file: sealDir } });

@@ -46,6 +46,8 @@ export interface KeyedNoteSigner extends NoteSigner {
 const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const COSIGNATURE_HEADER = 'cosignature/v1';
+/** C2SP tlog-cosignature: timestamps are u64 on the wire but MUST NOT exceed 2^63-1. */
+const MAX_COSIGNATURE_TIMESTAMP = 2n ** 63n - 1n;
 
 /** True for a valid C2SP key name: non-empty, no Unicode spaces, no '+', no control characters. */
 export function isValidKeyName(name: string): boolean {
@@ -133,6 +135,8 @@ export function createNoteVerifier(name: string, type: number, publicKey: Uint8A
       // tlog-cosignature: timestamped_signature { u64 timestamp; u8 signature[64]; }.
       if (signature.length !== 72) return false;
       const ts = Buffer.from(signature.buffer, signature.byteOffset, 8).readBigUInt64BE(0);
+      // C2SP tlog-cosignature: the timestamp MUST NOT exceed 2^63-1; such a cosignature is invalid.
+      if (ts > MAX_COSIGNATURE_TIMESTAMP) return false;
       return ed25519Verify(cosignatureMessage(text, ts), signature.subarray(8));
     },
   };

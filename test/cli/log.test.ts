@@ -4,6 +4,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli, tempDir } from './helpers.js';
+import { generateNoteKey, SIG_TYPE_COSIGNATURE_V1 } from '../../src/tlog/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const sample = join(repo, 'examples', 'data', 'acme-2026-11');
@@ -110,8 +111,8 @@ test('a forked log (same key, same size, another root) raises a split-view alarm
 
 test('requiring a witness quorum fails when the receipt carries no cosignature', async () => {
   const w = await world();
-  const wit = await cli(w.dir, ['log', 'init', '--origin', 'witness.example/w', '--dir', 'w2', '--json']);
-  const wkey = (JSON.parse(wit.stdout) as { verifierKey: string }).verifierKey;
+  // A witness key (tlog-cosignature v1, type 0x04) whose witness never cosigned this log.
+  const wkey = generateNoteKey('witness.example/w', SIG_TYPE_COSIGNATURE_V1).verifierKey;
   const r = await verifyLog(w, 'a', ['--witness', wkey, '--quorum', '1']);
   assert.equal(r.code, 1);
   assert.equal(r.out.log?.error?.code, 'TLOG_COSIGNATURE_QUORUM');

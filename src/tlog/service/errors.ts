@@ -35,6 +35,8 @@ export const LOG_SERVICE_ERROR_CODES = {
   CONSISTENCY_UNCHECKED: 'TLOG_CONSISTENCY_UNCHECKED',
   /** The trusted-checkpoints file is damaged. */
   STATE_CORRUPT: 'TLOG_STATE_CORRUPT',
+  /** The trusted-checkpoints lock file cannot be taken (held by another process, or not creatable). */
+  STATE_LOCKED: 'TLOG_STATE_LOCKED',
   /** Witness: the add-checkpoint request is malformed (HTTP 400). */
   WITNESS_BAD_REQUEST: 'TLOG_WITNESS_BAD_REQUEST',
   /** Witness: the checkpoint's origin is not a log it witnesses (HTTP 404). */
