@@ -56,7 +56,13 @@ export interface IntakeSummary {
   readonly key: { readonly id: string; readonly trusted: boolean; readonly vendor?: string; readonly notBefore?: string; readonly notAfter?: string; readonly revokedAt?: string } | null;
   readonly time?: IntakeTime;
   readonly log?: { readonly origin: string; readonly index: number; readonly treeSize: number; readonly witnesses: readonly { readonly name: string; readonly timestamp?: string }[] };
-  readonly inspection: { readonly verdict: Verdict; readonly counts: InspectReport['counts']; readonly reasons: InspectReport['policy']['reasons'] } | null;
+  readonly inspection: {
+    readonly verdict: Verdict;
+    readonly counts: InspectReport['counts'];
+    readonly reasons: InspectReport['policy']['reasons'];
+    /** The most severe distinct findings (by detector, rule and message), with how many records carry each. */
+    readonly top: readonly { readonly detector: string; readonly rule: string; readonly severity: string; readonly count: number; readonly message: string }[];
+  } | null;
   readonly rejected?: { readonly code: IntakeErrorCode; readonly message: string };
   /** Seal check failures and the record diff (on INTAKE_SEAL_INVALID). */
   readonly seal?: { readonly errors: readonly VerifyIssue[]; readonly diff: VerifyDiff };
@@ -174,7 +180,7 @@ export async function intakeDelivery(o: IntakeOptions): Promise<IntakeResult> {
     ...(o.benchmarks && o.benchmarks.length > 0 ? { benchmarks: [...o.benchmarks] } : {}),
     ...(o.workers !== undefined ? { workers: o.workers } : {}),
   });
-  const inspection = { verdict: report.verdict, counts: report.counts, reasons: report.policy.reasons };
+  const inspection = { verdict: report.verdict, counts: report.counts, reasons: report.policy.reasons, top: topFindings(report) };
 
   // 9. Registration, idempotent: the same delivery again writes nothing.
   const registered = await register(o, sealDir, key, path, st.deliveryId, report, receipt);
@@ -285,4 +291,19 @@ async function register(
     prior.inspected.verdict === evidence.inspected.verdict;
   if (!same) await o.store.putEvidence({ ...evidence, recordedAt: (o.now ?? new Date()).toISOString() });
   return { inserted: res.inserted, findingsChanged, evidenceChanged: !same };
+}
+
+const SEVERITY_RANK: Readonly<Record<string, number>> = { critical: 4, high: 3, medium: 2, low: 1, info: 0 };
+
+/** The three most severe distinct findings (medium and above): what a reviewer reads first, e.g. the trigger. */
+function topFindings(report: InspectReport): { detector: string; rule: string; severity: string; count: number; message: string }[] {
+  const groups = new Map<string, { detector: string; rule: string; severity: string; count: number; message: string }>();
+  for (const f of report.findings) {
+    if ((SEVERITY_RANK[f.severity] ?? 0) < 2) continue;
+    const k = `${f.detector}\u0000${f.rule}\u0000${f.message}`;
+    const g = groups.get(k);
+    if (g) g.count++;
+    else groups.set(k, { detector: f.detector, rule: f.rule, severity: f.severity, count: 1, message: f.message });
+  }
+  return [...groups.values()].sort((a, b) => (SEVERITY_RANK[b.severity] ?? 0) - (SEVERITY_RANK[a.severity] ?? 0) || b.count - a.count).slice(0, 3);
 }
