@@ -5,3 +5,4 @@ export * from './canonical.js';
 export * from './digest.js';
 export * from './merkle.js';
 export * from './version.js';
+export * from './glob.js';

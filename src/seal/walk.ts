@@ -8,6 +8,7 @@
  * pattern with '/' matches the whole relative path. '*' matches within one segment, '**' across
  * segments, '?' one character. A matching directory excludes everything below it.
  */
+import { globToRegExp } from '../core/index.js';
 import type { Dirent } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
@@ -29,23 +30,6 @@ export interface WalkResult {
   readonly problems: readonly SealError[];
 }
 
-function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
-}
 
 /** Compiles exclude patterns; SEAL_OPTION_INVALID for empty or absolute ones. */
 export function compileExcludes(patterns: readonly string[]): (relPath: string) => boolean {

@@ -4,7 +4,6 @@ export {
   SEVERITIES,
   VERDICTS,
   applyPolicy,
-  globToRegExp,
   verdictRank,
   worstVerdict,
   type Policy,

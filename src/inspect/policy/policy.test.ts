@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import type { Finding } from '../types.js';
-import { DEFAULT_POLICY, applyPolicy, globToRegExp, loadPolicy, parsePolicy, worstVerdict, type Policy } from './index.js';
+import { globToRegExp } from '../../core/index.js';
+import { DEFAULT_POLICY, applyPolicy, loadPolicy, parsePolicy, worstVerdict, type Policy } from './index.js';
 
 const f = (detector: Finding['detector'], rule: string, severity: Finding['severity'], index = 0, file = 'a.jsonl', confidence = 0.9): Finding => ({
   detector,

@@ -4,6 +4,7 @@
  * the verdict is at least X" — plus ignore entries that drop findings before rules are counted.
  * The verdict is the most severe one any rule reaches: reject > quarantine > review > accept.
  */
+import { globToRegExp } from '../../core/index.js';
 import type { DetectorId, Finding, PolicyReason, Severity, Verdict } from '../types.js';
 
 export const VERDICTS: readonly Verdict[] = ['accept', 'review', 'quarantine', 'reject'];
@@ -98,24 +99,6 @@ function ruleMatches(f: Finding, names: string | readonly string[] | undefined):
   return list.some((n) => n === f.rule || n === `${f.detector}/${f.rule}`);
 }
 
-/** Compiles a file glob: `*` and `?` stay within one path segment, `**` spans segments. */
-export function globToRegExp(glob: string): RegExp {
-  let re = '';
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i] as string;
-    if (c === '*') {
-      if (glob[i + 1] === '*') {
-        i++;
-        if (glob[i + 1] === '/') {
-          i++;
-          re += '(?:.*/)?';
-        } else re += '.*';
-      } else re += '[^/]*';
-    } else if (c === '?') re += '[^/]';
-    else re += c.replace(/[.+^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${re}$`, 's');
-}
 
 function conditionMatches(f: Finding, w: PolicyCondition): boolean {
   return (
@@ -156,3 +139,4 @@ export function applyPolicy(policy: Policy, findings: readonly Finding[], totalR
   }
   return { verdict, reasons, findings: kept, ignored: findings.length - kept.length };
 }
+
