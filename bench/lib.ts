@@ -28,23 +28,7 @@ export interface Timed {
  * Runs a command to completion under GNU time (when present) to get its wall time and peak RSS.
  */
 export async function timeCommand(cmd: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<Timed> {
-  const useTime = existsSync('/usr/bin/time');
-  const argv = useTime ? ['-f', '__MAXRSS_KB=%M', cmd, ...args] : [...args];
-  const bin = useTime ? '/usr/bin/time' : cmd;
-  const start = process.hrtime.bigint();
-  const child = spawn(bin, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const code: number = await new Promise((res, rej) => {
-    child.on('error', rej);
-    child.on('close', (c) => res(c ?? -1));
-  });
-  const ms = Number(process.hrtime.bigint() - start) / 1e6;
-  if (code !== 0) throw new Error(`${cmd} ${args.join(' ')} exited ${code}: ${stderr.slice(-2000)}`);
-  const m = /__MAXRSS_KB=(\d+)/.exec(stderr);
-  return m ? { ms, maxRss: Number(m[1]) * 1024, stdout } : { ms, stdout };
+  return timeProcess(cmd, args, env);
 }
 
 /** Times an in-process async function. */
