@@ -1,6 +1,8 @@
 /** inspect/engine: streaming, multi-threaded inspection of a delivery into an InspectReport. */
-export { inspectDelivery, loadBaseline, loadBenchmarks, DEFAULT_DETECTORS, type InspectOptions, type InspectProgress } from './inspect.js';
+export { inspectDelivery, planDetectors, loadBaseline, loadBenchmarks, DEFAULT_DETECTORS, type DetectorPlan, type InspectOptions, type InspectProgress } from './inspect.js';
 export { builtinRegistry, createDetector, DetectorRegistry, DETECTOR_IDS, type DetectorFactory, type DetectorOptionsMap, type DetectorSpec } from './registry.js';
 export { processBatch, recordView, type BatchRecord, type BatchResult } from './batch.js';
+export { inspectShard, readShard, ShardReducer, type BatchExecutor, type FinishOptions, type InspectShardOptions, type Shard, type ShardOutput, type ShardSource } from './shard.js';
+export { createBatchPool, type BatchPool } from './pool.js';
 export { listFiles, compareBytewise, type InspectFile } from './walk.js';
 export { InspectError } from './errors.js';
