@@ -6,8 +6,9 @@
  *
  * Record values are rewritten, not the source bytes: JSONL/JSON come out as compact JSON, CSV with
  * RFC 4180 quoting where needed, TSV and text line by line; `.gz` files are gzipped again.
- * Parquet is refused (REDACT_FORMAT_UNSUPPORTED): a faithful rewrite would need the source's
- * physical schema, which the JSON mapping of the reader does not keep.
+ * Parquet is rewritten with the source footer's schema and its stored values (./parquet.ts);
+ * a column type the writer cannot reproduce exactly is refused (REDACT_FORMAT_UNSUPPORTED)
+ * before anything is written.
  */
 import { createWriteStream } from 'node:fs';
 import { copyFile, lstat, mkdir, realpath, rename, rm } from 'node:fs/promises';
@@ -15,18 +16,15 @@ import { randomBytes } from 'node:crypto';
 import { basename, dirname, join, relative, resolve, isAbsolute, sep } from 'node:path';
 import { createGzip } from 'node:zlib';
 import type { Writable } from 'node:stream';
-import { ProvenantError, type ProvenantErrorOptions } from '../../core/index.js';
+import { ProvenantError } from '../../core/index.js';
 import { detectFormat, readRecords, type RecordFormat } from '../../records/index.js';
 import { PII_PLACEHOLDERS, scanPii } from '../detectors/pii/index.js';
 import { redactSecrets } from '../detectors/secrets/index.js';
 import { listFiles } from '../engine/walk.js';
+import { RedactError } from './errors.js';
+import { planParquetRedaction, redactParquetFile, type ParquetPlan } from './parquet.js';
 
-/** The redacted copy could not be written (exit 2). */
-export class RedactError extends ProvenantError {
-  constructor(code: string, message: string, options: ProvenantErrorOptions = {}) {
-    super(code, message, options);
-  }
-}
+export { RedactError };
 
 export interface RedactOptions {
   /** The delivery (files or directories), as given to inspect. */
@@ -143,9 +141,10 @@ export async function redactDelivery(o: RedactOptions): Promise<RedactSummary> {
     throw new RedactError('REDACT_OUT_EXISTS', `--redact-to ${o.out} already exists; remove it or choose a new directory`, { location: { file: o.out } });
   }
   const specs = files.map((f) => ({ f, spec: detectFormat(f.absPath, o.format) }));
-  const parquet = specs.find((s) => s.spec.format === 'parquet');
-  if (parquet) {
-    throw new RedactError('REDACT_FORMAT_UNSUPPORTED', `cannot write a redacted copy of Parquet file ${parquet.f.path}; convert it to JSONL first (provenant keeps record digests across formats)`, { location: { file: parquet.f.path } });
+  // Every Parquet schema is checked before the copy is started, so a refusal leaves nothing behind.
+  const plans = new Map<string, ParquetPlan>();
+  for (const { f, spec } of specs) {
+    if (spec.format === 'parquet') plans.set(f.path, await planParquetRedaction(f.absPath, f.path));
   }
 
   const tmp = `${out}.tmp-${randomBytes(6).toString('hex')}`;
@@ -162,6 +161,14 @@ export async function redactDelivery(o: RedactOptions): Promise<RedactSummary> {
     for (const { f, spec } of specs) {
       const dest = join(tmp, ...f.path.split('/'));
       await mkdir(dirname(dest), { recursive: true });
+      const plan = plans.get(f.path);
+      if (plan) {
+        const r = await redactParquetFile(f.absPath, f.path, dest, plan, redactText, (n) => o.onProgress?.({ records: total + n, file: f.path }));
+        summary.push({ path: f.path, format: spec.format, records: r.records, redacted: r.redacted });
+        total += r.records;
+        changedTotal += r.redacted;
+        continue;
+      }
       const file = createWriteStream(dest, { flags: 'wx' });
       const stream: Writable = spec.gzip ? createGzip() : file;
       if (spec.gzip) stream.pipe(file);
@@ -195,6 +202,7 @@ export async function redactDelivery(o: RedactOptions): Promise<RedactSummary> {
             break;
           }
           case 'parquet':
+            // Written by redactParquetFile above, never reached.
             break;
         }
         n++;

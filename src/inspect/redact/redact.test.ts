@@ -54,7 +54,7 @@ test('every format round-trips with the same record count and order; gz stays gz
   assert.deepEqual((await readdir(d)).sort(), ['out', 'src'], 'no temporary directory left');
 });
 
-test('refuses: an existing target, a target inside the source, Parquet input; a failed run leaves nothing', async () => {
+test('refuses: an existing target, a target inside the source, an unreadable Parquet file; a failed run leaves nothing', async () => {
   const d = await mkdtemp(join(tmpdir(), 'redact-'));
   await mkdir(join(d, 'src'));
   await writeFile(join(d, 'src/a.jsonl'), '{"t":"x"}\n');
@@ -64,7 +64,7 @@ test('refuses: an existing target, a target inside the source, Parquet input; a 
   await mkdir(join(d, 'taken'));
   await assert.rejects(redactDelivery({ paths: ['src'], out: 'taken', cwd: d }), { code: 'REDACT_OUT_EXISTS' });
   await writeFile(join(d, 'src/b.parquet'), 'PAR1');
-  await assert.rejects(redactDelivery({ paths: ['src'], out: 'out', cwd: d }), { code: 'REDACT_FORMAT_UNSUPPORTED' });
+  await assert.rejects(redactDelivery({ paths: ['src'], out: 'out', cwd: d }), { code: 'RECORD_PARQUET_INVALID' });
   await writeFile(join(d, 'src/b.parquet'), '');
   await writeFile(join(d, 'bad.jsonl'), '{"t":"x"}\n{oops\n');
   await assert.rejects(redactDelivery({ paths: ['bad.jsonl'], out: 'out2', cwd: d }), { code: 'RECORD_JSON_SYNTAX' });
