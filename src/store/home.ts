@@ -1,7 +1,8 @@
 /**
  * Where the store lives: a PostgreSQL database when a postgres:// URL is given (option `url`, else
  * PROVENANT_DATABASE_URL); otherwise the embedded SQLite file $PROVENANT_HOME/provenant.db, else
- * ./.provenant/provenant.db.
+ * ./.provenant/provenant.db. On PostgreSQL the tables live in the schema PROVENANT_DATABASE_SCHEMA
+ * (default 'provenant'), so several stores can share one database.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -43,12 +44,20 @@ export function storeUrl(options: Pick<OpenStoreOptions, 'env' | 'url' | 'path'>
   return fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined;
 }
 
+/** The PostgreSQL schema to use: the option, else a non-empty PROVENANT_DATABASE_SCHEMA, else the default. */
+export function storeSchema(options: Pick<OpenStoreOptions, 'env' | 'schema'> = {}): string | undefined {
+  if (options.schema !== undefined) return options.schema;
+  const fromEnv = (options.env ?? process.env)['PROVENANT_DATABASE_SCHEMA'];
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : undefined;
+}
+
 /**
  * Opens the store: PostgreSQL when a database URL is given (option or PROVENANT_DATABASE_URL),
  * else SQLite at `path` or defaultStorePath(), creating its folder with mode 0700.
  */
 export async function openStore(options: OpenStoreOptions = {}): Promise<Store> {
-  const { env, path, url: _url, schema, ...rest } = options;
+  const { env, path, url: _url, schema: _schema, ...rest } = options;
+  const schema = storeSchema(options);
   if (path !== undefined && options.url !== undefined) {
     throw new StoreError('STORE_INVALID_ARGUMENT', 'give either a store path (SQLite) or a database URL (PostgreSQL), not both');
   }

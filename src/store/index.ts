@@ -32,3 +32,8 @@ export {
 export type { PostgresLogStorageOptions, PostgresStoreOptions } from './postgres/index.js';
 export { storeUrl } from './home.js';
 export { createSqliteFindingStore, type SqliteFindingStore } from './sqlite/findings.js';
+export { storeSchema } from './home.js';
+export { openFindingStore, openLineageStore, type ClosableFindingIndex, type LineageBackedStore, type OpenLineageOptions } from './open-lineage.js';
+export { createPostgresFindingStore, createPostgresLineageStore } from './postgres/lazy.js';
+export type { PostgresFindingStore } from './postgres/findings.js';
+export type { PostgresLineageStore } from './postgres/lineage.js';

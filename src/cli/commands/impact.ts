@@ -1,10 +1,7 @@
 /** provenant impact: blast radius of a vendor window, key, annotator, delivery or incident, with a plan. */
-import { join } from 'node:path';
 import { computeImpact, parseImpactSelector, parseTime, pathText, type ImpactReport, type PlanStep } from '../../lineage/index.js';
-import { createSqliteFindingStore, STORE_FILE_NAME } from '../../store/index.js';
-import { homeDir } from './shared.js';
 import { optString, writeJson, type Command } from '../command.js';
-import { WINDOW_OPTIONS, withLineage } from './lineage-shared.js';
+import { WINDOW_OPTIONS, withFindings, withLineage } from './lineage-shared.js';
 
 function pct(x: number | null): string {
   return x === null ? '?' : `${(x * 100).toFixed(1)}%`;
@@ -62,12 +59,7 @@ export const impact: Command = {
     const report = await withLineage(inv, async (store) => {
       if (selector.kind !== 'finding') return computeImpact(store, selector, asOf ? { asOf } : {});
       // finding:DETECTOR[/RULE] reaches deliveries through the findings intake stored.
-      const findings = await createSqliteFindingStore({ path: join(homeDir(inv), STORE_FILE_NAME) });
-      try {
-        return await computeImpact(store, selector, { ...(asOf ? { asOf } : {}), findings });
-      } finally {
-        await findings.close();
-      }
+      return withFindings(inv, (findings) => computeImpact(store, selector, { ...(asOf ? { asOf } : {}), findings }));
     });
     if (inv.json) writeJson(inv.io, report);
     else inv.io.stdout.write(render(report));

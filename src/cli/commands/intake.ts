@@ -1,11 +1,10 @@
 /** provenant intake: verify a delivery against the trust file, inspect it, decide, register it; one summary. */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InputError } from '../../core/index.js';
 import { intakeDelivery, loadTrust, type IntakeSummary } from '../../intake/index.js';
 import { loadPolicy } from '../../inspect/index.js';
-import { createSqliteFindingStore, STORE_FILE_NAME } from '../../store/index.js';
 import { optString, optStrings, requireString, writeJson, type Command } from '../command.js';
-import { withLineage } from './lineage-shared.js';
+import { withFindings, withLineage } from './lineage-shared.js';
 import { homeDir, refText } from './shared.js';
 
 const MAX_DIFF_LINES = 20;
@@ -75,10 +74,9 @@ export const intake: Command = {
       throw new InputError('CLI_USAGE', `--workers must be an integer 0..64, not ${JSON.stringify(w)}`);
     }
     const home = homeDir(inv);
-    const result = await withLineage(inv, async (store) => {
-      const findings = await createSqliteFindingStore({ path: join(home, STORE_FILE_NAME) });
-      try {
-        return await intakeDelivery({
+    const result = await withLineage(inv, (store) =>
+      withFindings(inv, (findings) =>
+        intakeDelivery({
           path: inv.positionals[0] as string,
           sealDir,
           trust,
@@ -90,11 +88,9 @@ export const intake: Command = {
           ...(policy ? { policy } : {}),
           ...(benchmarks.length > 0 ? { benchmarks } : {}),
           ...(w !== undefined ? { workers: Number(w) } : {}),
-        });
-      } finally {
-        await findings.close();
-      }
-    });
+        }),
+      ),
+    );
     if (inv.json) writeJson(inv.io, result.summary);
     else inv.io.stdout.write(render(result.summary));
     return result.summary.verdict === 'accept' ? 0 : 1;
