@@ -26,8 +26,6 @@ export interface ChunkDigests {
   readonly failure?: ChunkFailure;
 }
 
-let scratch = Buffer.allocUnsafe(1 << 20);
-
 /** Digests every record of `block`. Never throws for bad input: a failure is returned as data. */
 export function digestLineChunk(kind: LineKind, block: Buffer, file: string, firstInFile: boolean): ChunkDigests {
   let digests: Buffer = Buffer.allocUnsafe(countRecords(block) * 32);
@@ -35,11 +33,9 @@ export function digestLineChunk(kind: LineKind, block: Buffer, file: string, fir
   const leafIn = Buffer.alloc(33); // 0x00 || digest
   let failure: ChunkFailure | undefined;
   const digestText = (canonical: string): void => {
-    // UTF-8 needs at most 3 bytes per UTF-16 code unit.
-    if (canonical.length * 3 > scratch.length) scratch = Buffer.allocUnsafe(canonical.length * 3);
-    const len = scratch.write(canonical, 0, 'utf8');
     if (count * 32 >= digests.length) digests = grow(digests);
-    sha256Into(scratch.subarray(0, len), digests, count * 32);
+    // node:crypto hashes a string as its UTF-8 bytes, without a JS-side encode into a Buffer.
+    sha256Into(canonical, digests, count * 32);
     count++;
   };
   try {
@@ -70,8 +66,9 @@ export function digestLineChunk(kind: LineKind, block: Buffer, file: string, fir
   // Leaf hashes are computed here too, so the Merkle trees over this file need node hashes only.
   const leaves = Buffer.allocUnsafe(count * 32);
   for (let i = 0; i < count; i++) {
-    digests.copy(leafIn, 1, i * 32, i * 32 + 32);
-    sha256Into(leafIn, leaves, i * 32);
+    const p = i * 32;
+    for (let k = 0; k < 32; k++) leafIn[1 + k] = digests[p + k] as number;
+    sha256Into(leafIn, leaves, p);
   }
   return { count, digests: digests.subarray(0, count * 32), leaves, ...(failure ? { failure } : {}) };
 }

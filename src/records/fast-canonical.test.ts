@@ -21,6 +21,30 @@ const GOOD = [
 ];
 
 const BAD: ReadonlyArray<readonly [string, string]> = [
+  // Invalid JSON of the shape the one-scan path handles: it must refuse it, never copy it.
+  ['{"a":"\\x"}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":"\\u12G4"}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":"x\ty"}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":"abc', 'RECORD_JSON_SYNTAX'],
+  ['{"a":01}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":-}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":-01}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":+1}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":1.}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":tru}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":nul}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":1 2}', 'RECORD_JSON_SYNTAX'],
+  ['{"a" 1}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":1}}', 'RECORD_JSON_SYNTAX'],
+  ['{"a":1}\u00a0', 'RECORD_JSON_SYNTAX'],
+  ['\ufeff{"a":1}', 'RECORD_JSON_SYNTAX'],
+  ['{"b":1, "a":[1,]}', 'RECORD_JSON_SYNTAX'],
+  ['{"b":1, "a":{"c":1,}}', 'RECORD_JSON_SYNTAX'],
+  ['{,"a":1}', 'RECORD_JSON_SYNTAX'],
+  ['{"b": "x", "a": "\\q"}', 'RECORD_JSON_SYNTAX'],
+  ['{"b": 1, "a": 2} {}', 'RECORD_JSON_SYNTAX'],
+  ['{"b": {"c":1,"c":2}, "a": 0}', 'RECORD_JSON_DUPLICATE_KEY'],
+  ['{"b": 1, "a": 2, "b": 3}', 'RECORD_JSON_DUPLICATE_KEY'],
   ['{"a":1,"a":2}', 'RECORD_JSON_DUPLICATE_KEY'],
   ['{"a":1,"\\u0061":2}', 'RECORD_JSON_DUPLICATE_KEY'],
   ['{"x":{"b":1,"c":2,"b":3}}', 'RECORD_JSON_DUPLICATE_KEY'],
@@ -76,4 +100,38 @@ test('randomised records: fast and slow canonical forms agree', () => {
     const line = JSON.stringify(v, null, r(2) ? 1 : 0).replace(/\//g, '\\/').replace(/é/g, '\\u00E9');
     assert.equal(canonicalRecordText(line, loc), parseJsonRecord(line, loc).canonical, line);
   }
+});
+
+test('mutated records: the fast path accepts exactly what the strict parser accepts, with the same text or code', () => {
+  let x = 987654;
+  const r = (n: number): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
+  const seeds = [
+    '{"question": "a \\"b\\" c\\n\\u00e9 \\u2019 d/e", "answer": "x\\\\y\\u001f", "copy": 17}',
+    '{"a":{"b":[1,-2,0,true,false,null,"s"]},"c":[],"d":{}}',
+    ' {"z": -123456789012345 , "y" : [0] }',
+  ];
+  const alphabet = ['"', '\\', ':', ',', '{', '}', '[', ']', ' ', '\t', '0', '1', '-', '.', 'e', 'u', 'a', 't', 'n', '/', '\u00e9'];
+  let accepted = 0;
+  for (let i = 0; i < 4000; i++) {
+    let line = seeds[r(seeds.length)] as string;
+    for (let m = 1 + r(2); m > 0; m--) {
+      const p = r(line.length + 1);
+      const op = r(3);
+      const ch = alphabet[r(alphabet.length)] as string;
+      line = op === 0 ? line.slice(0, p) + ch + line.slice(p) : op === 1 ? line.slice(0, p) + line.slice(p + 1) : line.slice(0, p) + ch + line.slice(p + 1);
+    }
+    let slow: string | { code: string | undefined };
+    let valid = false;
+    try {
+      slow = parseJsonRecord(line, loc).canonical;
+      valid = true;
+    } catch (err) {
+      slow = { code: (err as { code?: string }).code };
+    }
+    if (valid) accepted++;
+    if (typeof slow === 'string') assert.equal(canonicalRecordText(line, loc), slow, line);
+    else assert.throws(() => canonicalRecordText(line, loc), { code: slow.code }, line);
+  }
+  // Both outcomes must be well represented for the comparison to mean anything.
+  assert.ok(accepted > 400 && accepted < 3600, `accepted ${accepted} of 4000`);
 });

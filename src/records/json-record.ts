@@ -179,15 +179,19 @@ const FAST_MAX_DEPTH = 64;
 /**
  * The RFC 8785 canonical text of one JSON record, for the digest hot path: the same result and
  * the same errors as parseJsonRecord(text, location).canonical, but without building a JS value
- * to re-serialize. JSON.parse checks the grammar; a scanner then copies every string and number
- * token that is already in canonical form (RFC 8785 §3.2.2.2: only \" \\ \b \f \n \r \t and
- * lowercase \u00xx for other controls) straight from the text and puts members in §3.2.3 order.
+ * to re-serialize. The usual record (an object whose values are already spelled canonically) is
+ * validated and copied in one scan (verbatimCanonical); otherwise JSON.parse checks the grammar
+ * and a scanner copies every string and number token that is already in canonical form
+ * (RFC 8785 §3.2.2.2: only \" \\ \b \f \n \r \t and lowercase \u00xx for other controls)
+ * straight from the text and puts members in §3.2.3 order.
  * Anything unusual (a duplicate key, an unsafe or huge number, deep nesting, escapes that could be
  * a surrogate or a hidden ':') goes through parseJsonRecord, which raises the precise error.
  * `text` must come from valid UTF-8 (no lone surrogates), as every line reader guarantees.
  */
 export function canonicalRecordText(text: string, location: SourceLocation): string {
   if (!(text.includes('\\u') && RISKY_ESCAPE.test(text))) {
+    const quick = verbatimCanonical(text);
+    if (quick !== undefined) return quick;
     let ok = true;
     try {
       JSON.parse(text);
@@ -200,6 +204,238 @@ export function canonicalRecordText(text: string, location: SourceLocation): str
     }
   }
   return parseJsonRecord(text, location).canonical;
+}
+
+/*
+ * verbatimCanonical validates as it copies: it accepts only a subset of RFC 8259 JSON that it
+ * checks completely (no control characters anywhere, valid escapes, integer literals, exact
+ * literals, separators and nothing after the top-level value) and answers undefined for
+ * everything else, which then takes the JSON.parse path above: never laxer, only faster.
+ */
+
+/** Member spans of the top-level object (key start/end without quotes, value start/end), reused. */
+let spans = new Int32Array(64);
+let order = new Int32Array(16);
+/** Re-serialized member values by member index (sparse; emptied after each record). */
+const respelled: string[] = [];
+/** Any C0 control character: outside strings only whitespace, inside strings never valid raw. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL = /[\u0000-\u001f]/;
+/** String status from scanString: valid and canonical (end > 0), valid but respelt, or not handled. */
+const STRING_RESPELL = -1;
+const STRING_FAIL = -2;
+/** End of the string scanned last (also when STRING_RESPELL). */
+let stringEndAt = 0;
+
+function isWs(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+function skipWs(s: string, i: number): number {
+  while (isWs(s.charCodeAt(i))) i++;
+  return i;
+}
+
+function isHex(c: number): boolean {
+  return (c >= 0x30 && c <= 0x39) || (c >= 0x61 && c <= 0x66) || (c >= 0x41 && c <= 0x46);
+}
+
+/**
+ * Scans the string token at `start` (a '"'), in text without control characters: its end (after
+ * the closing quote) when every escape is valid and as RFC 8785 §3.2.2.2 spells it, STRING_RESPELL
+ * when valid but spelled otherwise (end in stringEndAt), STRING_FAIL when not a valid string or
+ * (with `noEscapes`, for member names) when it holds any escape.
+ */
+function scanString(s: string, start: number, noEscapes: boolean): number {
+  let canonical = true;
+  let q = s.indexOf('"', start + 1);
+  let b = s.indexOf('\\', start + 1);
+  while (b !== -1 && b < q) {
+    if (noEscapes) return STRING_FAIL;
+    let k: number;
+    const e = s.charCodeAt(b + 1);
+    if (e === 0x75) {
+      const h0 = s.charCodeAt(b + 2);
+      const h1 = s.charCodeAt(b + 3);
+      const h2 = s.charCodeAt(b + 4);
+      const h3 = s.charCodeAt(b + 5);
+      if (!(isHex(h0) && isHex(h1) && isHex(h2) && isHex(h3))) return STRING_FAIL;
+      // \u00xx is canonical only for a control character without a short escape, in lowercase.
+      const low = h3 >= 0x30 && h3 <= 0x39 ? h3 - 0x30 : h3 >= 0x61 && h3 <= 0x66 ? h3 - 0x57 : -1;
+      const v = h2 === 0x30 ? low : h2 === 0x31 && low >= 0 ? 16 + low : -1;
+      if (!(h0 === 0x30 && h1 === 0x30 && v >= 0 && v !== 8 && v !== 9 && v !== 10 && v !== 12 && v !== 13)) canonical = false;
+      k = b + 6;
+    } else if (e === 0x22 || e === 0x5c || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+      k = b + 2;
+    } else if (e === 0x2f) {
+      canonical = false; // \/ is valid JSON but RFC 8785 writes a plain '/'
+      k = b + 2;
+    } else {
+      return STRING_FAIL;
+    }
+    if (k > q) q = s.indexOf('"', k);
+    b = s.indexOf('\\', k);
+  }
+  if (q === -1) return STRING_FAIL;
+  stringEndAt = q + 1;
+  return canonical ? q + 1 : STRING_RESPELL;
+}
+
+/** Compares s[a0, a1) and s[b0, b1) by UTF-16 code units (RFC 8785 §3.2.3 member order). */
+function compareSpans(s: string, a0: number, a1: number, b0: number, b1: number): number {
+  const n = Math.min(a1 - a0, b1 - b0);
+  for (let k = 0; k < n; k++) {
+    const d = s.charCodeAt(a0 + k) - s.charCodeAt(b0 + k);
+    if (d !== 0) return d;
+  }
+  return a1 - a0 - (b1 - b0);
+}
+
+/**
+ * End of the valid JSON value at `i` when its text is already canonical as written (no
+ * whitespace, canonical strings, integers of at most 15 characters, object members named
+ * without escapes in strictly increasing order, hence unique), else -1.
+ */
+function verbatimEnd(s: string, i: number, depth: number): number {
+  const c = s.charCodeAt(i);
+  if (c === 0x22) {
+    const end = scanString(s, i, false);
+    return end > 0 ? end : -1;
+  }
+  if (c === 0x7b) {
+    if (depth >= FAST_MAX_DEPTH) return -1;
+    i++;
+    if (s.charCodeAt(i) === 0x7d) return i + 1;
+    let p0 = -1;
+    let p1 = -1;
+    for (;;) {
+      if (s.charCodeAt(i) !== 0x22) return -1;
+      const ke = scanString(s, i, true);
+      if (ke < 0 || (p0 >= 0 && compareSpans(s, p0, p1, i + 1, ke - 1) >= 0)) return -1;
+      p0 = i + 1;
+      p1 = ke - 1;
+      if (s.charCodeAt(ke) !== 0x3a) return -1;
+      i = verbatimEnd(s, ke + 1, depth + 1);
+      if (i < 0) return -1;
+      const d = s.charCodeAt(i++);
+      if (d === 0x7d) return i;
+      if (d !== 0x2c) return -1;
+    }
+  }
+  if (c === 0x5b) {
+    if (depth >= FAST_MAX_DEPTH) return -1;
+    i++;
+    if (s.charCodeAt(i) === 0x5d) return i + 1;
+    for (;;) {
+      i = verbatimEnd(s, i, depth + 1);
+      if (i < 0) return -1;
+      const d = s.charCodeAt(i++);
+      if (d === 0x5d) return i;
+      if (d !== 0x2c) return -1;
+    }
+  }
+  if (c === 0x74) return s.startsWith('true', i) ? i + 4 : -1;
+  if (c === 0x66) return s.startsWith('false', i) ? i + 5 : -1;
+  if (c === 0x6e) return s.startsWith('null', i) ? i + 4 : -1;
+  // A number, handled here only as an integer literal of at most 15 characters other than -0
+  // (safe, and already in ECMAScript form): -?(0|[1-9][0-9]*) not followed by '.', 'e' or a digit.
+  const start = i;
+  if (c === 0x2d) i++;
+  const f = s.charCodeAt(i);
+  if (f === 0x30) i++;
+  else if (f >= 0x31 && f <= 0x39) {
+    i++;
+    for (let d = s.charCodeAt(i); d >= 0x30 && d <= 0x39; d = s.charCodeAt(i)) i++;
+  } else return -1;
+  const t = s.charCodeAt(i);
+  if (t === 0x2e || t === 0x65 || t === 0x45 || (t >= 0x30 && t <= 0x39)) return -1;
+  const len = i - start;
+  if (len > 15 || (c === 0x2d && f === 0x30)) return -1;
+  return i;
+}
+
+/**
+ * The canonical text of the usual record, an object whose member values are all already
+ * canonical as written (or strings that only need re-spelling), copied as slices of `text`:
+ * members reordered, whitespace between the top-level tokens dropped. Validates everything it
+ * accepts; undefined hands the record to the JSON.parse path (anything else, including invalid
+ * text and duplicate names, which that path reports precisely).
+ */
+function verbatimCanonical(s: string): string | undefined {
+  if (CONTROL.test(s)) return undefined;
+  let i = skipWs(s, 0);
+  if (s.charCodeAt(i) !== 0x7b) return undefined;
+  const whole = verbatimEnd(s, i, 0);
+  if (whole >= 0) {
+    if (skipWs(s, whole) !== s.length) return undefined;
+    return i === 0 && whole === s.length ? s : s.slice(i, whole);
+  }
+  i = skipWs(s, i + 1);
+  if (s.charCodeAt(i) === 0x7d) return skipWs(s, i + 1) === s.length ? '{}' : undefined;
+  let n = 0;
+  try {
+    for (;;) {
+      if (s.charCodeAt(i) !== 0x22) return undefined;
+      const ke = scanString(s, i, true);
+      if (ke < 0) return undefined;
+      const colon = skipWs(s, ke);
+      if (s.charCodeAt(colon) !== 0x3a) return undefined;
+      const vs = skipWs(s, colon + 1);
+      let ve = verbatimEnd(s, vs, 1);
+      if (ve < 0) {
+        // A string spelled with escapes RFC 8785 does not use (e.g. \u2019 for a raw ’): re-serialize it.
+        if (s.charCodeAt(vs) !== 0x22 || scanString(s, vs, false) !== STRING_RESPELL) return undefined;
+        ve = stringEndAt;
+        respelled[n] = JSON.stringify(JSON.parse(s.slice(vs, ve)) as string);
+      }
+      if (n * 4 + 4 > spans.length) {
+        const g = new Int32Array(spans.length * 2);
+        g.set(spans);
+        spans = g;
+      }
+      spans[n * 4] = i + 1;
+      spans[n * 4 + 1] = ke - 1;
+      spans[n * 4 + 2] = vs;
+      spans[n * 4 + 3] = ve;
+      n++;
+      i = skipWs(s, ve);
+      const d = s.charCodeAt(i);
+      if (d === 0x7d) {
+        if (skipWs(s, i + 1) !== s.length) return undefined;
+        break;
+      }
+      if (d !== 0x2c) return undefined;
+      i = skipWs(s, i + 1);
+    }
+    if (order.length < n) order = new Int32Array(n * 2);
+    // Insertion sort of member indices by name (records have few members); equal names are
+    // duplicates, which the strict path reports.
+    for (let j = 0; j < n; j++) {
+      let k = j - 1;
+      const a0 = spans[j * 4] as number;
+      const a1 = spans[j * 4 + 1] as number;
+      for (; k >= 0; k--) {
+        const m = order[k] as number;
+        const cmp = compareSpans(s, spans[m * 4] as number, spans[m * 4 + 1] as number, a0, a1);
+        if (cmp === 0) return undefined;
+        if (cmp < 0) break;
+        order[k + 1] = m;
+      }
+      order[k + 1] = j;
+    }
+    let out = '{';
+    for (let j = 0; j < n; j++) {
+      const m = order[j] as number;
+      const k0 = spans[m * 4] as number;
+      const v = respelled[m] ?? s.slice(spans[m * 4 + 2] as number, spans[m * 4 + 3] as number);
+      out += `${j > 0 ? ',' : ''}${s.slice(k0 - 1, (spans[m * 4 + 1] as number) + 1)}:${v}`;
+    }
+    return out + '}';
+  } catch {
+    return undefined;
+  } finally {
+    if (respelled.length > 0) respelled.length = 0;
+  }
 }
 
 /** Scanner over text that JSON.parse accepted; returns undefined to ask for the slow path. */

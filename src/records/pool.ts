@@ -50,6 +50,8 @@ export type WorkerReply =
       readonly failure?: ChunkFailure;
       readonly fileRange?: RangeMessage;
       readonly deliveryRange?: RangeMessage;
+      /** The task's block, handed back so the reader can refill it instead of allocating. */
+      readonly block?: ArrayBuffer;
     }
   | { readonly id: number; readonly type: 'tree'; readonly root: ArrayBuffer }
   /** `error`: the errno code when the file could not be read. */

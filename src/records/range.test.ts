@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { leafHash, merkleRoot } from '../core/index.js';
-import { compactRange, RangeAccumulator } from './range.js';
+import { compactRange, compactRangePair, RangeAccumulator } from './range.js';
 
 const digest = (i: number): Buffer => createHash('sha256').update(`record ${i}`).digest();
 
@@ -55,4 +55,24 @@ test('misaligned or out-of-order subtrees are refused, not merged into a wrong r
   assert.throws(() => acc.pushSubtree(h, 0), RangeError);
   assert.throws(() => compactRange(Buffer.alloc(32), 1, -1), RangeError);
   assert.deepEqual(new RangeAccumulator().root(), merkleRoot([]));
+});
+
+test('compactRangePair shares subtrees between two trees yet equals two separate compact ranges', () => {
+  const rand = rng(11);
+  const leaves = Buffer.concat(Array.from({ length: 300 }, (_, i) => leafHash(digest(i))));
+  let shared = 0;
+  for (let trial = 0; trial < 400; trial++) {
+    const count = Math.floor(rand() * 300);
+    const a = Math.floor(rand() * 5000);
+    // Offsets with many trailing zero bits (where levels are shared) as well as odd ones.
+    const b = trial % 4 === 0 ? a : trial % 4 === 1 ? a + Math.floor(rand() * 5000) : a + 16 * Math.floor(rand() * 300) * (trial % 8 === 2 ? 8 : 1);
+    const [x, y] = compactRangePair(leaves, count, a, b);
+    const ex = compactRange(leaves, count, a);
+    const ey = compactRange(leaves, count, b);
+    assert.deepEqual([Buffer.from(x.hashes).toString('hex'), x.sizes], [Buffer.from(ex.hashes).toString('hex'), ex.sizes], `a=${a} count=${count}`);
+    assert.deepEqual([Buffer.from(y.hashes).toString('hex'), y.sizes], [Buffer.from(ey.hashes).toString('hex'), ey.sizes], `a=${a} b=${b} count=${count}`);
+    if (b !== a && (b - a) % 16 === 0 && count >= 32) shared++;
+  }
+  assert.ok(shared > 50, `only ${shared} trials shared levels`);
+  assert.throws(() => compactRangePair(leaves, 3, -1, 0), RangeError);
 });

@@ -252,7 +252,14 @@ class LineChunker {
   private buf = new Uint8Array(CHUNK_BYTES);
   private filled = 0;
   first = true;
+  /** Blocks the workers handed back, refilled instead of allocating (and faulting in) new ones. */
+  private readonly free: ArrayBuffer[] = [];
   constructor(private readonly send: (buffer: ArrayBuffer, length: number, first: boolean) => void) {}
+
+  /** Returns a block a worker is done with. */
+  recycle(block: ArrayBuffer): void {
+    if (block.byteLength === CHUNK_BYTES && this.free.length < 8) this.free.push(block);
+  }
 
   /** Space to read into directly. */
   room(): Uint8Array {
@@ -287,7 +294,8 @@ class LineChunker {
       return true;
     }
     const rest = this.filled - cut;
-    const next = new Uint8Array(Math.max(CHUNK_BYTES, rest * 2));
+    const spare = rest * 2 <= CHUNK_BYTES ? this.free.pop() : undefined;
+    const next = spare ? new Uint8Array(spare) : new Uint8Array(Math.max(CHUNK_BYTES, rest * 2));
     next.set(this.buf.subarray(cut, this.filled));
     this.emit(cut);
     this.buf = next;
@@ -351,6 +359,7 @@ async function scanLines(
     const next = inflight.shift() as { reply: Promise<WorkerReply>; expected: number };
     const reply = await next.reply;
     if (reply.type !== 'lines') throw new ProvenantError('RECORD_INTERNAL', 'unexpected worker reply', { kind: 'internal' });
+    if (reply.block) chunker.recycle(reply.block);
     const before = done;
     if (reply.failure) {
       // Every line before the failure was a record, so its absolute line is before + chunk line.

@@ -4,14 +4,17 @@ import { digestLineChunk } from './chunk.js';
 import { reduceNodes, rootOfDigests } from './digest.js';
 import { hashFileSync } from './file-hash.js';
 import type { RangeMessage, WorkerReply, WorkerTask } from './pool.js';
-import { compactRange } from './range.js';
+import { compactRange, compactRangePair, type CompactRange } from './range.js';
 import { sortRun } from './sort.js';
 
 const port = parentPort;
 if (!port) throw new Error('records/worker.js must run as a worker thread');
 
 function rangeMessage(src: Uint8Array, count: number, start: number, stride = 32, offset = 0): RangeMessage {
-  const r = compactRange(src, count, start, stride, offset);
+  return toMessage(compactRange(src, count, start, stride, offset));
+}
+
+function toMessage(r: CompactRange): RangeMessage {
   const hashes = new Uint8Array(r.hashes.length);
   hashes.set(r.hashes);
   return { hashes: hashes.buffer, sizes: [...r.sizes] };
@@ -31,9 +34,11 @@ port.on('message', (task: WorkerTask) => {
       let deliveryRange: RangeMessage | undefined;
       if (!r.failure && task.fileStart !== undefined) {
         // The node hashes of this block's part of the per-file (and delivery) tree, done here.
-        fileRange = rangeMessage(r.leaves, r.count, task.fileStart);
-        if (task.deliveryStart !== undefined) {
-          deliveryRange = task.deliveryStart === task.fileStart ? fileRange : rangeMessage(r.leaves, r.count, task.deliveryStart);
+        if (task.deliveryStart === undefined) fileRange = rangeMessage(r.leaves, r.count, task.fileStart);
+        else {
+          const [f, d] = compactRangePair(r.leaves, r.count, task.fileStart, task.deliveryStart);
+          fileRange = toMessage(f);
+          deliveryRange = d === f ? fileRange : toMessage(d);
         }
       }
       reply = {
@@ -44,8 +49,9 @@ port.on('message', (task: WorkerTask) => {
         ...(r.failure ? { failure: r.failure } : {}),
         ...(fileRange ? { fileRange } : {}),
         ...(deliveryRange ? { deliveryRange } : {}),
+        block: task.buffer,
       };
-      port.postMessage(reply, [out.buffer]);
+      port.postMessage(reply, [out.buffer, task.buffer]);
       return;
     }
     case 'file-hash': {
