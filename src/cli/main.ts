@@ -3,19 +3,19 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ProvenantError, exitCodeFor, EXIT } from '../core/index.js';
-import { helpText, parseInvocation, type Command, type Io } from './command.js';
-import { COMMANDS } from './commands/index.js';
+import { helpText, parseInvocation, type Io } from './command.js';
+import { COMMAND_ENTRIES, type CommandEntry } from './commands/index.js';
 import { VERSION } from '../core/index.js';
 
 function topHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
+  const width = Math.max(...COMMAND_ENTRIES.map((c) => c.name.length)) + 2;
   return [
     `provenant ${VERSION} — supply-chain security for AI training data`,
     '',
     'Usage: provenant COMMAND [ARGS] [--json] [--help]',
     '',
     'Commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
+    ...COMMAND_ENTRIES.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     "Run 'provenant COMMAND --help' for a command's flags and exit codes.",
     'Exit codes: 0 ok, 1 check failed (verification, policy), 2 bad input or usage, 3 internal error.',
@@ -24,9 +24,9 @@ function topHelp(): string {
 }
 
 /** Finds the longest command name matching the leading words of argv. */
-function resolve(argv: readonly string[]): { cmd: Command; rest: string[] } | undefined {
-  let best: { cmd: Command; rest: string[] } | undefined;
-  for (const cmd of COMMANDS) {
+function resolve(argv: readonly string[]): { cmd: CommandEntry; rest: string[] } | undefined {
+  let best: { cmd: CommandEntry; rest: string[] } | undefined;
+  for (const cmd of COMMAND_ENTRIES) {
     const words = cmd.name.split(' ');
     if (words.every((w, i) => argv[i] === w) && (!best || words.length > best.cmd.name.split(' ').length)) {
       best = { cmd, rest: argv.slice(words.length) };
@@ -48,7 +48,7 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   const found = resolve(argv);
   if (!found) {
-    const group = COMMANDS.filter((c) => c.name.startsWith(`${first} `));
+    const group = COMMAND_ENTRIES.filter((c) => c.name.startsWith(`${first} `));
     if (group.length > 0) {
       io.stderr.write(`CLI_USAGE: '${first}' needs a subcommand: ${group.map((c) => c.name).join(', ')}\n`);
     } else {
@@ -58,12 +58,13 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   }
   const wantsJson = found.rest.includes('--json');
   try {
-    const inv = parseInvocation(found.cmd, found.rest, io);
+    const cmd = await found.cmd.load();
+    const inv = parseInvocation(cmd, found.rest, io);
     if (inv === 'help') {
-      io.stdout.write(helpText(found.cmd));
+      io.stdout.write(helpText(cmd));
       return EXIT.ok;
     }
-    return await found.cmd.run(inv);
+    return await cmd.run(inv);
   } catch (err) {
     const code = exitCodeFor(err);
     if (err instanceof ProvenantError) {

@@ -4,7 +4,7 @@ import { cp, readFile, stat, writeFile } from 'node:fs/promises';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli, tempDir } from './helpers.js';
-import { COMMANDS } from '../../src/cli/commands/index.js';
+import { COMMAND_ENTRIES, loadAllCommands } from '../../src/cli/commands/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const sample = join(repo, 'examples', 'data', 'acme-2026-11');
@@ -104,7 +104,7 @@ test('prove and verify-record: the right record is proven, a changed one is not'
 
 test('every command has --help and unknown commands or flags exit 2', async () => {
   const dir = await tempDir();
-  for (const c of COMMANDS) {
+  for (const c of await loadAllCommands()) {
     const r = await cli(dir, [...c.name.split(' '), '--help']);
     assert.equal(r.code, 0, c.name);
     assert.match(r.stdout, new RegExp(`Usage: provenant ${c.name}`));
@@ -120,4 +120,12 @@ test('package.json version matches the version recorded in statements', async ()
   const pkg = JSON.parse(await readFile(join(repo, 'package.json'), 'utf8')) as { version: string };
   const { VERSION } = await import('../../src/core/index.js');
   assert.equal(VERSION, pkg.version);
+});
+
+test('the registry lists every command file with the summary the command itself declares', async () => {
+  const cmds = await loadAllCommands();
+  assert.deepEqual(
+    COMMAND_ENTRIES.map((e) => [e.name, e.summary]),
+    cmds.map((c) => [c.name, c.summary]),
+  );
 });

@@ -1,4 +1,4 @@
-/** The lineage commands end to end (in-process, against a temp store), until they are registered in COMMANDS. */
+/** The lineage commands end to end (in-process, against a temp store). */
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
