@@ -18,6 +18,8 @@ function topHelp(): string {
     ...COMMAND_ENTRIES.map((c) => `  ${c.name.padEnd(width)}${c.summary}`),
     '',
     "Run 'provenant COMMAND --help' for a command's flags and exit codes.",
+    'Every command also takes --store URL (postgres://...) to use PostgreSQL instead of the local',
+    'SQLite store ($PROVENANT_HOME/provenant.db), like PROVENANT_DATABASE_URL.',
     'Exit codes: 0 ok, 1 check failed (verification, policy), 2 bad input or usage, 3 internal error.',
     '',
   ].join('\n');
@@ -45,6 +47,19 @@ export async function runCli(argv: readonly string[], io: Io): Promise<number> {
   if (first === '--version' || first === '-V') {
     io.stdout.write(`${VERSION}\n`);
     return EXIT.ok;
+  }
+  // --store URL (any command, anywhere on the line) picks the store backend for this invocation,
+  // exactly as PROVENANT_DATABASE_URL does; every command reads the store through io.env.
+  const storeAt = argv.findIndex((a) => a === '--store' || a.startsWith('--store='));
+  if (storeAt >= 0) {
+    const arg = argv[storeAt] as string;
+    const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : argv[storeAt + 1];
+    if (value === undefined || value === '' || value.startsWith('--')) {
+      io.stderr.write(`CLI_USAGE: --store needs a URL, e.g. --store postgres://user@host:5432/db\n`);
+      return EXIT.input;
+    }
+    const rest = [...argv.slice(0, storeAt), ...argv.slice(storeAt + (arg.includes('=') ? 1 : 2))];
+    return runCli(rest, { ...io, env: { ...io.env, PROVENANT_DATABASE_URL: value } });
   }
   const found = resolve(argv);
   if (!found) {
