@@ -138,3 +138,30 @@ test('a garbled payload from the queue is a coded error, not a crash', () => {
   assert.throws(() => decodeValue('!!!!', 'a shard result'), { code: 'DIST_PAYLOAD_INVALID' });
   assert.throws(() => decodeValue(undefined, 'a shard result'), { code: 'DIST_PAYLOAD_INVALID' });
 });
+
+test('a large Parquet file is split by row groups and gives the single-process report exactly', async () => {
+  const { parquetWriteBuffer } = await import('hyparquet-writer');
+  const pq = await mkdtemp(join(tmpdir(), 'dist-parquet-'));
+  const rows = [...gsm.slice(0, 120), ...gsm.slice(0, 20)].map((l) => JSON.parse(l) as { question: string; answer: string });
+  rows.push({ question: 'key AKIAIOSFODNN7EXAMPLF mail bob@example.com', answer: 'x' });
+  const buf = parquetWriteBuffer({
+    columnData: [
+      { name: 'question', data: rows.map((r) => r.question), type: 'STRING' },
+      { name: 'answer', data: rows.map((r) => r.answer), type: 'STRING' },
+    ],
+    rowGroupSize: 25,
+  });
+  await writeFile(join(pq, 'p.parquet'), Buffer.from(buf));
+  const files = await listFiles(['.'], pq);
+  const shards = await planShards(files, { shardBytes: 1000 });
+  assert.ok(shards.length >= 3, `split into ${shards.length} shards`);
+  assert.ok(shards.every((s) => s.source.kind === 'rowGroups'));
+  const single = await inspectDelivery({ paths: ['.'], cwd: pq, workers: 0 });
+  assert.ok(single.findings.some((f) => f.detector === 'secrets' && f.location.row === rows.length));
+  assert.ok(single.findings.some((f) => f.detector === 'duplicates'), 'duplicates across row groups');
+  const detectors = builtinRegistry().createAll(DEFAULT_DETECTORS.map((id) => ({ id })));
+  const reducer = new ShardReducer(detectors);
+  for (const shard of shards) reducer.add(await inspectShard(shard, { detectorCount: detectors.length, exec: async (b) => processBatch(detectors, undefined, b), batchSize: 16 }));
+  const report = reducer.finish({ files, formats: files.map((f) => detectFormat(f.absPath).format), roots: ['.'], startedAt: '', policy: DEFAULT_POLICY });
+  assert.equal(untimed(report), untimed(single));
+});

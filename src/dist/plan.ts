@@ -6,7 +6,7 @@
  */
 import { open, stat } from 'node:fs/promises';
 import type { InspectFile, Shard } from '../inspect/index.js';
-import { detectFormat, type RecordFormat } from '../records/index.js';
+import { detectFormat, parquetRowGroups, type RecordFormat } from '../records/index.js';
 import { DistError } from './errors.js';
 
 /** Default target shard size: large enough that queue overhead vanishes, small enough to spread. */
@@ -58,7 +58,7 @@ async function lineCuts(absPath: string, size: number, shardBytes: number): Prom
   return cuts;
 }
 
-/** Plans the shards of `files` (in delivery order): line ranges for large plain JSONL/text, else whole files. */
+/** Plans the shards of `files` (in delivery order): line ranges for large plain JSONL/text, row groups for large Parquet, else whole files. */
 export async function planShards(files: readonly InspectFile[], options: { format?: RecordFormat; shardBytes?: number } = {}): Promise<Shard[]> {
   const shardBytes = Math.max(1, Math.floor(options.shardBytes ?? DEFAULT_SHARD_BYTES));
   const shards: Shard[] = [];
@@ -66,6 +66,22 @@ export async function planShards(files: readonly InspectFile[], options: { forma
     const stamp = await fileStamp(f);
     const spec = detectFormat(f.absPath, options.format);
     const base = { file: f.path, absPath: f.absPath, size: stamp.size, mtimeMs: stamp.mtimeMs };
+    if (spec.format === 'parquet' && stamp.size > shardBytes) {
+      // Row groups are Parquet's own unit of independent reading: whole groups, about shardBytes each.
+      const groups = await parquetRowGroups(f.absPath, f.path);
+      let from = 0;
+      let acc = 0;
+      for (let g = 0; g < groups.length; g++) {
+        acc += groups[g]?.bytes ?? 0;
+        if (acc >= shardBytes || g === groups.length - 1) {
+          shards.push({ ...base, source: { kind: 'rowGroups', from, to: g + 1 } });
+          from = g + 1;
+          acc = 0;
+        }
+      }
+      if (groups.length === 0) shards.push({ ...base, source: { kind: 'file' } });
+      continue;
+    }
     if ((spec.format !== 'jsonl' && spec.format !== 'text') || spec.gzip || stamp.size <= shardBytes) {
       shards.push({ ...base, source: { kind: 'file' } });
       continue;

@@ -170,8 +170,33 @@ function toJson(v: unknown, file: string, row: number, path: string): unknown {
   return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, toJson(x, file, row, `${path}.${k}`)]));
 }
 
-/** Yields each row of a Parquet file as [1-based row number, JSON value], one row group at a time. */
-export async function* readParquetRows(absPath: string, file: string): AsyncGenerator<[number, unknown]> {
+/** Row groups of a Parquet file (rows and compressed bytes of each), read from its footer. */
+export async function parquetRowGroups(absPath: string, file: string): Promise<Array<{ rows: number; bytes: number }>> {
+  let fh: FileHandle;
+  try {
+    fh = await open(absPath, 'r');
+  } catch (err) {
+    throw ioError(err, file);
+  }
+  try {
+    const size = (await fh.stat()).size;
+    let meta: FileMetaData;
+    try {
+      meta = await parquetMetadataAsync(handleBuffer(fh, size));
+    } catch (err) {
+      throw recordError('RECORD_PARQUET_INVALID', `not a readable Parquet file (${err instanceof Error ? err.message : String(err)}); the file may be truncated`, { file }, err);
+    }
+    return meta.row_groups.map((g) => ({ rows: Number(g.num_rows), bytes: Number(g.total_compressed_size ?? g.total_byte_size) }));
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Yields each row of a Parquet file as [1-based row number, JSON value], one row group at a time;
+ * `groups` limits it to row groups [from, to) (row numbers stay those of the whole file).
+ */
+export async function* readParquetRows(absPath: string, file: string, groups?: { readonly from: number; readonly to: number }): AsyncGenerator<[number, unknown]> {
   let fh: FileHandle;
   try {
     fh = await open(absPath, 'r');
@@ -193,6 +218,10 @@ export async function* readParquetRows(absPath: string, file: string): AsyncGene
       const group = meta.row_groups[g];
       const groupRows = Number(group?.num_rows ?? 0);
       const rowEnd = rowStart + groupRows;
+      if (groups && (g < groups.from || g >= groups.to)) {
+        rowStart = rowEnd;
+        continue;
+      }
       let rows: Record<string, unknown>[];
       try {
         rows = (await parquetReadObjects({ file: asyncBuffer, metadata: meta, rowStart, rowEnd, compressors, utf8: false, parsers: PARSERS })) as Record<string, unknown>[];

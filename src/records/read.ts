@@ -7,6 +7,13 @@ import { splitJsonArray } from './json-array.js';
 import { parseJsonRecord } from './json-record.js';
 import { decodeBlock, forEachLine, newlineBlocks, stripBom, type LineKind } from './lines.js';
 import { readParquetRows } from './parquet.js';
+
+export { parquetRowGroups } from './parquet.js';
+
+/** Records of row groups [from, to) of a Parquet file (indices and rows are those of the whole file). */
+export async function* readParquetRowGroups(absPath: string, file: string, from: number, to: number): AsyncGenerator<RecordItem> {
+  for await (const [row, value] of readParquetRows(absPath, file, { from, to })) yield { file, index: row - 1, row, value };
+}
 import { readBytes } from './bytes.js';
 import type { RecordFormat, RecordItem } from './types.js';
 

@@ -9,7 +9,7 @@
 import { createReadStream } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { ProvenantError, TOOL_NAME, VERSION } from '../../core/index.js';
-import { readRecords, recordsFromBytes, RecordError, type RecordFormat, type RecordItem } from '../../records/index.js';
+import { readParquetRowGroups, readRecords, recordsFromBytes, RecordError, type RecordFormat, type RecordItem } from '../../records/index.js';
 // The ranged reader needs the byte-stream entry of the records layer, which its index does not export yet.
 import { applyPolicy, SEVERITIES, type Policy } from '../policy/index.js';
 import type { DatasetDetector, Detector, DetectorId, DetectorStats, Finding, InspectReport, RecordRef, Severity } from '../types.js';
@@ -22,7 +22,9 @@ import { compareBytewise, type InspectFile } from './walk.js';
 export type ShardSource =
   | { readonly kind: 'file' }
   /** Bytes [start, end) of a plain JSONL/text file, cut just after a '\n'; its first line is `firstLine` (1-based). */
-  | { readonly kind: 'lines'; readonly format: 'jsonl' | 'text'; readonly start: number; readonly end: number; readonly firstLine: number };
+  | { readonly kind: 'lines'; readonly format: 'jsonl' | 'text'; readonly start: number; readonly end: number; readonly firstLine: number }
+  /** Row groups [from, to) of a Parquet file; record indices and rows are those of the whole file. */
+  | { readonly kind: 'rowGroups'; readonly from: number; readonly to: number };
 
 /** One unit of inspection work (plain data: crosses threads and queues). */
 export interface Shard {
@@ -82,6 +84,10 @@ export async function* readShard(shard: Shard, format?: RecordFormat): AsyncGene
   const src = shard.source;
   if (src.kind === 'file') {
     yield* readRecords(shard.absPath, { file: shard.file, ...(format ? { format } : {}) });
+    return;
+  }
+  if (src.kind === 'rowGroups') {
+    yield* readParquetRowGroups(shard.absPath, shard.file, src.from, src.to);
     return;
   }
   const kind = src.format;
