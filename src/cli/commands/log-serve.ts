@@ -13,6 +13,7 @@ import {
   type WitnessEndpoint,
 } from '../../tlog/index.js';
 import { optString, optStrings, writeJson, type Command, type Invocation } from '../command.js';
+import { untilStopped } from './shared.js';
 import { openSqliteLogDir } from '../../store/index.js';
 
 // name+<8 hex>+base64(33 bytes) '@' URL: the key's base64 has a fixed length, so '@' cannot be inside it.
@@ -75,15 +76,7 @@ export const logServeCommand: Command = {
     const server = await startLogServer({ sequencer, storage, port });
     if (inv.json) writeJson(inv.io, { ok: true, origin: log.origin, url: server.url, verifierKey: log.verifierKey, treeSize: sequencer.checkpoint().size });
     else inv.io.stdout.write(`log ${log.origin} serving at ${server.url} (tree size ${sequencer.checkpoint().size})\nverifier key: ${log.verifierKey}\n`);
-    await new Promise<void>((done) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        done();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopped();
     await server.close();
     await sequencer.close();
     await storage.close();

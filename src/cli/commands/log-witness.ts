@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { createSqliteLogStorage } from '../../store/index.js';
 import { createWitness, defaultWitnessDir, parseVerifierKey, readOrCreateWitnessKey, startWitnessServer, WITNESS_DB_FILE } from '../../tlog/index.js';
 import { optString, optStrings, requireString, writeJson, type Command, type Invocation } from '../command.js';
+import { untilStopped } from './shared.js';
 import { InputError } from '../../core/index.js';
 
 export const logWitnessCommand: Command = {
@@ -37,15 +38,7 @@ export const logWitnessCommand: Command = {
     const server = await startWitnessServer(createWitness({ storage, signer, logs }), { port: Number(portText) });
     if (inv.json) writeJson(inv.io, { ok: true, url: server.url, verifierKey: signer.verifierKey, logs: logs.map((l) => l.name) });
     else inv.io.stdout.write(`witness ${signer.name} serving at ${server.url} for ${logs.map((l) => l.name).join(', ')}\nwitness verifier key: ${signer.verifierKey}\n`);
-    await new Promise<void>((done) => {
-      const stop = (): void => {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        done();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
-    });
+    await untilStopped();
     await server.close();
     await storage.close();
     return 0;

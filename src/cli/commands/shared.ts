@@ -62,3 +62,16 @@ export function homeDir(inv: Invocation): string {
   const h = inv.io.env['PROVENANT_HOME'];
   return resolve(inv.io.cwd, h !== undefined && h !== '' ? h : '.provenant');
 }
+
+/** Resolves on the first SIGINT or SIGTERM (servers run until then, then close cleanly). */
+export function untilStopped(): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = (): void => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      done();
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
