@@ -3,6 +3,7 @@ export * from './types.js';
 export { RecordError } from './errors.js';
 export { detectFormat, isRecordFormat } from './format.js';
 export { readRecords, recordsFromBytes, readParquetRowGroups, parquetRowGroups, type ReadOptions } from './read.js';
+export { handleBuffer as parquetFileBuffer } from './parquet.js';
 export { recordDigest, recordRoots, type RecordRoots } from './digest.js';
 export { parseJsonRecord, type ParsedRecord } from './json-record.js';
 export { scanFile, streamFile, computeRecordRoots, deliveryRoots, type ScanOptions, type StreamOptions, type RecordBatch, type FileSummary } from './scan.js';

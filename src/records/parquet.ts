@@ -88,7 +88,7 @@ const PARSERS = {
 };
 
 /** AsyncBuffer over an open file handle: hyparquet reads only the byte ranges it needs. */
-function handleBuffer(fh: FileHandle, size: number): AsyncBuffer {
+export function handleBuffer(fh: FileHandle, size: number): AsyncBuffer {
   return {
     byteLength: size,
     async slice(start: number, end?: number): Promise<ArrayBuffer> {

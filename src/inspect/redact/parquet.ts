@@ -18,7 +18,7 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { compressors } from 'hyparquet-compressors';
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer, type FileMetaData, type SchemaElement } from 'hyparquet';
 import { ByteWriter, ParquetWriter, type ColumnSource } from 'hyparquet-writer';
-import { RecordError } from '../../records/index.js';
+import { parquetFileBuffer, RecordError } from '../../records/index.js';
 import { RedactError } from './errors.js';
 
 /** How a column's values are carried into the copy. */
@@ -63,24 +63,6 @@ function columnKind(e: SchemaElement): ColumnKind | string {
   return [e.type, ct, lt !== undefined && lt !== ct ? lt : undefined].filter((x) => x !== undefined).join(' ');
 }
 
-/** AsyncBuffer over an open file handle: hyparquet reads only the byte ranges it needs. */
-function handleBuffer(fh: FileHandle, size: number): AsyncBuffer {
-  return {
-    byteLength: size,
-    async slice(start: number, end?: number): Promise<ArrayBuffer> {
-      const stop = Math.min(end ?? size, size);
-      const len = Math.max(0, stop - start);
-      const buf = new Uint8Array(len);
-      let got = 0;
-      while (got < len) {
-        const { bytesRead } = await fh.read(buf, got, len - got, start + got);
-        if (bytesRead === 0) break;
-        got += bytesRead;
-      }
-      return buf.buffer.slice(0, got);
-    },
-  };
-}
 
 function unsupported(file: string, what: string): RedactError {
   return new RedactError('REDACT_FORMAT_UNSUPPORTED', `cannot write a redacted copy of Parquet file ${file}: ${what}; cast it to a supported type or convert the file to JSONL`, { location: { file } });
@@ -99,7 +81,7 @@ async function openFile(absPath: string, file: string): Promise<FileHandle> {
 }
 
 async function readMeta(fh: FileHandle, file: string): Promise<{ meta: FileMetaData; buffer: AsyncBuffer }> {
-  const buffer = handleBuffer(fh, (await fh.stat()).size);
+  const buffer = parquetFileBuffer(fh, (await fh.stat()).size);
   try {
     return { meta: await parquetMetadataAsync(buffer), buffer };
   } catch (err) {
@@ -204,7 +186,7 @@ export async function redactParquetFile(
     // Read with the footer that was checked, so the copy's schema and the decoded columns agree
     // even if the file changed since the plan (a changed file then fails to decode, coded).
     const meta = plan.meta;
-    const buffer = handleBuffer(src, (await src.stat()).size);
+    const buffer = parquetFileBuffer(src, (await src.stat()).size);
     out = await open(dest, 'wx');
     const writer = new ParquetWriter({ writer: fileWriter(out), schema: writerSchema(plan.meta.schema), codec: 'SNAPPY', createdBy: 'provenant redact' });
     let rowStart = 0;
