@@ -45,6 +45,7 @@ import {
 import { DEFAULT_PG_SCHEMA } from './url.js';
 import type { PgFailure } from './connection.js';
 import { PG_LATEST_VERSION, PG_MIGRATIONS, SCHEMA_MARK, SCHEMA_VERSION_TABLE } from './migrations.js';
+import { WriteGate } from '../write-gate.js';
 
 /** Options of the PostgreSQL driver: a URL (the store owns its pool) or a caller's pool. */
 export type PostgresStoreOptions = (
@@ -257,10 +258,8 @@ class PostgresStore implements Store {
   readonly backend = 'postgres';
   readonly location: string;
   private closed = false;
-  /** Settles when the current write finishes; null when no write transaction is open. */
-  private writing: Promise<void> | null = null;
-  /** Tail of the queue of writes waiting for their turn. */
-  private queue: Promise<void> = Promise.resolve();
+  /** One writer at a time; reads wait while a write is open. */
+  private readonly gate = new WriteGate();
   private readonly sql: ReturnType<typeof statements>;
 
   constructor(
@@ -286,7 +285,7 @@ class PostgresStore implements Store {
 
   /** Runs a read once no write of this Store is open. */
   private async read<T>(fn: () => Promise<T>): Promise<T> {
-    while (this.writing) await this.writing;
+    await this.gate.idle();
     this.assertOpen();
     try {
       return await fn();
@@ -297,22 +296,7 @@ class PostgresStore implements Store {
 
   /** Runs `fn` as the only writer of this Store; later writes queue behind it. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(async () => {
-      this.assertOpen();
-      let done!: () => void;
-      this.writing = new Promise<void>((r) => (done = r));
-      try {
-        return await fn();
-      } finally {
-        this.writing = null;
-        done();
-      }
-    });
-    this.queue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.gate.exclusive(() => this.assertOpen(), fn);
   }
 
   /** A query whose engine errors become StoreErrors (`special` may claim some first). */
@@ -637,7 +621,7 @@ class PostgresStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.queue;
+    await this.gate.drained();
     if (this.closed) return;
     this.closed = true;
     if (this.ownsPool) {

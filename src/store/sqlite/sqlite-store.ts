@@ -27,6 +27,7 @@ import type {
   VerificationEvent,
 } from '../types.js';
 import { APPLICATION_ID, LATEST_VERSION, MIGRATIONS, SCHEMA_VERSION_TABLE } from './migrations.js';
+import { WriteGate } from '../write-gate.js';
 
 type Db = Database.Database;
 type Stmt = Database.Statement<unknown[], unknown>;
@@ -120,10 +121,8 @@ class SqliteStore implements Store {
   readonly location: string;
   private readonly db: Db;
   private closed = false;
-  /** Settles when the current write finishes; null when no write transaction is open. */
-  private writing: Promise<void> | null = null;
-  /** Tail of the queue of writes waiting for their turn. */
-  private queue: Promise<void> = Promise.resolve();
+  /** One writer at a time; reads wait while a write is open. */
+  private readonly gate = new WriteGate();
   private readonly s: ReturnType<typeof prepareStatements>;
   private readonly listCache = new Map<string, Stmt>();
 
@@ -180,7 +179,7 @@ class SqliteStore implements Store {
 
   /** Runs a synchronous read once no write transaction is open (checked right before running). */
   private async read<T>(fn: () => T): Promise<T> {
-    while (this.writing) await this.writing;
+    await this.gate.idle();
     this.assertOpen();
     try {
       return fn();
@@ -191,22 +190,7 @@ class SqliteStore implements Store {
 
   /** Runs `fn` as the only writer; later writes queue behind it. */
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(async () => {
-      this.assertOpen();
-      let done!: () => void;
-      this.writing = new Promise<void>((r) => (done = r));
-      try {
-        return await fn();
-      } finally {
-        this.writing = null;
-        done();
-      }
-    });
-    this.queue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.gate.exclusive(() => this.assertOpen(), fn);
   }
 
   // ---- writes -----------------------------------------------------------------------------
@@ -451,7 +435,7 @@ class SqliteStore implements Store {
 
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.queue;
+    await this.gate.drained();
     if (this.closed) return;
     this.closed = true;
     try {
