@@ -37,6 +37,7 @@ import type { DeliveryFilter, DeliveryRecord, DigestInput, PutDeliveryResult, Re
 import { advisoryKey, checkout, ident, isSchemaName, openPool, POSTGRES_URL, redactUrl } from './connection.js';
 import { createPostgresStore, pgStoreError, type PostgresStoreOptions } from './postgres-store.js';
 import { DEFAULT_PG_SCHEMA } from './url.js';
+import { WriteGate } from '../write-gate.js';
 
 /** A Store that also answers lineage questions. */
 export type PostgresLineageStore = Store & LineageStore;
@@ -167,7 +168,7 @@ function rowToDeliveryFacts(r: DeliveryRow): DeliveryFacts {
 class LineagePostgres implements PostgresLineageStore {
   readonly backend: string;
   readonly location: string;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly gate = new WriteGate();
   private closed = false;
   private readonly s: ReturnType<typeof statements>;
   private readonly lockKey: string;
@@ -187,15 +188,7 @@ class LineagePostgres implements PostgresLineageStore {
   // ---- gate ---------------------------------------------------------------------------------
 
   private exclusive<T>(fn: () => Promise<T>): Promise<T> {
-    const run = this.queue.then(async () => {
-      this.assertOpen();
-      return fn();
-    });
-    this.queue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.gate.exclusive(() => this.assertOpen(), async () => fn());
   }
 
   private assertOpen(): void {
@@ -271,7 +264,7 @@ class LineagePostgres implements PostgresLineageStore {
   }
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.queue;
+    await this.gate.drained();
     this.closed = true;
     try {
       await this.inner.close();

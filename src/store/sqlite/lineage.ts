@@ -37,6 +37,7 @@ import type {
 import { StoreError } from '../errors.js';
 import type { DeliveryFilter, DeliveryRecord, DigestInput, PutDeliveryResult, RecordLocation, RecordMatch, RecordSource, Store, VerificationEvent } from '../types.js';
 import { createSqliteStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { WriteGate } from '../write-gate.js';
 
 type Db = Database.Database;
 
@@ -167,7 +168,7 @@ class LineageSqlite implements SqliteLineageStore {
   readonly location: string;
   private readonly inner: Store;
   private readonly db: Db;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly gate = new WriteGate();
   private closed = false;
   private readonly s: ReturnType<typeof prepare>;
 
@@ -182,15 +183,7 @@ class LineageSqlite implements SqliteLineageStore {
   // ---- write queue shared with the driver ---------------------------------------------------
 
   private exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
-    const run = this.queue.then(async () => {
-      this.assertOpen();
-      return fn();
-    });
-    this.queue = run.then(
-      () => undefined,
-      () => undefined,
-    );
-    return run;
+    return this.gate.exclusive(() => this.assertOpen(), async () => fn());
   }
 
   private assertOpen(): void {
@@ -245,7 +238,7 @@ class LineageSqlite implements SqliteLineageStore {
   }
   async close(): Promise<void> {
     if (this.closed) return;
-    await this.queue;
+    await this.gate.drained();
     this.closed = true;
     try {
       this.db.close();
