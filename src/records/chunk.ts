@@ -6,6 +6,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { ProvenantError } from '../core/index.js';
 import { decodeBlock, forEachLine, lineRecord, stripBom, type LineKind } from './lines.js';
+import { beginBlock, canonicalJsonBytes } from './canonical-bytes.js';
 import { canonicalRecordText } from './json-record.js';
 import { sha256Into } from './digest.js';
 
@@ -23,12 +24,22 @@ export interface ChunkDigests {
   readonly digests: Buffer;
   /** count × 32 bytes: RFC 9162 leaf hash SHA-256(0x00 || digest) of each record digest. */
   readonly leaves: Buffer;
+  /**
+   * `digests` then `leaves` in one view; it spans its whole (unpooled) ArrayBuffer when the
+   * `records` hint was exact, so a worker can transfer it without copying.
+   */
+  readonly pair: Buffer;
   readonly failure?: ChunkFailure;
 }
 
-/** Digests every record of `block`. Never throws for bad input: a failure is returned as data. */
-export function digestLineChunk(kind: LineKind, block: Buffer, file: string, firstInFile: boolean): ChunkDigests {
-  let digests: Buffer = Buffer.allocUnsafe(countRecords(block) * 32);
+/**
+ * Digests every record of `block`. Never throws for bad input: a failure is returned as data.
+ * `records`: the number of lines in the block when the caller already counted them.
+ */
+export function digestLineChunk(kind: LineKind, block: Buffer, file: string, firstInFile: boolean, records?: number): ChunkDigests {
+  const expected = records ?? countRecords(block);
+  // Room for the digests and, after them, the leaf hashes.
+  let digests: Buffer = Buffer.from(new ArrayBuffer(expected * 64));
   let count = 0;
   const leafIn = Buffer.alloc(33); // 0x00 || digest
   let failure: ChunkFailure | undefined;
@@ -43,15 +54,24 @@ export function digestLineChunk(kind: LineKind, block: Buffer, file: string, fir
       // Valid UTF-8 (the usual case): decode line by line, which avoids one multi-megabyte
       // string per block, and canonicalize JSONL lines without building values.
       const ascii = isAscii(block);
+      if (kind === 'jsonl') beginBlock(block);
       let start = 0;
       let line = 1;
       while (start < block.length) {
         const nl = block.indexOf(0x0a, start);
         const end = nl === -1 ? block.length : nl;
-        let text = block.toString(ascii ? 'latin1' : 'utf8', start, end);
-        if (line === 1 && firstInFile) text = stripBom(text);
-        const location = { file, line };
-        digestText(kind === 'jsonl' ? canonicalRecordText(text, location) : lineRecord(kind, text, location).canonical);
+        // The usual record is canonicalized on its bytes; anything else goes the string way.
+        const bytes = kind === 'jsonl' ? canonicalJsonBytes(block, start, end) : undefined;
+        if (bytes !== undefined) {
+          if (count * 32 >= digests.length) digests = grow(digests);
+          sha256Into(bytes, digests, count * 32);
+          count++;
+        } else {
+          let text = block.toString(ascii ? 'latin1' : 'utf8', start, end);
+          if (line === 1 && firstInFile) text = stripBom(text);
+          const location = { file, line };
+          digestText(kind === 'jsonl' ? canonicalRecordText(text, location) : lineRecord(kind, text, location).canonical);
+        }
         line++;
         start = end + 1;
       }
@@ -64,17 +84,18 @@ export function digestLineChunk(kind: LineKind, block: Buffer, file: string, fir
     failure = toFailure(err, count + 1);
   }
   // Leaf hashes are computed here too, so the Merkle trees over this file need node hashes only.
-  const leaves = Buffer.allocUnsafe(count * 32);
+  if (digests.length < count * 64) digests = grow(digests);
+  const leaves = digests.subarray(count * 32, count * 64);
   for (let i = 0; i < count; i++) {
     const p = i * 32;
     for (let k = 0; k < 32; k++) leafIn[1 + k] = digests[p + k] as number;
     sha256Into(leafIn, leaves, p);
   }
-  return { count, digests: digests.subarray(0, count * 32), leaves, ...(failure ? { failure } : {}) };
+  return { count, digests: digests.subarray(0, count * 32), leaves, pair: digests.subarray(0, count * 64), ...(failure ? { failure } : {}) };
 }
 
 function grow(b: Buffer): Buffer {
-  const g = Buffer.allocUnsafe(Math.max(64, b.length * 2));
+  const g = Buffer.from(new ArrayBuffer(Math.max(64, b.length * 2)));
   b.copy(g);
   return g;
 }

@@ -24,6 +24,8 @@ export type WorkerTask =
       readonly buffer: ArrayBuffer;
       readonly length: number;
       readonly firstInFile: boolean;
+      /** Lines in the block, when the sender counted them (saves the worker a count). */
+      readonly records?: number;
       readonly fileStart?: number;
       readonly deliveryStart?: number;
     }

@@ -25,11 +25,10 @@ port.on('message', (task: WorkerTask) => {
   switch (task.type) {
     case 'lines': {
       const block = Buffer.from(task.buffer, 0, task.length);
-      const r = digestLineChunk(task.kind, block, task.file, task.firstInFile);
-      // Copy into an exact-size ArrayBuffer so it can be transferred without sharing a pool slab.
-      const out = new Uint8Array(r.count * 64);
-      out.set(r.digests);
-      out.set(r.leaves, r.count * 32);
+      const r = digestLineChunk(task.kind, block, task.file, task.firstInFile, task.records);
+      // An exact-size ArrayBuffer is transferred as it is (the usual case); anything else is copied.
+      const exact = r.pair.byteOffset === 0 && r.pair.length === r.pair.buffer.byteLength;
+      const out: Uint8Array<ArrayBuffer> = exact ? new Uint8Array(r.pair.buffer as ArrayBuffer) : new Uint8Array(r.pair);
       let fileRange: RangeMessage | undefined;
       let deliveryRange: RangeMessage | undefined;
       if (!r.failure && task.fileStart !== undefined) {
