@@ -37,25 +37,45 @@ export function parseJsonRecord(text: string, location: SourceLocation): ParsedR
     }
     throw strictFailure(text, location) ?? fromJsonError(err, location);
   }
-  const walk = { sorted: true, bad: false };
+  const walk = { sorted: true, bad: false, colons: 0 };
   value = normalize(value, 0, walk);
   if (walk.bad) {
     // Too deep, non-finite or possibly unsafe number: find exactly what and where (a large
     // float such as 1e300 is integral yet fine, so this may find nothing).
     const problem = strictFailure(text, location) ?? numberProblem(text, location);
     if (problem) throw problem;
+    // The walk may have stopped early: count on the canonical text itself.
+    walk.colons = countColons(new Parsed(value, walk.sorted, location).canonical);
   }
-  let canonical: string;
-  try {
-    canonical = walk.sorted ? JSON.stringify(value) : canonicalize(value);
-  } catch (err) {
-    throw fromJsonError(err, location);
-  }
-  if (!risky && countColons(text) !== countColons(canonical)) {
+  // The walk counted the ':' the canonical text would hold (one per member, plus those inside
+  // names and strings): without \u escapes it equals the source's count exactly when JSON.parse
+  // dropped no member.
+  if (!risky && countColons(text) !== walk.colons) {
     // JSON.parse silently merged a duplicate member: let the strict parser name it.
     throw strictFailure(text, location) ?? recordError('RECORD_JSON_DUPLICATE_KEY', 'duplicate object key', location);
   }
-  return { value, canonical };
+  return new Parsed(value, walk.sorted, location);
+}
+
+/** A parsed record whose canonical text is built on first use (inspection never needs it). */
+class Parsed implements ParsedRecord {
+  private text: string | undefined;
+  constructor(
+    readonly value: unknown,
+    private readonly sorted: boolean,
+    private readonly location: SourceLocation,
+  ) {}
+
+  get canonical(): string {
+    if (this.text === undefined) {
+      try {
+        this.text = this.sorted ? JSON.stringify(this.value) : canonicalize(this.value);
+      } catch (err) {
+        throw fromJsonError(err, this.location);
+      }
+    }
+    return this.text;
+  }
 }
 
 /** Runs core's strict parser to produce a precise coded error; undefined if it accepts the text. */
@@ -73,6 +93,7 @@ function isBlank(text: string): boolean {
 }
 
 function countColons(s: string): number {
+  if (s.indexOf(':') === -1) return 0;
   let n = 0;
   for (let i = s.indexOf(':'); i !== -1; i = s.indexOf(':', i + 1)) n++;
   return n;
@@ -84,7 +105,11 @@ function countColons(s: string): number {
  * objects whose keys are out of order. Keys that look like array indices enumerate first in
  * numeric order whatever the insertion order, so such objects clear `sorted` (use canonicalize).
  */
-function normalize(v: unknown, depth: number, st: { sorted: boolean; bad: boolean }): unknown {
+function normalize(v: unknown, depth: number, st: { sorted: boolean; bad: boolean; colons: number }): unknown {
+  if (typeof v === 'string') {
+    st.colons += countColons(v);
+    return v;
+  }
   if (typeof v === 'number') {
     if (!Number.isFinite(v) || (Math.abs(v) > Number.MAX_SAFE_INTEGER && Number.isInteger(v))) st.bad = true;
     return v;
@@ -104,12 +129,14 @@ function normalize(v: unknown, depth: number, st: { sorted: boolean; bad: boolea
   }
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o);
+  st.colons += keys.length;
   let inOrder = true;
   for (let i = 0; i < keys.length; i++) {
     const k = keys[i] as string;
     const c = k.charCodeAt(0);
     if (c >= 0x30 && c <= 0x39) st.sorted = false;
     if (i > 0 && !((keys[i - 1] as string) < k)) inOrder = false;
+    st.colons += countColons(k);
     const x = o[k];
     const y = normalize(x, depth + 1, st);
     if (y !== x) o[k] = y;
