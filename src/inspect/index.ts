@@ -3,7 +3,7 @@ export * from './types.js';
 export * from './engine/index.js';
 export * from './policy/index.js';
 export { redactDelivery, redactText, redactValue, RedactError, type RedactOptions, type RedactSummary } from './redact/index.js';
-export { analyzeRecord, detectRoles, extractFields, parseFieldsFlag, FIELD_ROLES, type FieldOverrides, type Layout, type RecordAnalysis } from './fields/index.js';
+export { analyzeRecord, detectRoles, extractFields, recordFields, recordLayout, parseFieldsFlag, FIELD_ROLES, type FieldOverrides, type Layout, type RecordAnalysis } from './fields/index.js';
 export { createSecretsDetector, redactSecrets, type SecretsDetectorOptions } from './detectors/secrets/index.js';
 export { createPiiDetector, redactPii, maskPii, PII_ENTITIES, type PiiDetectorOptions } from './detectors/pii/index.js';
 export { createUnicodeDetector, type UnicodeDetectorOptions } from './detectors/unicode/index.js';

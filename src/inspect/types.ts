@@ -114,6 +114,17 @@ export interface PolicyReason {
   readonly message: string;
 }
 
+/**
+ * A (detector, rule) whose findings the report lists only in part: the first `shown` in delivery
+ * order (the cap set by --max-findings-per-rule), of `total` (exact, after the policy's ignores).
+ */
+export interface TruncatedRule {
+  readonly detector: DetectorId;
+  readonly rule: string;
+  readonly shown: number;
+  readonly total: number;
+}
+
 /** The JSON inspection report (documented schema `https://provenant.dev/inspect-report/v1`). */
 export interface InspectReport {
   readonly schema: 'https://provenant.dev/inspect-report/v1';
@@ -134,6 +145,11 @@ export interface InspectReport {
     readonly byDetector: Readonly<Partial<Record<DetectorId, number>>>;
   };
   readonly detectors: readonly DetectorStats[];
+  /**
+   * Rules whose findings were cut to the per-rule cap (absent when none was): counts, verdict and
+   * reasons still cover every finding; `findings` lists the first ones of each such rule.
+   */
+  readonly truncated?: readonly TruncatedRule[];
   /** Sorted by file, index, detector, rule. */
   readonly findings: readonly Finding[];
 }

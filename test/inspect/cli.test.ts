@@ -213,4 +213,32 @@ describe('provenant inspect (end to end)', () => {
     assert.equal(exists.code, 2);
     assert.match(exists.stderr, /^REDACT_OUT_EXISTS/);
   });
+  test('--max-findings-per-rule lists the first N of each rule; counts and verdict stay exact; bad values are usage errors', async () => {
+    const c = clean(60);
+    await put(dir, 'many-pii/data.jsonl', jsonl(c.map((r, i) => (i % 3 === 0 ? { ...r, question: `${r.question} Write to ${EMAIL}.` } : r))));
+    const all = await run(dir, ['many-pii', '--max-findings-per-rule', '0', '--detectors', 'pii']);
+    const emails = all.report.findings.filter((f) => f.rule === 'email');
+    assert.equal(emails.length, 20);
+    const cut = await run(dir, ['many-pii', '--max-findings-per-rule', '2', '--detectors', 'pii']);
+    assert.equal(cut.code, all.code);
+    assert.equal(cut.report.verdict, all.report.verdict);
+    assert.deepEqual(cut.report.counts, all.report.counts);
+    assert.deepEqual(cut.report.policy, all.report.policy);
+    assert.deepEqual(cut.report.findings.filter((f) => f.rule === 'email'), emails.slice(0, 2));
+    const totals = new Map<string, number>();
+    for (const f of all.report.findings) totals.set(f.rule, (totals.get(f.rule) ?? 0) + 1);
+    const want = [...totals].filter(([, n]) => n > 2).sort(([a], [b]) => (a < b ? -1 : 1)).map(([rule, total]) => ({ detector: 'pii', rule, shown: 2, total }));
+    assert.ok(want.some((t) => t.rule === 'email' && t.total === 20));
+    assert.deepEqual((cut.report as unknown as { truncated: unknown }).truncated, want);
+    const text = await inspectCli(dir, ['many-pii', '--max-findings-per-rule', '2', '--detectors', 'pii']);
+    assert.match(text.stdout, /Listed in part: pii\/email: showing 2 of 20 /);
+    for (const bad of ['-1', 'x', '1.5', '', '1e3']) {
+      const r = await inspectCli(dir, ['many-pii', `--max-findings-per-rule=${bad}`]);
+      assert.equal(r.code, 2, bad);
+      assert.match(r.stderr, /^CLI_USAGE: --max-findings-per-rule/);
+    }
+    const dist = await inspectCli(dir, ['many-pii', '--max-findings-per-rule', '5', '--distributed', 'redis://127.0.0.1:1']);
+    assert.equal(dist.code, 2);
+    assert.match(dist.stderr, /^CLI_USAGE: --max-findings-per-rule is not available with --distributed/);
+  });
 });

@@ -29,7 +29,7 @@ const onlyKeys = (o: O, allowed: string[], what: string): void => {
 /** Asserts `r` has the InspectReport shape, with consistent counts and sorted findings; returns it typed loosely. */
 export function assertReportShape(r: unknown): O {
   const o = obj(r, 'report');
-  onlyKeys(o, ['schema', 'tool', 'roots', 'files', 'startedAt', 'finishedAt', 'verdict', 'policy', 'counts', 'detectors', 'findings'], 'report');
+  onlyKeys(o, ['schema', 'tool', 'roots', 'files', 'startedAt', 'finishedAt', 'verdict', 'policy', 'counts', 'detectors', 'truncated', 'findings'], 'report');
   assert.equal(o['schema'], 'https://provenant.dev/inspect-report/v1');
   const tool = obj(o['tool'], 'tool');
   str(tool['name'], 'tool.name');
@@ -60,7 +60,23 @@ export function assertReportShape(r: unknown): O {
   assert.equal(nat(counts['files'], 'counts.files'), files.length);
   nat(counts['bytes'], 'counts.bytes');
   const findings = arr(o['findings'], 'findings');
-  assert.equal(nat(counts['findings'], 'counts.findings'), findings.length);
+  // Rules cut by the per-rule cap: the report lists `shown` of `total`; counts cover all.
+  const cut = new Map<string, number>();
+  let unlisted = 0;
+  if (o['truncated'] !== undefined) {
+    const t = arr(o['truncated'], 'truncated');
+    assert.ok(t.length > 0, 'truncated is absent rather than empty');
+    for (const [i, x] of t.entries()) {
+      const to = obj(x, `truncated[${i}]`);
+      onlyKeys(to, ['detector', 'rule', 'shown', 'total'], `truncated[${i}]`);
+      const shown = nat(to['shown'], 'truncated.shown');
+      const total = nat(to['total'], 'truncated.total');
+      assert.ok(shown >= 1 && total > shown, 'a truncated rule lists fewer than its total');
+      cut.set(`${str(to['detector'], 'truncated.detector')}/${str(to['rule'], 'truncated.rule')}`, shown);
+      unlisted += total - shown;
+    }
+  }
+  assert.equal(nat(counts['findings'], 'counts.findings'), findings.length + unlisted);
   const bySev = obj(counts['bySeverity'], 'counts.bySeverity');
   assert.deepEqual(Object.keys(bySev).sort(), [...SEVERITIES].sort());
   const byDet = obj(counts['byDetector'], 'counts.byDetector');
@@ -110,6 +126,10 @@ export function assertReportShape(r: unknown): O {
     }
     prev = key;
   }
-  for (const s of SEVERITIES) assert.equal(bySev[s], sev[s] ?? 0, `bySeverity.${s}`);
+  for (const s of SEVERITIES) {
+    if (cut.size === 0) assert.equal(bySev[s], sev[s] ?? 0, `bySeverity.${s}`);
+    else assert.ok((bySev[s] as number) >= (sev[s] ?? 0), `bySeverity.${s} counts every finding`);
+  }
+  for (const [k, shown] of cut) assert.equal(findings.filter((f) => `${(f as O)['detector'] as string}/${(f as O)['rule'] as string}` === k).length, shown, `${k} lists its cap`);
   return o;
 }

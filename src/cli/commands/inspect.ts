@@ -47,6 +47,13 @@ function workersFlag(inv: Invocation): number | undefined {
   return Number(s);
 }
 
+function maxFindingsFlag(inv: Invocation): number | undefined {
+  const s = optString(inv, 'max-findings-per-rule');
+  if (s === undefined) return undefined;
+  if (!/^\d{1,9}$/.test(s)) throw new InputError('CLI_USAGE', `--max-findings-per-rule must be an integer 0..999999999 (0 = list every finding), not ${JSON.stringify(s)}`);
+  return Number(s);
+}
+
 function render(report: InspectReport, format: ReportFormat, color: boolean): string {
   switch (format) {
     case 'json':
@@ -75,7 +82,7 @@ async function writeAtomic(path: string, text: string): Promise<void> {
 export const inspect: Command = {
   name: 'inspect',
   summary: 'inspect a delivery for poisoning, secrets, PII, hidden text, contamination; decide by policy',
-  usage: 'inspect PATH... [--benchmark FILE]... [--baseline DIR|FILE] [--policy FILE] [--fields role=field,...] [--detectors id,...] [--format text|json|sarif|html] [--out FILE] [--json] [--redact-to DIR] [--distributed REDIS_URL [--queue NAME] [--prefix P] [--shard-bytes N]]',
+  usage: 'inspect PATH... [--benchmark FILE]... [--baseline DIR|FILE] [--policy FILE] [--fields role=field,...] [--detectors id,...] [--format text|json|sarif|html] [--out FILE] [--max-findings-per-rule N] [--json] [--redact-to DIR] [--distributed REDIS_URL [--queue NAME] [--prefix P] [--shard-bytes N]]',
   details: [
     `Detectors: ${DETECTOR_IDS.join(', ')} (contamination runs with --benchmark, drift with --baseline).`,
     'Field roles: prompt, response, chosen, rejected, label, text, messages; detected for common layouts,',
@@ -83,6 +90,8 @@ export const inspect: Command = {
     'The policy (default, or a YAML/JSON file with --policy) turns findings into a verdict:',
     'accept, review, quarantine or reject. Reports never show a full secret or PII value.',
     '--out writes the report (in --format) atomically; the terminal still gets the summary.',
+    '--max-findings-per-rule N lists at most N findings of each detector rule (default 1000, 0 = all);',
+    'counts, reasons and the verdict still cover every finding, and the report names the cut rules.',
     '--redact-to DIR writes a copy of the delivery with secrets and PII replaced by typed placeholders.',
     '--distributed redis://HOST:PORT splits the delivery into shards (files; newline-aligned ranges of large',
     "JSONL/text files) on a BullMQ queue for 'provenant worker' processes, which must see the delivery at",
@@ -100,6 +109,7 @@ export const inspect: Command = {
     'redact-to': { type: 'string', arg: 'DIR', help: 'write a redacted copy of the delivery to DIR (must not exist)' },
     'input-format': { type: 'string', arg: 'FORMAT', help: `read every delivery file as this record format (${RECORD_FORMATS.join('|')})` },
     workers: { type: 'string', arg: 'N', help: 'worker threads (default: available cores, at most 8; 0 = none)' },
+    'max-findings-per-rule': { type: 'string', arg: 'N', help: 'findings listed per detector rule in the report (default 1000; 0 = all)' },
     distributed: { type: 'string', arg: 'REDIS_URL', help: "shard the inspection over 'provenant worker' processes on this Redis" },
     queue: { type: 'string', arg: 'NAME', help: 'with --distributed: queue name (default provenant-inspect)' },
     prefix: { type: 'string', arg: 'P', help: 'with --distributed: Redis key prefix (default provenant)' },
@@ -122,6 +132,7 @@ export const inspect: Command = {
     const policy = policyPath === undefined ? undefined : await loadPolicy(resolve(cwd, policyPath));
     const inFormat = inputFormat(inv);
     const workers = workersFlag(inv);
+    const maxFindings = maxFindingsFlag(inv);
     const out = optString(inv, 'out');
     const redactTo = optString(inv, 'redact-to');
     const distributed = optString(inv, 'distributed');
@@ -130,6 +141,9 @@ export const inspect: Command = {
     const shardBytesFlag = optString(inv, 'shard-bytes');
     if (distributed === undefined && (queue !== undefined || prefix !== undefined || shardBytesFlag !== undefined)) {
       throw new InputError('CLI_USAGE', '--queue, --prefix and --shard-bytes go with --distributed REDIS_URL');
+    }
+    if (distributed !== undefined && maxFindings !== undefined) {
+      throw new InputError('CLI_USAGE', '--max-findings-per-rule is not available with --distributed yet (its reports list the default 1000 per rule); drop one of them');
     }
     if (distributed !== undefined && workers !== undefined) throw new InputError('CLI_USAGE', '--workers sets local threads; with --distributed, start more `provenant worker` processes instead');
     if (shardBytesFlag !== undefined && (!/^\d{1,15}$/.test(shardBytesFlag) || Number(shardBytesFlag) < 1)) {
@@ -162,6 +176,7 @@ export const inspect: Command = {
           : await inspectDelivery({
               ...common,
               ...(workers !== undefined ? { workers } : {}),
+              ...(maxFindings !== undefined ? { maxFindingsPerRule: maxFindings } : {}),
               onProgress: (p) => progress.update({ records: p.records, bytes: p.bytes, totalBytes: p.totalBytes, file: p.file }),
             });
     } finally {

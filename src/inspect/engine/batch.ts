@@ -5,7 +5,7 @@
  * where a batch ran.
  */
 import { performance } from 'node:perf_hooks';
-import { analyzeRecord, type FieldOverrides } from '../fields/index.js';
+import { recordFields, type FieldOverrides } from '../fields/index.js';
 import type { Detector, Finding, RecordView } from '../types.js';
 import { InspectError } from './errors.js';
 
@@ -29,7 +29,7 @@ export interface BatchResult {
 
 /** Builds the detector's view of a record. */
 export function recordView(r: BatchRecord, overrides: FieldOverrides | undefined): RecordView {
-  const { fields } = analyzeRecord(r.value, overrides);
+  const fields = recordFields(r.value, overrides);
   return {
     file: r.file,
     index: r.index,

@@ -1,9 +1,12 @@
 /**
- * The inspection engine (DESIGN §5): streams the records of a delivery, runs per-record detectors
- * and dataset-detector feature extraction on worker threads over batches, keeps only compact
- * features (never record values) for the dataset detectors, reduces once at the end, applies the
- * policy and builds the report. A reader error (malformed record, unknown format) aborts the run
- * with its coded error: there is never a partial report.
+ * The inspection engine (DESIGN §5): plans the delivery as shards (newline-aligned byte ranges of
+ * a few MB for plain JSONL/text, Parquet row groups, else whole files); each worker thread
+ * inspects whole shards (reads, parses, builds record views, runs per-record detectors and
+ * dataset-detector feature extraction) and posts back only the shard's findings and compact
+ * features. The main thread reduces the outputs strictly in shard order, applying the policy as
+ * findings arrive and listing at most a cap of findings per rule, runs the dataset detectors'
+ * reduce once at the end and builds the report. A reader error (malformed record, unknown format)
+ * aborts the run with its coded error: there is never a partial report.
  */
 import { availableParallelism } from 'node:os';
 import { basename, resolve } from 'node:path';
@@ -13,17 +16,18 @@ import { driftFeatures, profile, type DriftFeatures, type DriftProfile } from '.
 import type { FieldOverrides } from '../fields/index.js';
 import { DEFAULT_POLICY, type Policy } from '../policy/index.js';
 import type { Detector, DetectorId, InspectReport } from '../types.js';
-import { processBatch, recordView, type BatchResult } from './batch.js';
+import { processBatch, recordView } from './batch.js';
 import { InspectError } from './errors.js';
-import { createBatchPool, type BatchPool } from './pool.js';
+import { planShards, shardBytesOf } from './plan.js';
+import { createShardPool, type ShardPool } from './pool.js';
 import { builtinRegistry, type DetectorSpec } from './registry.js';
-import { inspectShard, ShardReducer, type BatchExecutor, type Shard } from './shard.js';
+import { inspectShard, ShardReducer, type Shard, type ShardOutput } from './shard.js';
 import { listFiles } from './walk.js';
 
-/** Progress of a run, reported after each batch. */
+/** Progress of a run, reported after each shard (and each batch when running on the calling thread). */
 export interface InspectProgress {
   readonly records: number;
-  /** Bytes of the files finished so far. */
+  /** Bytes of the shards finished so far. */
   readonly bytes: number;
   readonly totalBytes: number;
   readonly file: string;
@@ -51,8 +55,12 @@ export interface InspectOptions {
   readonly format?: RecordFormat;
   /** Worker threads (default: available cores, at most 8; 0 runs everything on the calling thread). */
   readonly workers?: number;
-  /** Records per batch (default 500). */
+  /** Records per detector batch (default 500). */
   readonly batchSize?: number;
+  /** Target shard size in bytes for large plain JSONL/text and Parquet files (default 4 MiB). */
+  readonly shardBytes?: number;
+  /** Findings listed per (detector, rule) in the report, the first in delivery order (default 1000; 0 = all). Counts stay exact. */
+  readonly maxFindingsPerRule?: number;
   readonly onProgress?: (p: InspectProgress) => void;
 }
 
@@ -135,46 +143,69 @@ export async function inspectDelivery(options: InspectOptions): Promise<InspectR
   const formats = files.map((f) => detectFormat(f.absPath, options.format).format);
   const { specs, built, instances } = await planDetectors(options);
   const workerCount = Math.max(0, Math.floor(options.workers ?? Math.min(8, availableParallelism())));
+  const policy = options.policy ?? DEFAULT_POLICY;
+  const shards = await planShards(files, { ...(options.format ? { format: options.format } : {}), ...(options.shardBytes !== undefined ? { shardBytes: options.shardBytes } : {}) });
 
   // Detectors as reported and reduced: specs first (built copies), then instances.
   const all: Detector[] = [...built, ...instances];
-  const inProcess: Detector[] = workerCount === 0 ? all : instances;
-  const onWorkers: Detector[] = workerCount === 0 ? [] : built;
-  const pool: BatchPool | undefined = onWorkers.length > 0 ? createBatchPool(workerCount, { specs, overrides: options.fields }) : undefined;
-  const exec: BatchExecutor = async (batch) => {
-    const [w, m] = await Promise.all([pool ? pool.run(batch) : undefined, inProcess.length > 0 ? processBatch(inProcess, options.fields, batch) : undefined]);
-    return joinResults(w, m);
-  };
-
-  const reducer = new ShardReducer(all);
+  const onWorkers = workerCount > 0 && built.length > 0;
+  const inProcess: Detector[] = onWorkers ? instances : all;
+  const reducer = new ShardReducer(all, { policy, ...(options.maxFindingsPerRule !== undefined ? { maxFindingsPerRule: options.maxFindingsPerRule } : {}) });
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   let records = 0;
   let bytesDone = 0;
+  const local = (shard: Shard): Promise<ShardOutput> =>
+    inspectShard(shard, {
+      detectorCount: inProcess.length,
+      exec: async (batch) => processBatch(inProcess, options.fields, batch),
+      ...(options.format ? { format: options.format } : {}),
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      onBatch: (n) => options.onProgress?.({ records: records + n, bytes: bytesDone, totalBytes, file: shard.file }),
+    });
+  const done = (i: number, out: ShardOutput): void => {
+    const shard = shards[i] as Shard;
+    reducer.add(out);
+    records += out.records;
+    bytesDone += shardBytesOf(shard, shards[i + 1]?.file !== shard.file);
+    options.onProgress?.({ records, bytes: bytesDone, totalBytes, file: shard.file });
+  };
+
+  if (!onWorkers) {
+    for (let i = 0; i < shards.length; i++) done(i, await local(shards[i] as Shard));
+    return reducer.finish({ files, formats, roots: options.paths, startedAt, policy });
+  }
+  const pool: ShardPool = createShardPool(workerCount, {
+    specs,
+    overrides: options.fields,
+    ...(options.format ? { format: options.format } : {}),
+    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+  });
   try {
-    for (const f of files) {
-      const shard: Shard = { file: f.path, absPath: f.absPath, size: f.size, mtimeMs: 0, source: { kind: 'file' } };
-      const out = await inspectShard(shard, {
-        detectorCount: all.length,
-        exec,
-        ...(options.format ? { format: options.format } : {}),
-        ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-        maxInFlight: pool ? pool.size * 2 + 1 : 1,
-        onBatch: (n) => options.onProgress?.({ records: records + n, bytes: bytesDone, totalBytes, file: f.path }),
-      });
-      reducer.add(out);
-      records += out.records;
-      bytesDone += f.size;
-      options.onProgress?.({ records, bytes: bytesDone, totalBytes, file: f.path });
+    // At most two shards per worker in flight; outputs are reduced strictly in shard order.
+    const window = pool.size * 2;
+    const inFlight: Promise<ShardOutput>[] = [];
+    let next = 0;
+    const launch = (): void => {
+      const p = pool.run(shards[next++] as Shard);
+      // Handled here, rethrown when its turn comes: a failing shard must not crash the process meanwhile.
+      p.catch(() => undefined);
+      inFlight.push(p);
+    };
+    while (next < shards.length && inFlight.length < window) launch();
+    for (let i = 0; i < shards.length; i++) {
+      const remote = inFlight.shift() as Promise<ShardOutput>;
+      const mine = inProcess.length > 0 ? await local(shards[i] as Shard) : undefined;
+      const out = await remote;
+      if (next < shards.length) launch();
+      done(i, mine ? joinOutputs(out, mine) : out);
     }
   } finally {
-    await pool?.close();
+    await pool.close();
   }
-  return reducer.finish({ files, formats, roots: options.paths, startedAt, policy: options.policy ?? DEFAULT_POLICY });
+  return reducer.finish({ files, formats, roots: options.paths, startedAt, policy });
 }
 
-/** Concatenates the results of the worker group and the in-process group (plan order: specs, then instances). */
-function joinResults(w: BatchResult | undefined, m: BatchResult | undefined): BatchResult {
-  if (!w) return m ?? { findings: [], features: [], ms: [] };
-  if (!m) return w;
-  return { findings: [...w.findings, ...m.findings], features: [...w.features, ...m.features], ms: [...w.ms, ...m.ms] };
+/** One shard's outputs of the worker group and the in-process group (plan order: specs, then instances). */
+function joinOutputs(w: ShardOutput, m: ShardOutput): ShardOutput {
+  return { ...w, findings: [...w.findings, ...m.findings], features: [...w.features, ...m.features], ms: [...w.ms, ...m.ms] };
 }

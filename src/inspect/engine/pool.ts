@@ -1,27 +1,34 @@
 /**
- * A fixed pool of worker threads running record detectors and feature extraction over batches.
- * Each batch goes to the worker with the fewest pending batches; replies are matched by sequence
- * number and the engine merges them in submission order, so output never depends on timing.
+ * A fixed pool of worker threads, each inspecting whole shards: it reads the shard's records,
+ * parses them, builds the record views and runs the detectors, and posts back only the shard's
+ * output (findings and compact features, never record values). A shard goes to the worker with
+ * the fewest pending shards; replies are matched by sequence number and the engine reduces them
+ * in shard order, so output never depends on timing.
  */
 import { Worker } from 'node:worker_threads';
 import type { ErrorKind, SourceLocation } from '../../core/index.js';
+import type { RecordFormat } from '../../records/index.js';
 import type { FieldOverrides } from '../fields/index.js';
-import type { BatchRecord, BatchResult } from './batch.js';
 import { InspectError } from './errors.js';
 import type { DetectorSpec } from './registry.js';
+import type { Shard, ShardOutput } from './shard.js';
 
 /** What a worker is started with (structured-cloned). */
 export interface WorkerSetup {
   readonly specs: readonly DetectorSpec[];
   readonly overrides: FieldOverrides | undefined;
+  /** The run's --input-format (applies to whole-file shards). */
+  readonly format?: RecordFormat;
+  /** Records per detector batch inside a shard (default 500). */
+  readonly batchSize?: number;
 }
 
 export type WorkerReply =
-  | { readonly seq: number; readonly ok: true; readonly result: BatchResult }
+  | { readonly seq: number; readonly ok: true; readonly result: ShardOutput }
   | { readonly seq: number; readonly ok: false; readonly error: { code: string; kind: ErrorKind; message: string; location?: SourceLocation } };
 
 interface Pending {
-  resolve(r: BatchResult): void;
+  resolve(r: ShardOutput): void;
   reject(e: unknown): void;
 }
 
@@ -30,14 +37,15 @@ interface Slot {
   readonly pending: Map<number, Pending>;
 }
 
-export interface BatchPool {
+export interface ShardPool {
   readonly size: number;
-  run(records: BatchRecord[]): Promise<BatchResult>;
+  /** Inspects `shard` on the least busy worker. */
+  run(shard: Shard): Promise<ShardOutput>;
   close(): Promise<void>;
 }
 
 /** Starts `size` workers with the given detector specs. INSPECT_DETECTOR_OPTIONS if the options cannot cross threads. */
-export function createBatchPool(size: number, setup: WorkerSetup): BatchPool {
+export function createShardPool(size: number, setup: WorkerSetup): ShardPool {
   const slots: Slot[] = [];
   let seq = 0;
   let closed = false;
@@ -75,14 +83,14 @@ export function createBatchPool(size: number, setup: WorkerSetup): BatchPool {
   }
   return {
     size,
-    run(records) {
+    run(shard) {
       if (closed) return Promise.reject(new InspectError('INSPECT_WORKER_FAILED', 'the worker pool is closed', { kind: 'internal' }));
       let slot = slots[0] as Slot;
       for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
       const id = seq++;
-      return new Promise<BatchResult>((resolve, reject) => {
+      return new Promise<ShardOutput>((resolve, reject) => {
         slot.pending.set(id, { resolve, reject });
-        slot.worker.postMessage({ seq: id, records });
+        slot.worker.postMessage({ seq: id, shard });
       });
     },
     async close() {

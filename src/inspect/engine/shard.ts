@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { ProvenantError, TOOL_NAME, VERSION } from '../../core/index.js';
 import { readParquetRowGroups, readRecords, recordsFromBytes, RecordError, type RecordFormat, type RecordItem } from '../../records/index.js';
 // The ranged reader needs the byte-stream entry of the records layer, which its index does not export yet.
-import { applyPolicy, SEVERITIES, type Policy } from '../policy/index.js';
-import type { DatasetDetector, Detector, DetectorId, DetectorStats, Finding, InspectReport, RecordRef, Severity } from '../types.js';
+import { PolicyAccumulator, SEVERITIES, type Policy } from '../policy/index.js';
+import type { DatasetDetector, Detector, DetectorId, DetectorStats, Finding, InspectReport, RecordRef, Severity, TruncatedRule } from '../types.js';
 import type { BatchRecord, BatchResult } from './batch.js';
 import { InspectError } from './errors.js';
 import { DETECTOR_IDS } from './registry.js';
@@ -176,56 +176,171 @@ function compareFindings(order: ReadonlyMap<string, number>): (a: Finding, b: Fi
   };
 }
 
+/** Findings listed per (detector, rule) in a report unless set otherwise (counts stay exact). */
+export const DEFAULT_MAX_FINDINGS_PER_RULE = 1000;
+
 export interface FinishOptions {
   readonly files: readonly InspectFile[];
   /** Record format of each file (same order as `files`). */
   readonly formats: readonly string[];
   readonly roots: readonly string[];
   readonly startedAt: string;
+  /** The policy; when the reducer was built with one, it must be that same policy. */
   readonly policy: Policy;
+  /** Findings listed per (detector, rule), when the reducer was built without a cap (default 1000; 0 = all). */
+  readonly maxFindingsPerRule?: number;
+}
+
+export interface ReducerOptions {
+  /** Applies this policy as outputs arrive, so only the listed findings are held (else every finding is kept until `finish`). */
+  readonly policy?: Policy;
+  /** Findings listed per (detector, rule): the first ones in delivery order (default 1000; 0 = all). */
+  readonly maxFindingsPerRule?: number;
+}
+
+function capOf(n: number | undefined): number {
+  if (n === undefined) return DEFAULT_MAX_FINDINGS_PER_RULE;
+  if (!Number.isSafeInteger(n) || n < 0) throw new InspectError('INSPECT_OPTIONS', `the findings cap per rule must be an integer >= 0 (0 = no cap), not ${String(n)}`);
+  return n;
+}
+
+/**
+ * Where findings go: the policy (ignores, counts), exact per-severity/detector/rule counts, and
+ * the listed findings — the first `cap` of each (detector, rule) in delivery order.
+ */
+class FindingSink {
+  private readonly acc: PolicyAccumulator;
+  private readonly perRule = new Map<string, Map<string, number>>();
+  readonly kept: Finding[] = [];
+  readonly bySeverity = new Map<string, number>();
+  readonly byDetector = new Map<string, number>();
+
+  constructor(
+    readonly policy: Policy,
+    private readonly cap: number,
+  ) {
+    this.acc = new PolicyAccumulator(policy);
+  }
+
+  add(f: Finding): void {
+    if (!this.acc.add(f)) return;
+    this.bySeverity.set(f.severity, (this.bySeverity.get(f.severity) ?? 0) + 1);
+    this.byDetector.set(f.detector, (this.byDetector.get(f.detector) ?? 0) + 1);
+    let rules = this.perRule.get(f.detector);
+    if (!rules) this.perRule.set(f.detector, (rules = new Map()));
+    const n = (rules.get(f.rule) ?? 0) + 1;
+    rules.set(f.rule, n);
+    if (this.cap === 0 || n <= this.cap) this.kept.push(f);
+  }
+
+  outcome(records: number): ReturnType<PolicyAccumulator['outcome']> {
+    return this.acc.outcome(records);
+  }
+
+  /** Rules over the cap, in detector order (DESIGN §5) then rule id. */
+  truncated(): TruncatedRule[] {
+    const out: TruncatedRule[] = [];
+    if (this.cap === 0) return out;
+    for (const [detector, rules] of this.perRule) {
+      for (const [rule, total] of rules) if (total > this.cap) out.push({ detector: detector as DetectorId, rule, shown: this.cap, total });
+    }
+    const rank = (d: string): number => {
+      const i = DETECTOR_IDS.indexOf(d as DetectorId);
+      return i < 0 ? DETECTOR_IDS.length : i;
+    };
+    const str = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+    return out.sort((a, b) => rank(a.detector) - rank(b.detector) || str(a.detector, b.detector) || str(a.rule, b.rule));
+  }
 }
 
 /**
  * Collects shard outputs, which must be added in delivery order (file order, then range order),
- * then runs every dataset detector's reduce once and builds the report.
+ * then runs every dataset detector's reduce once and builds the report. Built with a policy, it
+ * applies it as outputs arrive and holds only the findings the report lists (at most the cap per
+ * rule); dataset features are held per detector, with one compact record reference shared by all.
  */
 export class ShardReducer {
-  private readonly findings: Finding[] = [];
-  private readonly items = new Map<number, { ref: RecordRef; features: unknown }[]>();
+  private sink: FindingSink | undefined;
+  /** Findings held until `finish` when no policy was given up front. */
+  private readonly buffered: Finding[] = [];
   private readonly ms: number[];
   private readonly perFile = new Map<string, number>();
   private records = 0;
+  /** Per dataset detector (plan index): features by record ordinal (`undefined` where none). */
+  private readonly feats = new Map<number, unknown[]>();
+  /** Record references by ordinal: file id × 2 + (1 when records carry data rows), index, line (0 = none). */
+  private readonly fileIds = new Map<string, number>();
+  private readonly fileNames: string[] = [];
+  private readonly refFile: number[] = [];
+  private readonly refIndex: number[] = [];
+  private readonly refLine: number[] = [];
 
   /** `detectors` in plan order (the order of every ShardOutput's `features` and `ms`). */
-  constructor(private readonly detectors: readonly Detector[]) {
+  constructor(
+    private readonly detectors: readonly Detector[],
+    options: ReducerOptions = {},
+  ) {
     this.ms = detectors.map(() => 0);
     detectors.forEach((d, k) => {
-      if (d.kind === 'dataset') this.items.set(k, []);
+      if (d.kind === 'dataset') this.feats.set(k, []);
     });
+    if (options.policy) this.sink = new FindingSink(options.policy, capOf(options.maxFindingsPerRule));
+    else if (options.maxFindingsPerRule !== undefined) throw new InspectError('INSPECT_OPTIONS', 'a findings cap needs the policy up front (ReducerOptions.policy)', { kind: 'internal' });
   }
 
   /** Adds the next shard output (delivery order). */
   add(out: ShardOutput): void {
-    this.findings.push(...out.findings);
+    const sink = this.sink;
+    if (sink) for (const f of out.findings) sink.add(f);
+    else for (const f of out.findings) this.buffered.push(f);
     this.records += out.records;
     this.perFile.set(out.file, (this.perFile.get(out.file) ?? 0) + out.records);
-    for (let k = 0; k < this.detectors.length; k++) {
-      this.ms[k] = (this.ms[k] ?? 0) + (out.ms[k] ?? 0);
-      const dst = this.items.get(k);
-      const feats = out.features[k];
-      if (!dst || !feats) continue;
-      for (let i = 0; i < feats.length; i++) {
-        const f = feats[i];
-        if (f === undefined) continue;
-        const index = out.firstIndex + i;
-        const line = out.lines[i];
-        dst.push({ ref: { file: out.file, index, ...(line !== undefined ? { line } : {}), ...(out.rows ? { row: index + 1 } : {}) }, features: f });
-      }
+    for (let k = 0; k < this.detectors.length; k++) this.ms[k] = (this.ms[k] ?? 0) + (out.ms[k] ?? 0);
+    if (this.feats.size === 0) return;
+    let fid = this.fileIds.get(out.file);
+    if (fid === undefined) {
+      fid = this.fileNames.length;
+      this.fileIds.set(out.file, fid);
+      this.fileNames.push(out.file);
     }
+    const fileKey = fid * 2 + (out.rows ? 1 : 0);
+    for (let i = 0; i < out.records; i++) {
+      this.refFile.push(fileKey);
+      this.refIndex.push(out.firstIndex + i);
+      this.refLine.push(out.lines[i] ?? 0);
+    }
+    for (const [k, dst] of this.feats) {
+      const src = out.features[k] ?? [];
+      for (let i = 0; i < out.records; i++) dst.push(src[i]);
+    }
+  }
+
+  /** Every record's reference, built once and shared by the dataset detectors' reduce steps. */
+  private refs(): RecordRef[] {
+    const out = new Array<RecordRef>(this.refIndex.length);
+    for (let i = 0; i < out.length; i++) {
+      const key = this.refFile[i] as number;
+      const file = this.fileNames[key >> 1] as string;
+      const index = this.refIndex[i] as number;
+      const line = this.refLine[i] as number;
+      out[i] = { file, index, ...(line !== 0 ? { line } : {}), ...((key & 1) === 1 ? { row: index + 1 } : {}) };
+    }
+    this.refFile.length = 0;
+    this.refIndex.length = 0;
+    this.refLine.length = 0;
+    return out;
   }
 
   /** Reduces the dataset detectors, applies the policy and builds the report. */
   finish(o: FinishOptions): InspectReport {
+    let sink = this.sink;
+    if (sink && sink.policy !== o.policy) throw new InspectError('INSPECT_OPTIONS', 'the reducer was built with another policy than the one it finishes with', { kind: 'internal' });
+    if (!sink) {
+      sink = this.sink = new FindingSink(o.policy, capOf(o.maxFindingsPerRule));
+      for (const f of this.buffered) sink.add(f);
+      this.buffered.length = 0;
+    }
+    const refs = this.feats.size > 0 ? this.refs() : [];
     const ms = new Map<DetectorId, number>();
     this.detectors.forEach((d, k) => {
       if (d.kind !== 'dataset') {
@@ -233,18 +348,24 @@ export class ShardReducer {
         return;
       }
       const t0 = performance.now();
+      const feats = this.feats.get(k) ?? [];
+      const items: { ref: RecordRef; features: unknown }[] = [];
+      for (let i = 0; i < feats.length; i++) {
+        const f = feats[i];
+        if (f !== undefined) items.push({ ref: refs[i] as RecordRef, features: f });
+      }
+      this.feats.delete(k);
       let out: Finding[];
       try {
-        out = (d as DatasetDetector).reduce(this.items.get(k) ?? []);
+        out = (d as DatasetDetector).reduce(items);
       } catch (err) {
         throw new InspectError('INSPECT_DETECTOR_FAILED', `detector ${d.id} failed in its reduce step: ${err instanceof Error ? err.message : String(err)}; this is a bug in the detector, please report it`, { kind: 'internal', cause: err });
       }
-      this.items.delete(k);
       ms.set(d.id, (this.ms[k] ?? 0) + performance.now() - t0);
-      this.findings.push(...out);
+      for (const f of out) (sink as FindingSink).add(f);
     });
     const fileStats = o.files.map((f, i) => ({ path: f.path, format: o.formats[i] ?? '', records: this.perFile.get(f.path) ?? 0, bytes: f.size }));
-    return buildReport({ ...o, fileStats, detectors: this.detectors, ms, findings: this.findings, records: this.records });
+    return buildReport({ ...o, fileStats, detectors: this.detectors, ms, sink, records: this.records });
   }
 }
 
@@ -254,23 +375,26 @@ function buildReport(a: {
   roots: readonly string[];
   detectors: readonly Detector[];
   ms: ReadonlyMap<DetectorId, number>;
-  findings: Finding[];
+  sink: FindingSink;
   records: number;
   startedAt: string;
   policy: Policy;
 }): InspectReport {
   const order = new Map(a.files.map((f, i) => [f.path, i]));
-  a.findings.sort(compareFindings(order));
-  const outcome = applyPolicy(a.policy, a.findings, a.records);
-  const kept = outcome.findings;
+  const compare = compareFindings(order);
+  const kept = a.sink.kept;
+  kept.sort(compare);
+  const outcome = a.sink.outcome(a.records);
   const bySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const [s, n] of a.sink.bySeverity) bySeverity[s as Severity] = (bySeverity[s as Severity] ?? 0) + n;
   const byDetector: Partial<Record<DetectorId, number>> = {};
   const ranked = [...a.detectors].sort((x, y) => DETECTOR_IDS.indexOf(x.id) - DETECTOR_IDS.indexOf(y.id));
-  for (const d of ranked) byDetector[d.id] = 0;
-  for (const f of kept) {
-    bySeverity[f.severity]++;
-    byDetector[f.detector] = (byDetector[f.detector] ?? 0) + 1;
-  }
+  for (const d of ranked) byDetector[d.id] = a.sink.byDetector.get(d.id) ?? 0;
+  // Ids no planned detector has (a detector reporting under another id) follow in report order
+  // (every such id has a listed finding: the cap keeps at least one per rule).
+  for (const f of kept) if (!(f.detector in byDetector)) byDetector[f.detector] = a.sink.byDetector.get(f.detector) ?? 0;
+  const total = [...a.sink.byDetector.values()].reduce((s, n) => s + n, 0);
+  const truncated = a.sink.truncated();
   const detectors: DetectorStats[] = ranked.map((d) => ({ detector: d.id, findings: byDetector[d.id] ?? 0, ms: Math.round((a.ms.get(d.id) ?? 0) * 10) / 10 }));
   return {
     schema: 'https://provenant.dev/inspect-report/v1',
@@ -285,11 +409,12 @@ function buildReport(a: {
       records: a.records,
       files: a.files.length,
       bytes: a.files.reduce((s, f) => s + f.size, 0),
-      findings: kept.length,
+      findings: total,
       bySeverity,
       byDetector,
     },
     detectors,
+    ...(truncated.length > 0 ? { truncated } : {}),
     findings: kept,
   };
 }

@@ -1,11 +1,15 @@
-/** Worker thread entry: rebuilds the detectors from their specs and processes batches in arrival order. */
+/**
+ * Worker thread entry: rebuilds the detectors from their specs, then inspects the shards it is
+ * given one after another (read, parse, record views, detectors) and posts each shard's output.
+ */
 import { parentPort, workerData } from 'node:worker_threads';
 import { ProvenantError } from '../../core/index.js';
 import type { FieldOverrides } from '../fields/index.js';
 import type { Detector } from '../types.js';
-import { processBatch, type BatchRecord } from './batch.js';
+import { processBatch } from './batch.js';
 import { builtinRegistry, type DetectorSpec } from './registry.js';
 import type { WorkerReply, WorkerSetup } from './pool.js';
+import { inspectShard, type Shard } from './shard.js';
 
 function serialize(err: unknown): Extract<WorkerReply, { ok: false }>['error'] {
   if (err instanceof ProvenantError) return { code: err.code, kind: err.kind, message: err.message, ...(err.location ? { location: err.location } : {}) };
@@ -24,14 +28,24 @@ if (port !== null) {
     initError = err;
   }
   const overrides = setup.overrides as FieldOverrides | undefined;
-  port.on('message', (msg: { seq: number; records: BatchRecord[] }) => {
-    let reply: WorkerReply;
+  const run = async (seq: number, shard: Shard): Promise<WorkerReply> => {
     try {
       if (detectors === undefined) throw initError;
-      reply = { seq: msg.seq, ok: true, result: processBatch(detectors, overrides, msg.records) };
+      const ds = detectors;
+      const result = await inspectShard(shard, {
+        detectorCount: ds.length,
+        exec: async (batch) => processBatch(ds, overrides, batch),
+        ...(setup.format ? { format: setup.format } : {}),
+        ...(setup.batchSize !== undefined ? { batchSize: setup.batchSize } : {}),
+      });
+      return { seq, ok: true, result };
     } catch (err) {
-      reply = { seq: msg.seq, ok: false, error: serialize(err) };
+      return { seq, ok: false, error: serialize(err) };
     }
-    port.postMessage(reply);
+  };
+  // One shard at a time: the next waits for the previous (they are CPU-bound).
+  let chain: Promise<void> = Promise.resolve();
+  port.on('message', (msg: { seq: number; shard: Shard }) => {
+    chain = chain.then(async () => port.postMessage(await run(msg.seq, msg.shard)));
   });
 }

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../core/index.js';
-import { analyzeRecord, detectRoles, extractFields, parseFieldsFlag, splitTranscripts } from './index.js';
+import { analyzeRecord, detectRoles, extractFields, parseFieldsFlag, recordFields, recordLayout, splitTranscripts } from './index.js';
 
 const DATA = '/work/shared/data';
 
@@ -182,4 +182,30 @@ test('deeply nested records do not overflow the stack', () => {
   let v: unknown = 'leaf';
   for (let i = 0; i < 5000; i++) v = [v];
   assert.deepEqual(extractFields(v), []);
+});
+
+test('recordFields and recordLayout agree with analyzeRecord (odd keys, long keys, overrides, non-objects)', () => {
+  const long = 'k'.repeat(100);
+  const values: unknown[] = [
+    { question: 'q', answer: 'a' },
+    { 'odd key': 'x', __proto__x: 'y', '': 'empty key', [long]: 'long', nested: { 'a.b': ['s', 1, { c: 'd' }] } },
+    { messages: [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'yo' }], system: 's' },
+    { conversations: [{ from: 'human', value: 'hi' }, { from: 'gpt', value: 'yo' }] },
+    { chosen: 'Human: a\n\nAssistant: b', rejected: 'Human: a\n\nAssistant: c' },
+    { chosen: [{ role: 'user', content: 'u' }, { role: 'assistant', content: 'c' }], rejected: 'r', prompt: 'p' },
+    { instruction: 'i', input: '', output: 'o' },
+    { sentence: 's', label: 1 },
+    'bare',
+    [1, 'two'],
+    null,
+    JSON.parse('{"__proto__": "own", "text": "t"}') as unknown,
+  ];
+  for (const v of values) {
+    const a = analyzeRecord(v);
+    assert.deepEqual(recordFields(v), a.fields);
+    assert.equal(recordLayout(v), a.layout);
+    const o = { prompt: 'nested', response: '$.answer' } as const;
+    assert.deepEqual(recordFields(v, o), analyzeRecord(v, o).fields);
+  }
+  assert.deepEqual(recordFields(values[1]).map((f) => f.path), ['$["odd key"]', '$.__proto__x', '$[""]', `$.${long}`, '$.nested["a.b"][0]', '$.nested["a.b"][2].c']);
 });

@@ -108,9 +108,24 @@ export function parseFieldsFlag(s: string): FieldOverrides {
 
 /** Renders the JSON path of a member: `$.key` for identifier keys, `$["odd key"]` otherwise. */
 export function memberPath(parent: string, key: string): string {
-  return IDENT.test(key) ? `${parent}.${key}` : `${parent}[${JSON.stringify(key)}]`;
+  return parent + memberSuffix(key);
 }
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+/** Keys repeat across the records of a delivery: their path suffix is computed once (bounded cache). */
+const SUFFIXES = new Map<string, string>();
+const MAX_SUFFIXES = 20_000;
+
+function memberSuffix(key: string): string {
+  let s = SUFFIXES.get(key);
+  if (s === undefined) {
+    s = IDENT.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+    if (key.length <= 64) {
+      if (SUFFIXES.size >= MAX_SUFFIXES) SUFFIXES.clear();
+      SUFFIXES.set(key, s);
+    }
+  }
+  return s;
+}
 
 /** Recognises the record's layout and returns the role of each field plus per-role texts. */
 export function detectRoles(value: unknown, overrides?: FieldOverrides): RoleAssignment {
@@ -123,8 +138,13 @@ export function extractFields(value: unknown, overrides?: FieldOverrides): TextF
   return analyzeRecord(value, overrides).fields;
 }
 
-/** One pass doing both detectRoles and extractFields (what the engine calls per record). */
-export function analyzeRecord(value: unknown, overrides?: FieldOverrides): RecordAnalysis {
+/** The layout of a record as detected from its own keys (overrides aside): cheap, no walk over the values. */
+export function recordLayout(value: unknown): Layout {
+  return isObject(value) ? layoutOf(value, undefined) : 'unknown';
+}
+
+/** The role of each path (detected, then overrides), and the resulting layout. */
+function rolePaths(value: unknown, overrides: FieldOverrides | undefined): { layout: Layout; paths: Record<string, FieldRole> } {
   const detected = isObject(value) ? detectLayout(value) : { layout: 'unknown' as Layout, paths: {} };
   const overridePaths = overrides ? normalizeOverrides(overrides) : undefined;
   let paths: Record<string, FieldRole> = detected.paths;
@@ -136,7 +156,23 @@ export function analyzeRecord(value: unknown, overrides?: FieldOverrides): Recor
     for (const [p, r] of overridePaths) paths[p] = r;
     if (Object.keys(paths).length === overridePaths.size) layout = 'custom';
   }
+  return { layout, paths };
+}
 
+/**
+ * Only the flattened text fields of a record, with their roles (what a record view needs): the
+ * same `fields` as analyzeRecord, without building the per-role texts.
+ */
+export function recordFields(value: unknown, overrides?: FieldOverrides): TextField[] {
+  const { paths } = rolePaths(value, overrides);
+  const fields: TextField[] = [];
+  walk(value, '$', undefined, paths, fields, undefined, 0);
+  return fields;
+}
+
+/** One pass doing both detectRoles and extractFields. */
+export function analyzeRecord(value: unknown, overrides?: FieldOverrides): RecordAnalysis {
+  const { layout, paths } = rolePaths(value, overrides);
   const fields: TextField[] = [];
   const byRole = new Map<FieldRole, string[]>();
   walk(value, '$', undefined, paths, fields, byRole, 0);
@@ -183,17 +219,17 @@ function walk(
   inherited: FieldRole | undefined,
   paths: Readonly<Record<string, FieldRole>>,
   out: TextField[],
-  byRole: Map<FieldRole, string[]>,
+  byRole: Map<FieldRole, string[]> | undefined,
   depth: number,
 ): void {
   const role = paths[path] ?? inherited;
   if (typeof v === 'string') {
     out.push(role === undefined ? { path, text: v } : { path, role, text: v });
-    if (role !== undefined) push(byRole, role, v);
+    if (role !== undefined && byRole) push(byRole, role, v);
     return;
   }
   if (typeof v === 'number' || typeof v === 'boolean') {
-    if (role === 'label') push(byRole, role, String(v));
+    if (role === 'label' && byRole) push(byRole, role, String(v));
     return;
   }
   if (depth >= MAX_DEPTH || v === null || typeof v !== 'object') return;
@@ -201,7 +237,10 @@ function walk(
     for (let i = 0; i < v.length; i++) walk(v[i], `${path}[${i}]`, role, paths, out, byRole, depth + 1);
     return;
   }
-  for (const [k, child] of Object.entries(v)) walk(child, memberPath(path, k), role, paths, out, byRole, depth + 1);
+  const o = v as Obj;
+  for (const k in o) {
+    if (Object.hasOwn(o, k)) walk(o[k], path + memberSuffix(k), role, paths, out, byRole, depth + 1);
+  }
 }
 
 function push(m: Map<FieldRole, string[]>, role: FieldRole, s: string): void {
@@ -260,70 +299,91 @@ function assignTurns(
   }
 }
 
+const PROMPT_KEYS = ['prompt', 'question', 'instruction', 'input', 'system'] as const;
+const CHAT_KEYS = ['messages', 'conversation', 'conversations'] as const;
+const ALPACA_PROMPT_KEYS = ['instruction', 'input', 'context'] as const;
+
+/** `$.key` (or `$["odd key"]`) for a top-level key, from the suffix cache. */
+function topPath(k: string): string {
+  return '$' + memberSuffix(k);
+}
+
+/** Gives top-level key `k` role `r` when the record has it (and paths are wanted). */
+function setRole(o: Obj, paths: Record<string, FieldRole> | undefined, k: string, r: FieldRole): void {
+  if (paths && Object.hasOwn(o, k)) paths[topPath(k)] = r;
+}
+
 function detectLayout(o: Obj): { layout: Layout; paths: Record<string, FieldRole> } {
   const paths: Record<string, FieldRole> = {};
-  const has = (k: string): boolean => Object.hasOwn(o, k);
-  const set = (k: string, r: FieldRole): void => {
-    if (has(k)) paths[memberPath('$', k)] = r;
-  };
+  return { layout: layoutOf(o, paths), paths };
+}
 
-  if (has('chosen') || has('rejected')) {
-    for (const k of ['prompt', 'question', 'instruction', 'input', 'system']) set(k, 'prompt');
+/** The layout of `o`; fills `paths` with the role of each path when given (else only decides the layout). */
+function layoutOf(o: Obj, paths: Record<string, FieldRole> | undefined): Layout {
+  const has = Object.hasOwn;
+  if (has(o, 'chosen') || has(o, 'rejected')) {
+    for (const k of PROMPT_KEYS) setRole(o, paths, k, 'prompt');
     for (const k of ['chosen', 'rejected'] as const) {
       const v = o[k];
-      if (isTurnArray(v, 'role', 'content')) assignTurns(paths, memberPath('$', k), v, 'role', 'content', k);
-      else set(k, k);
+      if (!paths) continue;
+      if (isTurnArray(v, 'role', 'content')) assignTurns(paths, topPath(k), v, 'role', 'content', k);
+      else setRole(o, paths, k, k);
     }
-    const hh = !has('prompt') && (isTranscript(o['chosen']) || isTranscript(o['rejected']));
-    return { layout: hh ? 'hh-rlhf' : 'preference', paths };
+    const hh = !has(o, 'prompt') && (isTranscript(o['chosen']) || isTranscript(o['rejected']));
+    return hh ? 'hh-rlhf' : 'preference';
   }
-  for (const k of ['messages', 'conversation', 'conversations']) {
+  for (const k of CHAT_KEYS) {
     const v = o[k];
+    if (v === undefined) continue;
     if (isTurnArray(v, 'role', 'content')) {
-      paths[memberPath('$', k)] = 'messages';
-      assignTurns(paths, memberPath('$', k), v, 'role', 'content', 'response');
-      set('system', 'prompt');
-      return { layout: 'messages', paths };
+      if (paths) {
+        paths[topPath(k)] = 'messages';
+        assignTurns(paths, topPath(k), v, 'role', 'content', 'response');
+        setRole(o, paths, 'system', 'prompt');
+      }
+      return 'messages';
     }
     if (isTurnArray(v, 'from', 'value')) {
-      paths[memberPath('$', k)] = 'messages';
-      assignTurns(paths, memberPath('$', k), v, 'from', 'value', 'response');
-      set('system', 'prompt');
-      return { layout: 'sharegpt', paths };
+      if (paths) {
+        paths[topPath(k)] = 'messages';
+        assignTurns(paths, topPath(k), v, 'from', 'value', 'response');
+        setRole(o, paths, 'system', 'prompt');
+      }
+      return 'sharegpt';
     }
   }
-  if (has('instruction') && (has('output') || has('response'))) {
+  if (has(o, 'instruction') && (has(o, 'output') || has(o, 'response'))) {
     // Alpaca (instruction/input/output) and Dolly (instruction/context/response).
-    for (const k of ['instruction', 'input', 'context']) set(k, 'prompt');
-    set('output', 'response');
-    set('response', 'response');
-    return { layout: 'alpaca', paths };
+    for (const k of ALPACA_PROMPT_KEYS) setRole(o, paths, k, 'prompt');
+    setRole(o, paths, 'output', 'response');
+    setRole(o, paths, 'response', 'response');
+    return 'alpaca';
   }
-  if (has('prompt') && (has('completion') || has('response'))) {
-    set('prompt', 'prompt');
-    set('completion', 'response');
-    set('response', 'response');
-    return { layout: 'prompt-completion', paths };
+  if (has(o, 'prompt') && (has(o, 'completion') || has(o, 'response'))) {
+    setRole(o, paths, 'prompt', 'prompt');
+    setRole(o, paths, 'completion', 'response');
+    setRole(o, paths, 'response', 'response');
+    return 'prompt-completion';
   }
-  if (has('question') && (has('answer') || has('response'))) {
-    set('question', 'prompt');
-    set('answer', 'response');
-    set('response', 'response');
-    return { layout: 'question-answer', paths };
+  if (has(o, 'question') && (has(o, 'answer') || has(o, 'response'))) {
+    setRole(o, paths, 'question', 'prompt');
+    setRole(o, paths, 'answer', 'response');
+    setRole(o, paths, 'response', 'response');
+    return 'question-answer';
   }
-  if (has('label') || has('labels')) {
-    for (const k of ['sentence', 'text']) {
-      if (has(k)) {
-        set(k, 'text');
-        set('label', 'label');
-        set('labels', 'label');
-        return { layout: k === 'text' ? 'text-label' : 'sentence-label', paths };
+  if (has(o, 'label') || has(o, 'labels')) {
+    for (const k of ['sentence', 'text'] as const) {
+      if (has(o, k)) {
+        setRole(o, paths, k, 'text');
+        setRole(o, paths, 'label', 'label');
+        setRole(o, paths, 'labels', 'label');
+        return k === 'text' ? 'text-label' : 'sentence-label';
       }
     }
   }
-  if (has('text')) {
-    set('text', 'text');
-    return { layout: 'text', paths };
+  if (has(o, 'text')) {
+    setRole(o, paths, 'text', 'text');
+    return 'text';
   }
-  return { layout: 'unknown', paths };
+  return 'unknown';
 }

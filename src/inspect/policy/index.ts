@@ -12,4 +12,5 @@ export {
   type PolicyOutcome,
   type PolicyRule,
 } from './policy.js';
+export { PolicyAccumulator } from './accumulate.js';
 export { PolicyError, loadPolicy, parsePolicy, validatePolicy, type PolicyIssue } from './load.js';

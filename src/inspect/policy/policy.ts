@@ -93,12 +93,12 @@ export function worstVerdict(a: Verdict, b: Verdict): Verdict {
   return verdictRank(b) > verdictRank(a) ? b : a;
 }
 
-function ruleMatches(f: Finding, names: string | readonly string[] | undefined): boolean {
+/** Whether rule name(s) `names` (plain or `detector/rule`) name the finding's rule; undefined names every rule. */
+export function ruleMatches(f: Pick<Finding, 'detector' | 'rule'>, names: string | readonly string[] | undefined): boolean {
   if (names === undefined) return true;
   const list = typeof names === 'string' ? [names] : names;
   return list.some((n) => n === f.rule || n === `${f.detector}/${f.rule}`);
 }
-
 
 function conditionMatches(f: Finding, w: PolicyCondition): boolean {
   return (
@@ -109,7 +109,8 @@ function conditionMatches(f: Finding, w: PolicyCondition): boolean {
   );
 }
 
-function describe(r: PolicyRule, count: number, records: number, total: number): string {
+/** The generated message of a rule that fired (or its own `message`). */
+export function describeReason(r: PolicyRule, count: number, records: number, total: number): string {
   if (r.message !== undefined) return r.message;
   const w = r.when;
   const what = [w.detector ?? 'any detector', w.rule === undefined ? undefined : typeof w.rule === 'string' ? w.rule : w.rule.join('|')].filter((x) => x !== undefined).join('/');
@@ -135,7 +136,7 @@ export function applyPolicy(policy: Policy, findings: readonly Finding[], totalR
     if (count === 0 || count < (r.when.minCount ?? 1)) continue;
     if (r.when.minShare !== undefined && (totalRecords === 0 || recs.size / totalRecords < r.when.minShare)) continue;
     verdict = worstVerdict(verdict, r.verdict);
-    reasons.push({ rule: r.id, verdict: r.verdict, count, message: describe(r, count, recs.size, totalRecords) });
+    reasons.push({ rule: r.id, verdict: r.verdict, count, message: describeReason(r, count, recs.size, totalRecords) });
   }
   return { verdict, reasons, findings: kept, ignored: findings.length - kept.length };
 }

@@ -6,7 +6,7 @@
  * the second wall should an escape ever be missed.
  */
 import { createHash } from 'node:crypto';
-import type { DetectorId, Finding, InspectReport, Severity, Verdict } from '../types.js';
+import type { DetectorId, Finding, InspectReport, Severity, TruncatedRule, Verdict } from '../types.js';
 import {
   SEVERITIES,
   clip,
@@ -22,6 +22,8 @@ import {
   sortForDisplay,
   splitInvisible,
   codePointToken,
+  truncatedRules,
+  truncationLabel,
 } from './shared.js';
 
 export interface HtmlOptions {
@@ -128,7 +130,7 @@ function safeJson(v: unknown): string {
   }
 }
 
-function detectorSection(id: DetectorId, findings: readonly Finding[]): string {
+function detectorSection(id: DetectorId, findings: readonly Finding[], cut: readonly TruncatedRule[]): string {
   const sorted = sortForDisplay(findings);
   const shown = sorted.slice(0, HTML_MAX_ROWS);
   const bySev = SEVERITIES.map((s) => [s, findings.filter((f) => f.severity === s).length] as const).filter(([, n]) => n > 0);
@@ -136,10 +138,15 @@ function detectorSection(id: DetectorId, findings: readonly Finding[]): string {
   const anchor = `d-${id.replace(/[^a-z0-9-]/gi, '_')}`;
   const note =
     sorted.length > shown.length
-      ? `<p class="note">Showing the ${groupDigits(shown.length)} most severe of ${groupDigits(sorted.length)} findings; the JSON and SARIF reports list all of them.</p>`
+      ? `<p class="note">Showing the ${groupDigits(shown.length)} most severe of ${groupDigits(sorted.length)} findings; the JSON and SARIF reports list ${cut.some((t) => t.detector === id) ? 'them up to the per-rule cap' : 'all of them'}.</p>`
       : '';
+  const partial = cut
+    .filter((t) => t.detector === id)
+    .map((t) => `<p class="note">${text(truncationLabel(t))} findings of this rule (the first in delivery order); counts and the verdict cover all of them.</p>`)
+    .join('');
   return (
     `<details class="det" id="${escapeHtml(anchor)}" open><summary><h3>${text(id)}</h3> <span class="count">${groupDigits(findings.length)} finding${findings.length === 1 ? '' : 's'}</span> ${summary}</summary>` +
+    partial +
     note +
     '<table class="findings sortable"><thead><tr><th>Severity</th><th>Rule</th><th>Confidence</th><th>Location</th><th>Field</th><th>Message</th><th>Excerpt (redacted)</th></tr></thead><tbody>' +
     shown.map(findingRow).join('') +
@@ -213,9 +220,10 @@ export function renderHtml(report: InspectReport, opts: HtmlOptions = {}): strin
       ? '<p class="muted">No files.</p>'
       : `${fileNote}<table class="sortable"><thead><tr><th>File</th><th>Format</th><th class="num">Records</th><th class="num">Size</th><th class="num">Findings</th><th>Worst</th></tr></thead><tbody>${fileRows}</tbody></table>`;
 
+  const cut = truncatedRules(report);
   const sections = [...byDet.keys()]
     .sort((a, b) => detIds.indexOf(a) - detIds.indexOf(b))
-    .map((d) => detectorSection(d, byDet.get(d) ?? []))
+    .map((d) => detectorSection(d, byDet.get(d) ?? [], cut))
     .join('');
   const findingsBlock =
     report.findings.length === 0
@@ -228,6 +236,7 @@ export function renderHtml(report: InspectReport, opts: HtmlOptions = {}): strin
   const meta = [
     `policy <b>${text(report.policy.name)}</b>`,
     `${groupDigits(c.findings)} finding${c.findings === 1 ? '' : 's'}`,
+    truncatedRules(report).length > 0 ? `${groupDigits(report.findings.length)} listed (per-rule cap)` : '',
     `${groupDigits(c.records)} records in ${groupDigits(c.files)} file${c.files === 1 ? '' : 's'} (${formatBytes(c.bytes)})`,
     took === undefined ? '' : `inspected in ${formatMs(took)}`,
   ]

@@ -8,7 +8,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { sha256Hex } from '../../core/index.js';
 import type { Finding, InspectReport, Severity } from '../types.js';
-import { isPositiveInt, severityRank } from './shared.js';
+import { isPositiveInt, severityRank, truncatedRules, truncationLabel } from './shared.js';
 
 export const SARIF_SCHEMA_URI = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const SARIF_VERSION = '2.1.0';
@@ -64,7 +64,13 @@ export interface SarifRun {
       readonly rules: readonly SarifRule[];
     };
   };
-  readonly invocations: ReadonlyArray<{ readonly executionSuccessful: boolean; readonly startTimeUtc?: string; readonly endTimeUtc?: string }>;
+  readonly invocations: ReadonlyArray<{
+    readonly executionSuccessful: boolean;
+    readonly startTimeUtc?: string;
+    readonly endTimeUtc?: string;
+    /** Notes on the run (§3.20.21): which rules the report lists only in part. */
+    readonly toolExecutionNotifications?: ReadonlyArray<{ readonly level: 'note'; readonly message: { readonly text: string }; readonly properties: Readonly<Record<string, unknown>> }>;
+  }>;
   readonly originalUriBaseIds: Readonly<Record<string, SarifArtifactLocation>>;
   readonly artifacts: ReadonlyArray<{ readonly location: SarifArtifactLocation; readonly length?: number; readonly properties: Readonly<Record<string, unknown>> }>;
   readonly columnKind: 'utf16CodeUnits';
@@ -163,8 +169,11 @@ export function buildSarif(report: InspectReport): SarifLog {
   }
   const ruleIds = [...worst.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   const ruleIndex = new Map(ruleIds.map((id, i) => [id, i]));
+  const cut = truncatedRules(report);
+  const cutByRule = new Map(cut.map((t) => [`${t.detector}/${t.rule}`, t]));
   const rules = ruleIds.map((id): SarifRule => {
     const f = worst.get(id) as Finding;
+    const partial = cutByRule.get(id);
     const sec = securitySeverity(f.severity);
     const title = DETECTOR_TITLES[f.detector] ?? `Finding of the ${f.detector} detector`;
     return {
@@ -176,9 +185,16 @@ export function buildSarif(report: InspectReport): SarifLog {
         detector: f.detector,
         tags: ['security', 'training-data', f.detector],
         ...(sec === undefined ? {} : { 'security-severity': sec }),
+        ...(partial === undefined ? {} : { resultsShown: partial.shown, resultsTotal: partial.total }),
       },
     };
   });
+  // The per-rule cap: results list the first findings of these rules; counts cover all of them.
+  const notes = cut.map((t) => ({
+    level: 'note' as const,
+    message: { text: `${truncationLabel(t)} findings (the per-rule cap); counts and the verdict cover all of them.` },
+    properties: { detector: t.detector, rule: t.rule, shown: t.shown, total: t.total },
+  }));
 
   const artifactIndex = new Map<string, number>();
   const artifacts = report.files.map((file, i) => {
@@ -270,7 +286,7 @@ export function buildSarif(report: InspectReport): SarifLog {
             rules,
           },
         },
-        invocations: [{ executionSuccessful: true, ...start, ...end }],
+        invocations: [{ executionSuccessful: true, ...start, ...end, ...(notes.length > 0 ? { toolExecutionNotifications: notes } : {}) }],
         originalUriBaseIds: { [ROOT_BASE_ID]: rootLocation },
         artifacts,
         // Spans in finding properties count UTF-16 code units, as JavaScript strings do.
@@ -284,6 +300,7 @@ export function buildSarif(report: InspectReport): SarifLog {
           roots: report.roots,
           counts: report.counts,
           detectors: report.detectors,
+          ...(cut.length > 0 ? { truncated: cut } : {}),
         },
       },
     ],

@@ -3,7 +3,7 @@
  * the sanitising of attacker-controlled strings. Everything a renderer prints (file names,
  * messages, evidence, rule ids) comes from the inspected data, so it is treated as hostile.
  */
-import type { DetectorId, Finding, FindingLocation, InspectReport, Severity, Verdict } from '../types.js';
+import type { DetectorId, Finding, FindingLocation, InspectReport, Severity, TruncatedRule, Verdict } from '../types.js';
 
 /** Severities from most to least severe. */
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -182,4 +182,20 @@ export function detectorsSeen(report: InspectReport): DetectorId[] {
   const known = DETECTOR_IDS.filter((d) => seen.has(d));
   const extra = [...seen].filter((d) => !(DETECTOR_IDS as readonly string[]).includes(d)).sort(cmp) as DetectorId[];
   return [...known, ...extra];
+}
+
+/** The rules the report lists only in part (`report.truncated`), ignoring malformed entries. */
+export function truncatedRules(report: InspectReport): TruncatedRule[] {
+  const t: unknown = report.truncated;
+  if (!Array.isArray(t)) return [];
+  return (t as unknown[]).filter(
+    (x): x is TruncatedRule =>
+      typeof x === 'object' && x !== null && typeof (x as TruncatedRule).detector === 'string' && typeof (x as TruncatedRule).rule === 'string' &&
+      typeof (x as TruncatedRule).shown === 'number' && typeof (x as TruncatedRule).total === 'number',
+  );
+}
+
+/** "pii/email: showing 1,000 of 171,018" (raw: the caller escapes or makes it printable). */
+export function truncationLabel(t: TruncatedRule): string {
+  return `${t.detector}/${t.rule}: showing ${groupDigits(t.shown)} of ${groupDigits(t.total)}`;
 }

@@ -16,6 +16,8 @@ import {
   locationLabel,
   printable,
   sortForDisplay,
+  truncatedRules,
+  truncationLabel,
 } from './shared.js';
 
 export interface TextOptions {
@@ -114,6 +116,10 @@ export function renderText(report: InspectReport, opts: TextOptions = {}): strin
     return `${printable(d)} ${groupDigits(n)}${ms === undefined ? '' : ` (${formatMs(ms)})`}`;
   });
   if (dets.length > 0) out.push(`${paint('bold', 'Detectors:')} ${dets.join(' · ')}`);
+  const cut = truncatedRules(report);
+  if (cut.length > 0) {
+    out.push(`${paint('bold', 'Listed in part:')} ${cut.map((t) => clip(printable(truncationLabel(t)), 80)).join(' · ')} (counts and verdict cover every finding)`);
+  }
 
   const shown = max === 0 ? [] : sortForDisplay(report.findings).slice(0, max);
   if (report.findings.length === 0) {
@@ -133,7 +139,8 @@ export function renderText(report: InspectReport, opts: TextOptions = {}): strin
       );
     });
     const rest = report.findings.length - shown.length;
-    if (rest > 0) out.push(paint('dim', `  … ${groupDigits(rest)} more; the json, sarif and html reports list every finding.`));
+    const where = cut.length > 0 ? 'the json, sarif and html reports list the rest, up to the per-rule cap.' : 'the json, sarif and html reports list every finding.';
+    if (rest > 0) out.push(paint('dim', `  … ${groupDigits(rest)} more; ${where}`));
   }
   return `${out.join('\n')}\n`;
 }

@@ -152,3 +152,26 @@ test('reduce is deterministic and ordered by file then index', () => {
     ['non-object-record', 20],
   ]);
 });
+
+test('records of one shape share their key lists; the shared and the cloned lists reduce to the same findings', () => {
+  const recs = Array.from({ length: 80 }, (_, i) => ({ prompt: `p${i}`, chosen: `c${i}`, rejected: `r${i}`, id: i }) as Record<string, unknown>);
+  recs[10] = { prompt: 'p', chosen: 'c', id: 10 };
+  recs[20] = { prompt: 'p', chosen: 'c', rejected: 'r' };
+  recs[30] = { prompt: 'p', chosen: 'c', rejected: 'r', id: 'thirty' };
+  recs[40] = { ...recs[40], trigger: 'x' };
+  recs[41] = { ...recs[41], trigger: 'y' };
+  recs[50] = { id: 50, prompt: 'p', chosen: 'c', rejected: 'r' };
+  const shared = recs.map((v, i) => ({ ref: { file: 'd.jsonl', index: i, line: i + 1 }, features: det.features(viewOf(v, i)) as NonNullable<ReturnType<typeof det.features>> }));
+  assert.equal(shared[1]?.features.keys, shared[2]?.features.keys, 'same shape, same list');
+  assert.notEqual(shared[50]?.features.keys, shared[51]?.features.keys, 'another key order is another shape');
+  assert.deepEqual(shared[50]?.features.keys, ['id', 'prompt', 'chosen', 'rejected']);
+  const got = det.reduce(shared);
+  assert.deepEqual(got, inspect(recs), 'cloned (unshared) features give the same findings');
+  assert.deepEqual(summary(got), [
+    ['missing-role-field', 10],
+    ['missing-key', 20],
+    ['inconsistent-type', 30],
+    ['unexpected-key', 40],
+    ['unexpected-key', 41],
+  ]);
+});

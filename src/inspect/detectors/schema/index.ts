@@ -12,7 +12,7 @@
  * hard input error (core parseStrictJson, JSON_DUPLICATE_KEY), because two parties could read
  * such a record differently.
  */
-import { detectRoles, memberPath } from '../../fields/index.js';
+import { memberPath, recordLayout } from '../../fields/index.js';
 import type { DatasetDetector, FieldRole, Finding, FindingLocation, RecordRef, RecordView, Severity } from '../../types.js';
 
 /** Options of the schema detector. */
@@ -77,32 +77,97 @@ export function createSchemaDetector(options: SchemaDetectorOptions = {}): Datas
   };
 }
 
+const NO_STRINGS: readonly string[] = Object.freeze([]);
+
+/**
+ * The last record's key list, type letters and role keys: records of a delivery mostly share one
+ * shape, so consecutive records with the same shape share these (less to allocate, clone and hold,
+ * and the reduce step handles a shape once).
+ */
+let lastKeys: readonly string[] = NO_STRINGS;
+let lastTypes = '';
+let lastRoleKeys: readonly string[] = NO_STRINGS;
+
+/** Top-level key of each field path seen (bounded cache: paths repeat across records). */
+const TOP_KEYS = new Map<string, string | undefined>();
+
+function cachedTopKey(path: string): string | undefined {
+  let k = TOP_KEYS.get(path);
+  if (k === undefined && !TOP_KEYS.has(path)) {
+    k = topKey(path);
+    if (TOP_KEYS.size >= 20_000) TOP_KEYS.clear();
+    TOP_KEYS.set(path, k);
+  }
+  return k;
+}
+
 /** The features of one record (exported for tests and for sharded runs). */
 export function schemaFeatures(view: RecordView): SchemaFeatures {
   const v = view.value;
   const kind = kindOf(v);
-  const roleKeys = new Set<string>();
-  const byRole = new Map<FieldRole, boolean>(); // role → has non-blank text
+  let roleKeys: string[] | undefined;
+  let emptyRoles: FieldRole[] | undefined;
+  let nonBlank: FieldRole[] | undefined;
   for (const f of view.fields) {
-    if (f.role === undefined) continue;
-    const k = topKey(f.path);
-    if (k !== undefined) roleKeys.add(k);
-    if (CHECKED_ROLES.has(f.role)) byRole.set(f.role, (byRole.get(f.role) ?? false) || f.text.trim() !== '');
+    const role = f.role;
+    if (role === undefined) continue;
+    const k = cachedTopKey(f.path);
+    if (k !== undefined && !(roleKeys ??= []).includes(k)) roleKeys.push(k);
+    if (!CHECKED_ROLES.has(role) || nonBlank?.includes(role)) continue;
+    // Roles in first-seen order; a role is empty while none of its fields has non-blank text.
+    const at = emptyRoles?.indexOf(role) ?? -1;
+    if (isBlank(f.text)) {
+      if (at < 0) (emptyRoles ??= []).push(role);
+    } else {
+      if (at >= 0) (emptyRoles as FieldRole[]).splice(at, 1);
+      (nonBlank ??= []).push(role);
+    }
   }
-  const emptyRoles = [...byRole].filter(([, nonBlank]) => !nonBlank).map(([r]) => r);
-  if (kind !== 'o') return { kind, keys: [], types: '', roleKeys: [], emptyRoles: [], empty: false, layout: 'unknown' };
+  if (kind !== 'o') return { kind, keys: NO_STRINGS, types: '', roleKeys: NO_STRINGS, emptyRoles: NO_STRINGS, empty: false, layout: 'unknown' };
   const obj = v as Record<string, unknown>;
-  const keys: string[] = [];
-  let types = '';
+  // Same keys and types as the last record? Then share its lists.
+  let n = 0;
+  let same = true;
   for (const k in obj) {
     if (!Object.hasOwn(obj, k)) continue;
-    if (keys.length >= MAX_KEYS) break;
-    keys.push(k);
-    types += kindOf(obj[k]);
+    if (n >= MAX_KEYS) break;
+    if (lastKeys[n] !== k || lastTypes.charCodeAt(n) !== kindCode(obj[k])) {
+      same = false;
+      break;
+    }
+    n++;
   }
+  if (!same || n !== lastKeys.length) {
+    const keys: string[] = [];
+    let types = '';
+    for (const k in obj) {
+      if (!Object.hasOwn(obj, k)) continue;
+      if (keys.length >= MAX_KEYS) break;
+      keys.push(k);
+      types += kindOf(obj[k]);
+    }
+    lastKeys = keys;
+    lastTypes = types;
+  }
+  let rk: readonly string[] = roleKeys ?? NO_STRINGS;
+  if (rk.length === lastRoleKeys.length && rk.every((k, i) => lastRoleKeys[i] === k)) rk = lastRoleKeys;
+  else lastRoleKeys = rk;
   // Roles may also come from overrides (view.fields); a bare record still gets its layout.
-  const layout = detectRoles(v).layout;
-  return { kind, keys, types, roleKeys: [...roleKeys], emptyRoles, empty: !hasContent(v, 0), layout };
+  return { kind, keys: lastKeys, types: lastTypes, roleKeys: rk, emptyRoles: emptyRoles ?? NO_STRINGS, empty: !hasContent(v, 0), layout: recordLayout(v) };
+}
+
+/** `s.trim() === ''`, without the copy for the usual text that starts with a printable ASCII character. */
+function isBlank(s: string): boolean {
+  const c = s.charCodeAt(0);
+  if (c > 0x20 && c < 0x7f) return false;
+  return s.trim() === '';
+}
+
+const KIND_CODES: Readonly<Record<string, number>> = { o: 0x6f, a: 0x61, s: 0x73, n: 0x6e, b: 0x62, z: 0x7a };
+
+/** The char code of kindOf(v). */
+function kindCode(v: unknown): number {
+  return KIND_CODES[kindOf(v)] as number;
 }
 
 function kindOf(v: unknown): string {
@@ -124,11 +189,16 @@ function kindOf(v: unknown): string {
 }
 
 function hasContent(v: unknown, depth: number): boolean {
-  if (typeof v === 'string') return v.trim() !== '';
+  if (typeof v === 'string') return !isBlank(v);
   if (typeof v === 'number' || typeof v === 'boolean' || typeof v === 'bigint') return true;
   if (v === null || typeof v !== 'object' || depth > 600) return false;
-  if (Array.isArray(v)) return v.some((x) => hasContent(x, depth + 1));
-  return Object.values(v).some((x) => hasContent(x, depth + 1));
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (hasContent(v[i], depth + 1)) return true;
+    return false;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) if (Object.hasOwn(o, k) && hasContent(o[k], depth + 1)) return true;
+  return false;
 }
 
 /** The top-level key of a JSON path (`$.a.b` → a, `$["x y"][0]` → x y). */
@@ -205,26 +275,56 @@ function perRecord(items: readonly Item[], out: Collector): void {
   }
 }
 
+interface Shape {
+  readonly keys: readonly string[];
+  readonly types: string;
+  readonly roleKeys: readonly string[];
+  count: number;
+  clean: boolean;
+}
+
 function crossRecord(items: readonly Item[], out: Collector, minRecords: number, minorityShare: number, rareKeyShare: number): void {
   const objects = items.filter((i) => i.features.kind === 'o' && !i.features.empty);
   const n = objects.length;
   if (n < minRecords) return;
 
+  // Records of one shape (same key list, types and role keys; features share these lists) are
+  // counted once per shape, in order of each shape's first record (so every map keeps the
+  // insertion order a record-by-record count would give).
+  const shapes: Shape[] = [];
+  const byKeys = new Map<readonly string[], Map<string, Map<readonly string[], Shape>>>();
+  const shapeOf: Shape[] = new Array<Shape>(n);
+  objects.forEach(({ features: f }, i) => {
+    let byTypes = byKeys.get(f.keys);
+    if (!byTypes) byKeys.set(f.keys, (byTypes = new Map()));
+    let byRole = byTypes.get(f.types);
+    if (!byRole) byTypes.set(f.types, (byRole = new Map()));
+    let shape = byRole.get(f.roleKeys);
+    if (!shape) {
+      shape = { keys: f.keys, types: f.types, roleKeys: f.roleKeys, count: 0, clean: false };
+      byRole.set(f.roleKeys, shape);
+      shapes.push(shape);
+    }
+    shape.count++;
+    shapeOf[i] = shape;
+  });
+
   // Per key: how many records carry it, with which types, and as a role field.
   const present = new Map<string, number>();
   const asRole = new Map<string, number>();
   const typeCounts = new Map<string, Map<string, number>>();
-  for (const { features: f } of objects) {
+  for (const f of shapes) {
+    const c = f.count;
     for (let k = 0; k < f.keys.length; k++) {
       const key = f.keys[k] as string;
-      present.set(key, (present.get(key) ?? 0) + 1);
+      present.set(key, (present.get(key) ?? 0) + c);
       const t = f.types[k] ?? 'z';
       if (t === 'z') continue;
       let m = typeCounts.get(key);
       if (!m) typeCounts.set(key, (m = new Map()));
-      m.set(t, (m.get(t) ?? 0) + 1);
+      m.set(t, (m.get(t) ?? 0) + c);
     }
-    for (const key of f.roleKeys) asRole.set(key, (asRole.get(key) ?? 0) + 1);
+    for (const key of f.roleKeys) asRole.set(key, (asRole.get(key) ?? 0) + c);
   }
 
   // Majority type per key, when the key's types disagree.
@@ -254,7 +354,22 @@ function crossRecord(items: readonly Item[], out: Collector, minRecords: number,
   }
   expected.sort(cmp);
 
-  for (const { ref, features: f } of objects) {
+  // A shape with no key of a minority type, no rare key and every expected key yields nothing.
+  for (const shape of shapes) {
+    let clean = true;
+    for (let k = 0; k < shape.keys.length && clean; k++) {
+      const key = shape.keys[k] as string;
+      const t = shape.types[k] ?? 'z';
+      const maj = majority.get(key);
+      if ((maj && t !== 'z' && t !== maj.type) || rare.has(key)) clean = false;
+    }
+    for (const key of expected) if (clean && !shape.keys.includes(key)) clean = false;
+    shape.clean = clean;
+  }
+
+  for (let i = 0; i < n; i++) {
+    if ((shapeOf[i] as Shape).clean) continue;
+    const { ref, features: f } = objects[i] as Item;
     for (let k = 0; k < f.keys.length; k++) {
       const key = f.keys[k] as string;
       const t = f.types[k] ?? 'z';
