@@ -14,6 +14,7 @@
  * and in chosen/rejected fields that are not themselves transcripts.
  */
 import { fieldLocation } from '../../location.js';
+import { compileLiterals } from '../secrets/index.js';
 import type { Finding, RecordDetector, RecordView, Severity, TextField } from '../../types.js';
 import {
   CERTUTIL,
@@ -82,6 +83,7 @@ export function createInjectionDetector(options: InjectionDetectorOptions = {}):
       const out: Finding[] = [];
       for (const field of view.fields) {
         const hits = scanText(field.text, field.role);
+        if (hits.length === 0) continue;
         hits.sort((a, b) => a.start - b.start || cmp(a.rule, b.rule));
         const perRule = new Map<InjectionRule, number>();
         for (const h of hits) {
@@ -104,14 +106,81 @@ export function createInjectionDetector(options: InjectionDetectorOptions = {}):
 /** Runs every rule over one text; `role` is the field's role (undefined when unknown). */
 export function scanText(text: string, role?: TextField['role']): InjectionHit[] {
   const hits: InjectionHit[] = [];
-  // One cheap gate per rule family; the lower-cased copy is made only when a gate opens.
+  // One pass finds which rule families can match at all (most text: none), then each family's
+  // own gate and patterns run only when its keywords occur. The lower-cased copy is made only
+  // when a family needs it.
+  const g = gateGroups(text);
+  if (g === 0) return hits;
   let lower: string | undefined;
-  if (OVERRIDE_GATE_LATIN.test(text) || OVERRIDE_GATE_OTHER.test(text)) overrides(text, (lower ??= text.toLowerCase()), hits);
-  roleTokens(text, role, hits);
-  if (text.includes('](') || /<[a-z]/i.test(text)) links(text, hits);
-  if (text.includes('<')) hiddenHtml(text, hits);
-  if (EXEC_GATE.test(text)) downloadExec(text, (lower ??= text.toLowerCase()), hits);
+  // Without any other override keyword, only the `are\s+now` / `anything\s+now` alternatives of
+  // OVERRIDE_GATE_LATIN can match: test just those (common words, long dialogues).
+  const latin = (g & G_OVERRIDE) !== 0 ? OVERRIDE_GATE_LATIN.test(text) : (g & G_NOW) !== 0 && (g & G_ARE) !== 0 && OVERRIDE_GATE_NOW.test(text);
+  if (latin || ((g & G_NON_LATIN) !== 0 && OVERRIDE_GATE_OTHER.test(text))) {
+    overrides(text, (lower ??= text.toLowerCase()), hits);
+  }
+  if ((g & G_ROLE) !== 0) roleTokens(text, hits);
+  if ((g & G_TRANSCRIPT) !== 0) transcriptMarkers(text, role, hits);
+  if ((g & G_LINK) !== 0 && (text.includes('](') || /<[a-z]/i.test(text))) links(text, hits);
+  if ((g & G_HTML) !== 0 && text.includes('<')) hiddenHtml(text, hits);
+  if ((g & G_EXEC) !== 0) downloadExec(text, (lower ??= text.toLowerCase()), hits);
   return hits;
+}
+
+// Rule families of the one-pass gate. Each family's keywords are literals that every match of
+// its patterns contains (case-insensitively), so a text without them cannot produce its hits.
+const G_OVERRIDE = 1;
+const G_NON_LATIN = 2; // Cyrillic, CJK or Hangul characters: OVERRIDE_GATE_OTHER can match
+const G_ROLE = 4;
+const G_TRANSCRIPT = 8;
+const G_LINK = 16;
+const G_HTML = 32;
+const G_EXEC = 64;
+const G_NOW = 128;
+const G_ARE = 256;
+const GATE_KEYWORDS: ReadonlyArray<readonly [number, readonly string[]]> = [
+  // Every alternative of OVERRIDE_GATE_LATIN holds one of these, or both "now" and one of "are",
+  // "anything" (`are\s+now`, `anything\s+now`): `mode\s+...` holds "mode",
+  // `instructions?\s*:` and `(initial|hidden)\s+instr` "instr", `system\s+prompt` "prompt".
+  [
+    G_OVERRIDE,
+    ['ignor', 'disregard', 'forget', 'skip', 'overrid', 'bypass', 'neglect', 'mode', 'instr', 'prompt', 'oubli', 'tiens', 'vergiss', 'vergessen', 'missacht', 'olvid', 'descart', 'omite', 'esque', 'desconsider', 'dimentic'],
+  ],
+  [G_NOW, ['now']],
+  [G_ARE, ['are', 'anything']],
+  // ROLE_TOKEN: <|...|>, [INST] / [/INST], <<SYS>> / <</SYS>>, <start_of_turn> / <end_of_turn>.
+  [G_ROLE, ['<|', 'inst]', 'sys>>', '_of_turn>']],
+  // TRANSCRIPT_MARKER: Human, Assistant, SYSTEM, USER, ASSISTANT, "### Instruction" and the like
+  // (GSM8K answers all end in "#### <number>": "### " alone would open the gate for them).
+  [G_TRANSCRIPT, ['human', 'assistant', 'system', 'user', '### instruction', '### response', '### input', '### system']],
+  // MD_LINK and HTML_FETCH both end in an http(s):// URL.
+  [G_LINK, ['://']],
+  // hiddenHtml: comments and style="..." attributes.
+  [G_HTML, ['<!--', 'style']],
+  // Exactly the alternatives of the former EXEC_GATE regex.
+  [G_EXEC, ['curl', 'wget', 'iwr', 'invoke-', 'irm', 'fetch', 'iex', 'powershell', 'certutil', 'python', 'mshta', 'regsvr32', 'base64']],
+];
+// Pages of 256 code units holding the letters of OVERRIDE_GATE_OTHER: Cyrillic U+0400-04FF,
+// CJK ideographs U+4E00-9FFF, Hangul syllables U+AC00-D7FF.
+const SCRIPT_PAGES = new Uint32Array(256).map((_, p) => (p === 0x04 || (p >= 0x4e && p <= 0x9f) || (p >= 0xac && p <= 0xd7) ? G_NON_LATIN : 0));
+const GATE_SCANNER = compileLiterals(
+  GATE_KEYWORDS.flatMap(([, words]) => words),
+  SCRIPT_PAGES,
+);
+const GATE_GROUP_OF = Int32Array.from(GATE_KEYWORDS.flatMap(([group, words]) => words.map(() => group)));
+const GATE_FOUND = new Uint8Array(GATE_GROUP_OF.length);
+
+/** The rule families (G_* bits) whose keywords occur in `text`. */
+function gateGroups(text: string): number {
+  const n = GATE_SCANNER.scan(text, GATE_FOUND);
+  let g = GATE_SCANNER.pages;
+  if (n === 0) return g;
+  for (let i = 0; i < GATE_FOUND.length; i++) {
+    if (GATE_FOUND[i] === 1) {
+      g |= GATE_GROUP_OF[i] as number;
+      GATE_FOUND[i] = 0;
+    }
+  }
+  return g;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -123,8 +192,9 @@ const HIT_BUDGET = 1000;
 // Split in two: V8 runs a case-insensitive alternation much slower once it holds non-ASCII.
 const OVERRIDE_GATE_LATIN =
   /ignor|disregard|forget|skip|overrid|bypass|neglect|are\s+now|anything\s+now|mode\s+(?:enabled|activated|on)|instructions?\s*:|system\s+prompt|initial\s+instr|hidden\s+instr|oubli|tiens|vergiss|vergessen|missacht|olvid|descart|omite|esque|desconsider|dimentic/i;
+/** The alternatives of OVERRIDE_GATE_LATIN that hold none of its other keywords. */
+const OVERRIDE_GATE_NOW = /are\s+now|anything\s+now/i;
 const OVERRIDE_GATE_OTHER = /[иИ][гГ][нН][оО][рР]|[зЗ][аА][бБ][уУ][дД]|[оО][бБ][рР][аА][щЩ]|忽|无视|無視|忘|不要理|무시|잊어/;
-const EXEC_GATE = /curl|wget|iwr|invoke-|irm|fetch|iex|powershell|certutil|python|mshta|regsvr32|base64/i;
 
 const OVERRIDE_TEST = new RegExp(OVERRIDE_ANY.source, 'i');
 
@@ -192,7 +262,7 @@ function inCode(text: string, fencesAt: number[], start: number): boolean {
   return ticks % 2 === 1;
 }
 
-function roleTokens(text: string, role: TextField['role'], hits: InjectionHit[]): void {
+function roleTokens(text: string, hits: InjectionHit[]): void {
   if (text.includes('<') || text.includes('[')) {
     const re = new RegExp(ROLE_TOKEN.source, 'g');
     let m: RegExpExecArray | null;
@@ -213,6 +283,9 @@ function roleTokens(text: string, role: TextField['role'], hits: InjectionHit[])
       });
     }
   }
+}
+
+function transcriptMarkers(text: string, role: TextField['role'], hits: InjectionHit[]): void {
   // A new turn inside what the model is trained to say teaches it to speak for the user.
   const responseLike = role === 'response' || ((role === 'chosen' || role === 'rejected') && !/^\s*Human:/.test(text));
   if (!responseLike) return;

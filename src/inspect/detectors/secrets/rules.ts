@@ -34,6 +34,11 @@ export interface SecretRule {
   readonly group?: number;
   /** Lowercase literals; the rule runs only when one occurs in the (case-folded) text. */
   readonly keywords: readonly string[];
+  /**
+   * A cheap non-global regex that every match of `pattern` contains: the rule runs only when it
+   * matches too. For patterns whose failed attempts are costly (long bounded gaps).
+   */
+  readonly requires?: RegExp;
   readonly severity: Severity;
   /** Default confidence in 0..1. */
   readonly confidence: number;
@@ -623,6 +628,8 @@ export const SECRET_RULES: readonly SecretRule[] = [
     title: 'JDBC URL with password',
     pattern: rx(`jdbc:[a-z0-9]{2,20}:[^\\s"'<>]{0,400}?[;?&:]password=([^;&\\s"'<>]{1,128})`, 'i'),
     keywords: ['jdbc:'],
+    // Without it, a field of repeated "jdbc:xx:" costs the 400-character gap at every start.
+    requires: /[;?&:]password=[^;&\s"'<>]/i,
     severity: 'high',
     confidence: 0.9,
     validate: urlPassword,

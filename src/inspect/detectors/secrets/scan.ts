@@ -1,6 +1,7 @@
 /** Scanning text with the rule table: prefilter, match, validate, resolve overlaps, redact. */
 import type { Severity } from '../../types.js';
 import { isDocumentedExample } from './examples.js';
+import { compileLiterals, selectScannable } from './literals.js';
 import { SECRET_RULES } from './rules.js';
 import type { SecretRule, Verdict } from './rules.js';
 import { shannonEntropy } from './validators.js';
@@ -31,26 +32,75 @@ export function createSecretScanner(rules: readonly SecretRule[] = SECRET_RULES)
   for (const r of rules) {
     if (seen.has(r.id)) throw new Error(`duplicate secret rule id ${r.id}`);
     if (!r.pattern.global || !r.pattern.hasIndices) throw new Error(`secret rule ${r.id}: pattern needs the g and d flags`);
+    if (r.requires?.global === true || r.requires?.sticky === true) throw new Error(`secret rule ${r.id}: requires must not have the g or y flag`);
     seen.add(r.id);
   }
-  // Cheap gate first: a field with no keyword of any rule costs one lowercase + a few indexOf.
-  const keywords = [...new Set(rules.flatMap((r) => r.keywords))];
-  const firstChars = new Set(keywords.map((k) => k.charAt(0)));
+  // Keyword gate: one pass over the text finds every rule keyword (see literals.ts); a field
+  // with none of them, which is nearly every field, costs that pass and nothing else.
+  const gate = keywordGate(rules);
   return {
     rules,
     scan(text: string): SecretHit[] {
       if (text.length < 8) return [];
-      const lower = text.toLowerCase();
-      const present = new Set<string>();
-      for (const k of keywords) if (firstChars.has(k.charAt(0)) && lower.includes(k)) present.add(k);
-      if (present.size === 0) return [];
+      const present = gate.present(text);
+      if (present === undefined) return [];
       const accepted: SecretHit[] = [];
-      for (const rule of rules) {
-        if (!rule.keywords.some((k) => present.has(k))) continue;
-        collect(rule, text, accepted);
+      for (let r = 0; r < rules.length; r++) {
+        const ids = gate.ruleKeywords[r] as Int32Array;
+        let on = false;
+        for (let k = 0; k < ids.length && !on; k++) on = present[ids[k] as number] === 1;
+        if (on) collect(rules[r] as SecretRule, text, accepted);
       }
       accepted.sort((a, b) => a.start - b.start || a.end - b.end);
       return accepted;
+    },
+  };
+}
+
+interface KeywordGate {
+  /** Per rule (same order), the indices of its keywords in the gate's keyword list. */
+  readonly ruleKeywords: readonly Int32Array[];
+  /**
+   * Flags per keyword (1: the case-folded text contains it), or undefined when it contains none.
+   * The array is reused by the next call.
+   */
+  present(text: string): Uint8Array | undefined;
+}
+
+/**
+ * The keyword prefilter. Decides exactly as `text.toLowerCase().includes(keyword)` for every
+ * keyword: the one-pass literal scan agrees with it on all text except U+0130 and U+212A, where
+ * (like for keywords the scan cannot take: upper case, non-ASCII, 1 character, too many distinct
+ * characters) the lowered text is searched directly.
+ */
+function keywordGate(rules: readonly SecretRule[]): KeywordGate {
+  const all = [...new Set(rules.flatMap((r) => r.keywords))];
+  const fast = selectScannable(all);
+  const scanner = compileLiterals(fast);
+  const slow = all.filter((k) => !fast.includes(k));
+  const keywords = [...fast, ...slow];
+  const index = new Map(keywords.map((k, i) => [k, i]));
+  const ruleKeywords = rules.map((r) => Int32Array.from(r.keywords, (k) => index.get(k) as number));
+  const flags = new Uint8Array(keywords.length);
+  let dirty = false; // flags holds marks of the previous text
+  return {
+    ruleKeywords,
+    present(text: string): Uint8Array | undefined {
+      if (dirty) flags.fill(0);
+      let n = scanner.scan(text, flags);
+      if (slow.length > 0 || scanner.foldHazard) {
+        const lower = text.toLowerCase();
+        // On U+0130/U+212A every keyword is decided on the lowered text, else only the slow ones.
+        const from = scanner.foldHazard ? 0 : fast.length;
+        if (from === 0) n = 0;
+        for (let i = from; i < keywords.length; i++) {
+          const on = lower.includes(keywords[i] as string) ? 1 : 0;
+          flags[i] = on;
+          n += on;
+        }
+      }
+      dirty = n !== 0;
+      return dirty ? flags : undefined;
     },
   };
 }
@@ -61,6 +111,7 @@ function overlaps(hits: readonly SecretHit[], start: number, end: number): boole
 }
 
 function collect(rule: SecretRule, text: string, accepted: SecretHit[]): void {
+  if (rule.requires !== undefined && !rule.requires.test(text)) return;
   const re = rule.pattern;
   re.lastIndex = 0;
   const group = rule.group ?? 1;

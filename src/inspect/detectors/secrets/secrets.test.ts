@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { RecordView } from '../../types.js';
-import { SECRET_RULES, checksumTokenValid, createSecretsDetector, makeChecksumToken, redactSecrets, scanSecrets } from './index.js';
+import { SECRET_RULES, checksumTokenValid, createSecretScanner, createSecretsDetector, makeChecksumToken, redactSecrets, scanSecrets } from './index.js';
+import type { SecretRule } from './index.js';
 
 // Fake credentials are generated, not written out, so this file holds nothing that looks live.
 const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -244,4 +245,82 @@ describe('secrets on adversarial input', () => {
       assert.ok(ms < 2000, `${name} took ${ms.toFixed(0)} ms`);
     });
   }
+});
+
+describe('secrets keyword prefilter', () => {
+  const ids = (text: string, scan = scanSecrets): string[] => scan(text).map((h) => h.rule.id);
+  const awsId = `AKIA${rand(16, B32, 'aws')}`;
+  const sid = `SK${rand(32, HEX, 'tw')}`;
+  const discord = `${Buffer.from('123456789012345678').toString('base64url')}.${rand(6, ALNUM, 'db')}.${rand(27, ALNUM, 'db2')}`;
+
+  it('runs a rule when its keyword is the whole text, starts it or ends it', () => {
+    assert.deepEqual(ids(awsId), ['aws-access-key-id']);
+    assert.deepEqual(ids(`${awsId} was rotated`), ['aws-access-key-id']);
+    assert.deepEqual(ids(`caf\u00e9 \u2019quoted\u2019 then ${awsId}`), ['aws-access-key-id']);
+  });
+
+  it('matches keywords in any case and wherever they are, also after the secret', () => {
+    assert.deepEqual(ids(`PaSsWoRd = "${rand(16, ALNUM + '!#%', 'gen')}"`), ['generic-secret-assignment']);
+    assert.deepEqual(ids(`${sid} is the key of our TWILIO account`), ['twilio-api-key']);
+    assert.deepEqual(ids(`Authorization: BOT ${discord}`), ['discord-bot-token']);
+    assert.deepEqual(ids(`x\n${discord}\n... the DisCord app`), ['discord-bot-token']);
+  });
+
+  it('does not run a rule whose keyword is absent (negatives)', () => {
+    assert.deepEqual(ids(`${sid} is a hex id`), [], 'SK + 32 hex without twilio');
+    assert.deepEqual(ids(`value: ${discord}`), [], 'discord-shaped token without discord/bot');
+    assert.deepEqual(ids(`pass word = "${rand(16, ALNUM + '!#%', 'gen')}"`), []);
+    assert.deepEqual(ids('Natalia sold clips to 48 of her friends in April, and then she sold half as many clips in May.'), []);
+  });
+
+  it('keeps the toLowerCase() semantics for keywords the one-pass scan cannot take', () => {
+    const extra = (id: string, keywords: string[], pattern: RegExp): SecretRule => ({ id, title: id, pattern, keywords, severity: 'low', confidence: 0.5 });
+    const scanner = createSecretScanner([
+      extra('one-char', ['#'], /#(\d{6})#/dg),
+      extra('non-ascii', ['cl\u00e9'], /cl\u00e9=(\w{8,})/dg),
+      extra('kelvin', ['kelvin-key'], /XYZ(\d{6})/dg),
+      extra('upper', ['ZZTOP'], /ZZTOP(\d{6})/dg),
+    ]);
+    const s = (text: string): string[] => ids(text, (t) => scanner.scan(t));
+    assert.deepEqual(s('value #123456# here'), ['one-char']);
+    assert.deepEqual(s('CL\u00c9 then cl\u00e9=abcdefgh12'), ['non-ascii']);
+    // U+212A KELVIN SIGN lowercases to "k": the keyword is present, as it always was.
+    assert.deepEqual(s('\u212Aelvin-key XYZ123456'), ['kelvin']);
+    assert.deepEqual(s('Kelvin-Key XYZ123456'), ['kelvin']);
+    assert.deepEqual(s('kelvin XYZ123456'), []);
+    // Keywords are lower case: an upper-case one never matches the lowered text.
+    assert.deepEqual(s('ZZTOP123456'), []);
+  });
+
+  it('skips the JDBC pattern unless a password parameter occurs', () => {
+    assert.deepEqual(ids(`JDBC:postgresql://h:5432/db?user=app&PASSWORD=${rand(14, ALNUM, 'jd')}`), ['jdbc-password']);
+    assert.deepEqual(ids('jdbc:postgresql://h:5432/db?user=app&password='), []);
+    assert.deepEqual(ids('jdbc:postgresql://h:5432/db?user=app'), []);
+    const bad: SecretRule = { ...(SECRET_RULES.find((r) => r.id === 'jdbc-password') as SecretRule), id: 'x', requires: /password=/gi };
+    assert.throws(() => createSecretScanner([bad]), /requires/);
+  });
+
+  it('keeps every rule linear on 1 MB of crafted keyword-dense text (under 1 s of CPU each)', () => {
+    const mb = 1 << 20;
+    const fill = (unit: string): string => unit.repeat(Math.ceil(mb / unit.length)).slice(0, mb);
+    const keywords = [...new Set(SECRET_RULES.flatMap((r) => r.keywords))];
+    const inputs: Record<string, string> = {
+      'every keyword': fill(keywords.join(' ')),
+      'every keyword, upper case, no separators': fill(keywords.join('').toUpperCase()),
+      'jdbc starts': fill('jdbc:ab:'),
+      'assignments': fill('aws_secret_access_key = "'),
+      'generic keys': fill('PASSWORD=token_'),
+      'key prefixes': fill('AKIAghp_sk-xoxb-eyJAIza'),
+      'url passwords': fill('postgres://a:b@'),
+      'dots and tildes': fill('q~.eyJ.:AA'),
+    };
+    for (const [name, text] of Object.entries(inputs)) {
+      const t0 = process.cpuUsage();
+      const hits = scanSecrets(text);
+      const used = process.cpuUsage(t0);
+      const ms = (used.user + used.system) / 1000;
+      assert.ok(ms < 1000, `${name}: ${ms.toFixed(0)} ms`);
+      assert.ok(hits.length <= 1000 * SECRET_RULES.length);
+    }
+  });
 });

@@ -225,3 +225,37 @@ test('adversarial input: 1 MB pathological strings finish quickly', () => {
     for (const x of f) assert.ok((x.evidence?.length ?? 0) < 400 && x.message.length < 400);
   }
 });
+
+test('gate: a character outside printable ASCII anywhere opens the scan; plain ASCII text has no findings', () => {
+  assert.deepEqual(rules('\x1B[31mred'), ['control-character'], 'ESC at the start');
+  assert.deepEqual(rules('delete at the end\x7F'), ['control-character'], 'DEL at the end');
+  assert.deepEqual(rules('\x0B'), ['control-character'], 'a lone vertical tab');
+  assert.deepEqual(rules(`${'plain '.repeat(1000)}\u200B`), ['zero-width']);
+  assert.deepEqual(rules(`${'x'.repeat(5000)} p\u0430ypal`), ['mixed-script']);
+  assert.deepEqual(rules('tabs\tnewlines\nand\r\ncarriage returns ~!@#$%^&*()_+{}|:"<>?`-=[]\\;\',./'), []);
+  assert.deepEqual(rules(''), []);
+  assert.deepEqual(rules('caf\u00e9 \u2019quoted\u2019 \u2026 na\u00efve'), [], 'non-ASCII with nothing to report');
+});
+
+test('adversarial input: 1 MB mixes of every class cost under 1 s of CPU', () => {
+  const mb = 1 << 20;
+  const fill = (unit: string): string => unit.repeat(Math.ceil(mb / unit.length)).slice(0, mb);
+  const inputs = [
+    fill('a\u200Bb\u202Ec\u2066d\u{E0041}e\uFE01\uFE02f\x1Bg\uE000h\uD800i\uFFFFj\u200Fk '),
+    fill('p\u0430yp\u0430l \u0430pple g\u043E\u043Egle '),
+    fill('\u05D0\u202B\u200F\u2067\u0645\u200D\u0628\u200C'),
+    fill('\x00\x01\x1B\x7F\x85\x0B\x0C'),
+    fill('\u{1F3F4}\u{E0067}\u{E0062}\u{E007F}'),
+    fill('\uFEFF'),
+  ];
+  for (const s of inputs) {
+    const t0 = process.cpuUsage();
+    const f = run(s);
+    const used = process.cpuUsage(t0);
+    const ms = (used.user + used.system) / 1000;
+    if (process.env['TIMINGS']) console.log(ms.toFixed(1), JSON.stringify(s.slice(0, 8)));
+    assert.ok(ms < 1000, `${ms.toFixed(0)} ms for ${JSON.stringify(s.slice(0, 8))}…`);
+    // At most 10 payload findings, one per aggregated class and one mixed-script: bounded, whatever the size.
+    assert.ok(f.length <= 20, `${f.length} findings`);
+  }
+});

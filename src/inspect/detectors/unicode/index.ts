@@ -51,9 +51,15 @@ export function createUnicodeDetector(options: UnicodeDetectorOptions = {}): Rec
     inspect(view: RecordView): Finding[] {
       const out: Finding[] = [];
       for (const field of view.fields) {
+        // Every rule needs a character outside printable ASCII, tab, LF and CR: most text has none,
+        // and the scans below start at the first one.
+        NOT_PLAIN.lastIndex = 0;
+        if (!NOT_PLAIN.test(field.text)) continue;
+        const from = NOT_PLAIN.lastIndex - 1;
         const found: Finding[] = [];
-        scanField(view, field, maxHidden, maxPayloads, found);
-        scanConfusables(view, field, found);
+        scanField(view, field, maxHidden, maxPayloads, found, from);
+        scanConfusables(view, field, found, from);
+        if (found.length === 0) continue;
         found.sort((a, b) => (a.location.span?.[0] ?? 0) - (b.location.span?.[0] ?? 0) || cmp(a.rule, b.rule));
         out.push(...found);
       }
@@ -61,6 +67,13 @@ export function createUnicodeDetector(options: UnicodeDetectorOptions = {}): Rec
     },
   };
 }
+
+/**
+ * The gate in front of all rules: a character outside printable ASCII, tab, LF and CR. Every
+ * character PREFILTER, HAS_CYR_GREEK or CYR_GREEK_CHAR can match is one, so a field without one
+ * has no finding, and in one that has, nothing before the first one needs looking at.
+ */
+const NOT_PLAIN = /[^\x20-\x7E\n\r\t]/g;
 
 // ---------------------------------------------------------------------------------------------
 // Character classes
@@ -101,7 +114,7 @@ function classify(cp: number): C {
 const PREFILTER =
   // Control characters, selectors and surrogates are exactly what this class is for.
   // eslint-disable-next-line no-control-regex, no-misleading-character-class
-  /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFE00-\uFE0F\uFEFF\uE000-\uF8FF\uFDD0-\uFDEF\uFFFE\uFFFF\uD800-\uDFFF]/;
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\x7F-\x9F\u061C\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFE00-\uFE0F\uFEFF\uE000-\uF8FF\uFDD0-\uFDEF\uFFFE\uFFFF\uD800-\uDFFF]/g; // global: tested from a start index
 
 const RTL = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}]/u;
 const EMOJI_NEIGHBOUR = /^[\p{Extended_Pictographic}\p{Emoji_Modifier}\u{FE0F}\u{20E3}\u{1F1E6}-\u{1F1FF}]$/u;
@@ -121,8 +134,10 @@ interface Agg {
   extra: Record<string, number>;
 }
 
-function scanField(view: RecordView, field: TextField, maxHidden: number, maxPayloads: number, out: Finding[]): void {
+/** Scans `field` from `from`, where its first character outside printable ASCII, tab, LF and CR is. */
+function scanField(view: RecordView, field: TextField, maxHidden: number, maxPayloads: number, out: Finding[], from: number): void {
   const text = field.text;
+  PREFILTER.lastIndex = from;
   if (!PREFILTER.test(text)) return;
 
   const agg = new Map<C, Agg>();
@@ -137,7 +152,7 @@ function scanField(view: RecordView, field: TextField, maxHidden: number, maxPay
   };
   let payloads = 0;
   const len = text.length;
-  let i = 0;
+  let i = from;
   while (i < len) {
     const cp = text.codePointAt(i) as number;
     const c = classify(cp);
@@ -415,7 +430,7 @@ function invert(m: Readonly<Record<string, string>>): ReadonlyMap<string, string
 }
 
 const HAS_LATIN = /[A-Za-z]/;
-const HAS_CYR_GREEK = /[\u0370-\u03FF\u0400-\u052F]/;
+const HAS_CYR_GREEK = /[\u0370-\u03FF\u0400-\u052F]/g; // global: tested from a start index
 const CYR_GREEK_CHAR = /[\u0370-\u03FF\u0400-\u052F\u1F00-\u1FFF]/g;
 const MAX_WORD = 64;
 
@@ -485,14 +500,17 @@ export function confusableWord(word: string): Confusable | undefined {
   return { word, skeleton, script, foreign };
 }
 
-function scanConfusables(view: RecordView, field: TextField, out: Finding[]): void {
+/** Looks for mixed-script words from `from`, where the first character outside printable ASCII, tab, LF and CR is. */
+function scanConfusables(view: RecordView, field: TextField, out: Finding[], from: number): void {
   const t = field.text;
+  HAS_CYR_GREEK.lastIndex = from;
   if (!HAS_CYR_GREEK.test(t) || !HAS_LATIN.test(t)) return;
   const hits: Array<Confusable & { start: number }> = [];
   let total = 0;
   // Visit only words holding a Greek/Cyrillic letter; each character is looked at a bounded
   // number of times, so the scan stays linear on one endless "word".
   const re = new RegExp(CYR_GREEK_CHAR.source, 'g');
+  re.lastIndex = from;
   let m: RegExpExecArray | null;
   while ((m = re.exec(t)) !== null) {
     let s = m.index;
