@@ -55,18 +55,42 @@ export function createPiiDetector(options: PiiDetectorOptions = {}): RecordDetec
 }
 
 function toFinding(record: RecordView, field: string, hit: PiiHit): Finding {
-  const location = fieldLocation(record, field, hit.start, hit.end);
   const example = hit.data['example'] === true;
   return {
     detector: 'pii',
     rule: hit.entity,
     severity: hit.severity,
     confidence: hit.confidence,
-    location,
-    message: `${TITLES[hit.entity]} in ${field}${example ? ' (a documented test or example value)' : ''}.`,
+    location: fieldLocation(record, field, hit.start, hit.end),
+    message: example ? `${TITLES[hit.entity]} in ${field} (a documented test or example value).` : `${TITLES[hit.entity]} in ${field}.`,
     evidence: maskPii(hit.entity, hit.value),
     data: hit.data,
   };
+}
+
+const WS = /\s/;
+const isSpace = (value: string, i: number): boolean => {
+  const c = value.charCodeAt(i);
+  return c === 32 || (c >= 9 && c <= 13) || (c > 127 && WS.test(value.charAt(i)));
+};
+
+/**
+ * Mask each word to its first character and 2 to 6 stars; each whitespace run becomes one space
+ * (as `split(/(\s+)/)` would give, including an empty word at either end).
+ */
+function maskWords(value: string): string {
+  let out = '';
+  let i = 0;
+  const n = value.length;
+  for (;;) {
+    let j = i;
+    while (j < n && !isSpace(value, j)) j++;
+    out += value.charAt(i === j ? n : i) + '*'.repeat(Math.min(6, Math.max(2, j - i - 1)));
+    if (j >= n) return out;
+    while (j < n && isSpace(value, j)) j++;
+    out += ' ';
+    i = j;
+  }
 }
 
 /** Mask a PII value for evidence: keep its shape and at most a couple of characters. */
@@ -102,10 +126,7 @@ export function maskPii(entity: PiiEntity, value: string): string {
       return value.replace(/\d/g, '#');
     case 'street-address':
     case 'person-name':
-      return value
-        .split(/(\s+)/)
-        .map((w) => (/^\s+$/.test(w) ? ' ' : `${w.charAt(0)}${'*'.repeat(Math.min(6, Math.max(2, w.length - 1)))}`))
-        .join('');
+      return maskWords(value);
     default: {
       const never: never = entity;
       return never;

@@ -107,6 +107,98 @@ describe('pii hard negatives', () => {
   });
 });
 
+describe('pii person names: list, shape, cue and context rules', () => {
+  const positives: [string, string, string][] = [
+    ['listed surname alone', 'The report was written up by Kowalczyk last spring.', 'Kowalczyk'],
+    ['given name and listed surname', 'Yesterday Ottilie Lindqvist came over.', 'Ottilie Lindqvist'],
+    ['middle initial', 'We read the essay of Tamsin R. Okoro today.', 'Tamsin R. Okoro'],
+    ['bare middle initial', 'a poem by Ravindu K Perera-Sousa here', 'Ravindu K Perera-Sousa'],
+    ['name-taking verb after', 'Later Zdravka said she would come.', 'Zdravka'],
+    ['role noun before', 'Ask the novelist Ulrike about the draft.', 'Ulrike'],
+    ['speech verb before', '"We are late," says Brandauer.', 'Brandauer'],
+    ['honorific without a period', 'Please call Herr Brandauer back.', 'Brandauer'],
+    ['lower-case honorific', 'I would like to add ms. Quilla to the account', 'Quilla'],
+    ['answer to a name question', 'What is your surname? Vandersloot', 'Vandersloot'],
+    ['coordinated list with listed names', 'The founders were Nakamura, Okafor and Brisbois.', 'Brisbois'],
+    ['dialogue speakers', 'Anna: Where are you?\nTuomo: At home.\nAnna: Good.', 'Tuomo'],
+    ['a name repeated in the text', 'Ingrith Solbakk joined in May. Later Solbakk left.', 'Solbakk'],
+    ['possessive', "It was Jadwiga's idea, said Jadwiga.", 'Jadwiga'],
+    ['particle inside a name', 'She met Pieter van der Berg at the station.', 'Pieter van der Berg'],
+    ['double-barrelled and Mc- names', 'Then Siobhan McAllister-Ryan arrived.', 'Siobhan McAllister-Ryan'],
+    ['a name addressed at the start of a line', 'Orvar, can you send me the file?', 'Orvar'],
+    ['a pair with one listed name', 'The paper is by Quimby and Nakamura.', 'Quimby'],
+    ['a name before an address unit', 'Mrs. Odalys Ferreira Suite 12, 40 Rua Nova', 'Odalys Ferreira'],
+    ['"had given" before a name', 'Tom had given Ysolde his address.', 'Ysolde'],
+  ];
+  for (const [name, text, value] of positives) {
+    it(`finds a person name: ${name}`, () => {
+      const hits = found(text, 'person-name');
+      assert.ok(hits.includes(value), `got ${JSON.stringify(hits)} in ${JSON.stringify(text)}`);
+    });
+  }
+  const negatives: [string, string][] = [
+    ['capitalised sentence starts', 'Yesterday was hard. Nothing else matters. Perhaps Tomorrow will be better.'],
+    ['product names', 'I bought an Apple Watch and a Galaxy Tab with Google Pixel buds.'],
+    ['month names', 'In May and June we travel; April is rainy and August is hot.'],
+    ['a street mentioned without a number', 'Main Street is busy and Kettle Pass is closed today.'],
+    ['city names alone', 'We flew from Lisbon to Oslo and then on to Krakow.'],
+    ['groups of people', 'Many Americans and Canadians said so, and Muslims agreed.'],
+    ['contractions', 'You’ve got mail. I’m sure You’ll like it, I’d say.'],
+    ['company with "and Sons"', 'Thomas and Sons is a bank in the city.'],
+    ['organisation words', 'Galorath Incorporated and Meridian Consulting merged.'],
+    ['a word then "le"-prefixed word', 'Slovenia leader gives order'],
+    ['a street named after a person, with its number', 'The bus stops on Valentin Haussmann 21.'],
+    ['a place run before a street word', 'Turn left at Marina Fort Street.'],
+    ['an interjection at the start of a line', 'Hmm, can you explain that again?\nSeriously, what is it?'],
+  ];
+  for (const [name, text] of negatives) {
+    it(`does not flag ${name} as a person`, () => {
+      assert.deepEqual(found(text, 'person-name'), []);
+    });
+  }
+  it('does not take a sentence adverb listed before a name', () => {
+    assert.deepEqual(found('Altogether, Ali sold 12 roses.', 'person-name'), ['Ali']);
+    assert.deepEqual(found('Meanwhile, Ali and Wren left.', 'person-name'), ['Ali', 'Wren']);
+  });
+  it('keeps the honorific out of the name and marks it 0.9', () => {
+    const [h] = scanPii('Please ask Mrs. Evangelina Sørby about it').filter((x) => x.entity === 'person-name');
+    assert.equal(h?.value, 'Evangelina Sørby');
+    assert.equal(h?.confidence, 0.9);
+  });
+});
+
+describe('pii street addresses: blocks, units and context', () => {
+  const positives: [string, string, string[]][] = [
+    ['a unit after the house line', 'Send it to:\n4521 Kongensgade 17 Apt. 2\nOdense', ['4521', 'Kongensgade 17 Apt. 2', 'Odense']],
+    ['a blank line inside a block', 'Jonas Lind\n\n812 Tallinna 9\n Suite 4\n Tartu\n\n Estonia 50090', ['812 Tallinna 9', 'Suite 4', 'Estonia 50090']],
+    ['"is at" before a number-first address', 'The bakery is at 381 12 Vasilissis Olgas', ['381 12 Vasilissis Olgas']],
+    ['"lives on" before a street name and number', 'She lives on Rosenhøj 14.', ['Rosenhøj 14']],
+    ['a number, street words and a suffix', 'Drop it off at 77 Old Quarry Lane, Suite 5', ['77 Old Quarry Lane', 'Suite 5']],
+  ];
+  for (const [name, text, parts] of positives) {
+    it(`finds ${name}`, () => {
+      const hits = found(text, 'street-address');
+      assert.equal(hits.length, 1, `got ${JSON.stringify(hits)}`);
+      for (const p of parts) assert.ok(hits[0]?.includes(p), `${JSON.stringify(p)} not in ${JSON.stringify(hits)}`);
+    });
+  }
+  const negatives: [string, string][] = [
+    ['"Main Street" without a number', 'Main Street is busy on Sundays.'],
+    ['a time after "is at"', 'The meeting is at 10 AM in Room 4.'],
+    ['a count after "is on"', 'The sale is on 3 Days only.'],
+    ['a date after "is on"', 'The party is on 12 December, at 8 PM.'],
+    ['city names alone', 'She lives in Lisbon and works in Porto.'],
+  ];
+  for (const [name, text] of negatives) {
+    it(`does not flag ${name} as an address`, () => {
+      assert.deepEqual(found(text, 'street-address'), []);
+    });
+  }
+  it('redacts a multi-line address block as one placeholder', () => {
+    assert.equal(redactPii('Ship to 812 Tallinna 9\n Suite 4\n Tartu 50090'), 'Ship to [ADDRESS]');
+  });
+});
+
 describe('pii checks', () => {
   it('implements Luhn, IBAN mod-97 with lengths, and SSN rules', () => {
     assert.ok(luhnValid('79927398713'));

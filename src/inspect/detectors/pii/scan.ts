@@ -5,7 +5,7 @@
  */
 import type { Severity } from '../../types.js';
 import { cardIssuer, ibanValid, ipv4Scope, ipv6Scope, luhnValid, ssnValid, TEST_CARDS } from './checks.js';
-import { AMBIGUOUS_NAMES, FIRST_NAMES, foldName } from './names.js';
+import { AMBIGUOUS_NAMES, AMBIGUOUS_SURNAMES, FIRST_NAMES, foldName, SURNAMES } from './names.js';
 
 export type PiiEntity =
   | 'email'
@@ -29,7 +29,8 @@ export interface PiiHit {
   readonly data: Readonly<Record<string, string | number | boolean>>;
 }
 
-type Push = (entity: PiiEntity, start: number, end: number, severity: Severity, confidence: number, data?: Record<string, string | number | boolean>) => void;
+/** Offer a hit; false when it overlaps a hit already taken (a higher-priority entity or an earlier one). */
+type Push = (entity: PiiEntity, start: number, end: number, severity: Severity, confidence: number, data?: Record<string, string | number | boolean>) => boolean;
 
 interface Finder {
   readonly entity: PiiEntity;
@@ -40,17 +41,33 @@ interface Finder {
 
 const MAX_CANDIDATES = 2000; // per finder and text: bounds work on adversarial fields
 
-function* matches(re: RegExp, text: string): Generator<RegExpExecArray> {
+/** Call `fn` for each match of global `re` in `text` (at most MAX_CANDIDATES). */
+function forMatches(re: RegExp, text: string, fn: (m: RegExpExecArray) => void): void {
   re.lastIndex = 0;
   let n = 0;
   for (let m = re.exec(text); m !== null && n < MAX_CANDIDATES; m = re.exec(text), n++) {
     if (m[0].length === 0) re.lastIndex++;
-    yield m;
+    fn(m);
   }
 }
 
 const before = (text: string, at: number, n: number): string => text.slice(Math.max(0, at - n), at).toLowerCase();
-const hasDigit = (text: string): boolean => /\d/.test(text);
+// Cheap gates, each a superset of what its finders' candidate regexes can match.
+/**
+ * Seven digits, at most four separators between each two (cards, SSNs, IBANs and phones all
+ * have seven or more digits so grouped).
+ */
+const LONG_NUMBER = /\d(?:[ \t()./-]{0,4}\d){6}/;
+/** Memo of the last text's LONG_NUMBER test: three finders ask about the same text in turn. */
+let longText = '';
+let longResult = false;
+const hasLongNumber = (text: string): boolean => {
+  if (text !== longText) {
+    longText = text;
+    longResult = LONG_NUMBER.test(text);
+  }
+  return longResult;
+};
 
 // ── email ─────────────────────────────────────────────────────────────────────────────────────
 const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
@@ -60,11 +77,11 @@ const email: Finder = {
   entity: 'email',
   gate: (t) => t.includes('@'),
   find(text, push) {
-    for (const m of matches(EMAIL, text)) {
+    forMatches(EMAIL, text, (m) => {
       const v = m[0];
       if (EXAMPLE_DOMAIN.test(v)) push('email', m.index, m.index + v.length, 'info', 0.9, { example: true });
       else push('email', m.index, m.index + v.length, 'medium', 0.97);
-    }
+    });
   },
 };
 
@@ -74,44 +91,46 @@ const CARD_CONTEXT = /\b(?:card|credit|debit|visa|master ?card|amex|american exp
 
 const creditCard: Finder = {
   entity: 'credit-card',
-  gate: hasDigit,
+  gate: hasLongNumber,
   find(text, push) {
-    for (const m of matches(CARD, text)) {
+    forMatches(CARD, text, (m) => {
       const raw = m[0];
       const digits = raw.replace(/[ -]/g, '');
-      if (!luhnValid(digits) || /^(\d)\1+$/.test(digits)) continue;
+      if (!luhnValid(digits) || /^(\d)\1+$/.test(digits)) return;
       const context = CARD_CONTEXT.test(before(text, m.index, 48));
       // Outside the published issuer ranges, a Luhn-valid number counts only when the text says card.
       const issuer = cardIssuer(digits) ?? (context && digits.length >= 12 ? 'unknown' : undefined);
-      if (issuer === undefined) continue;
+      if (issuer === undefined) return;
       // Grouped numbers must be grouped like cards (4-4-4-4, 4-6-5, 4-6-4), not like phones.
       if (raw.length !== digits.length) {
         const groups = raw.split(/[ -]/).map((g) => g.length).join(',');
-        if (!/^(?:4,4,4,4(?:,[1-3])?|4,4,4,4,\d|4,6,5|4,6,4|4,4,4,\d|4,4,4,4,4)$/.test(groups)) continue;
+        if (!/^(?:4,4,4,4(?:,[1-3])?|4,4,4,4,\d|4,6,5|4,6,4|4,4,4,\d|4,4,4,4,4)$/.test(groups)) return;
       }
       // Maestro's 12-15 digit forms are too common among plain numbers without context.
-      if (issuer === 'maestro' && !context) continue;
+      if (issuer === 'maestro' && !context) return;
       const example = TEST_CARDS.has(digits);
       push('credit-card', m.index, m.index + raw.length, example ? 'info' : 'high', context ? (issuer === 'unknown' ? 0.8 : 0.97) : 0.85, {
         issuer,
         ...(example ? { example: true } : {}),
       });
-    }
+    });
   },
 };
 
 // ── IBAN ──────────────────────────────────────────────────────────────────────────────────────
 const IBAN = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]{4}){2,7}(?: ?[A-Za-z0-9]{1,4})?(?![A-Za-z0-9])/g;
 
+const IBAN_GATE = /[A-Za-z]{2}\d\d/;
+
 const iban: Finder = {
   entity: 'iban',
-  gate: hasDigit,
+  gate: (t) => hasLongNumber(t) && IBAN_GATE.test(t),
   find(text, push) {
-    for (const m of matches(IBAN, text)) {
+    forMatches(IBAN, text, (m) => {
       const compact = m[0].replace(/ /g, '').toUpperCase();
-      if (!ibanValid(compact)) continue;
+      if (!ibanValid(compact)) return;
       push('iban', m.index, m.index + m[0].length, 'high', 0.98, { country: compact.slice(0, 2) });
-    }
+    });
   },
 };
 
@@ -122,16 +141,16 @@ const SSN_EXAMPLES = new Set(['078051120', '123456789', '219099999']); // SSA-vo
 
 const usSsn: Finder = {
   entity: 'us-ssn',
-  gate: hasDigit,
+  gate: hasLongNumber,
   find(text, push) {
-    for (const m of matches(SSN, text)) {
+    forMatches(SSN, text, (m) => {
       const [, area = '', sep = '', group = '', serial = ''] = m;
-      if (!ssnValid(area, group, serial)) continue;
+      if (!ssnValid(area, group, serial)) return;
       const context = SSN_CONTEXT.test(before(text, m.index, 48));
-      if (sep !== '-' && !context) continue; // bare 9 digits are only an SSN when the text says so
+      if (sep !== '-' && !context) return; // bare 9 digits are only an SSN when the text says so
       const example = SSN_EXAMPLES.has(area + group + serial);
       push('us-ssn', m.index, m.index + m[0].length, example ? 'info' : 'high', context ? 0.95 : 0.7, example ? { example: true } : {});
-    }
+    });
   },
 };
 
@@ -143,25 +162,28 @@ const IPV6 = /(?<![0-9A-Za-z:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?![0-9
 // number, not an address; so is one followed by a 5th component (excluded by the lookahead).
 const VERSION_BEFORE = /(?:version|ver\.?|v|release|rel\.?|build|firmware|rev\.?|update|patch)\s?$/;
 
+const IPV4_GATE = /\d\.\d{1,3}\.\d/;
+const IPV6_GATE = /:[0-9A-Fa-f]{0,4}:/;
+
 const scopeSeverity = (scope: string): Severity => (scope === 'public' ? 'medium' : scope === 'private' ? 'low' : 'info');
 
 const ipAddress: Finder = {
   entity: 'ip-address',
-  gate: (t) => t.includes('.') || t.includes(':'),
+  gate: (t) => IPV4_GATE.test(t) || (t.includes(':') && IPV6_GATE.test(t)),
   find(text, push) {
-    for (const m of matches(IPV4, text)) {
-      if (VERSION_BEFORE.test(before(text, m.index, 12))) continue;
+    if (IPV4_GATE.test(text)) forMatches(IPV4, text, (m) => {
+      if (VERSION_BEFORE.test(before(text, m.index, 12))) return;
       const scope = ipv4Scope(m[0]);
       push('ip-address', m.index, m.index + m[0].length, scopeSeverity(scope), 0.9, { version: 4, scope });
-    }
-    if (!text.includes(':')) return;
-    for (const m of matches(IPV6, text)) {
+    });
+    if (!text.includes(':') || !IPV6_GATE.test(text)) return;
+    forMatches(IPV6, text, (m) => {
       const v = m[0];
-      if ((v.match(/[0-9A-Fa-f]/g) ?? []).length < 4) continue;
+      if ((v.match(/[0-9A-Fa-f]/g) ?? []).length < 4) return;
       const scope = ipv6Scope(v);
-      if (scope === undefined) continue;
+      if (scope === undefined) return;
       push('ip-address', m.index, m.index + v.length, scopeSeverity(scope), 0.9, { version: 6, scope });
-    }
+    });
   },
 };
 
@@ -180,9 +202,9 @@ const NOT_PHONE_BEFORE = /(?:isbn(?:-1[03])?:?|issn:?|version|ver\.?|v|[$€£¥
 
 const phone: Finder = {
   entity: 'phone',
-  gate: hasDigit,
+  gate: hasLongNumber,
   find(text, push) {
-    for (const m of matches(PHONE, text)) {
+    forMatches(PHONE, text, (m) => {
       let v = m[0];
       let start = m.index;
       // A leading "(" belongs to the number only when it is closed inside it.
@@ -192,14 +214,14 @@ const phone: Finder = {
       }
       const core = v.replace(/\s?(?:x|ext\.?|#)\s?\d{1,6}$/, '');
       const digits = core.replace(/\D/g, '');
-      if (digits.length < 7 || digits.length > 15) continue;
-      if (DATE_LIKE.test(core) || DOTTED_QUAD.test(core) || /\d[ \t]{2,}\d|[./-]{2}/.test(core)) continue;
+      if (digits.length < 7 || digits.length > 15) return;
+      if (DATE_LIKE.test(core) || DOTTED_QUAD.test(core) || /\d[ \t]{2,}\d|[./-]{2}/.test(core)) return;
       const pre = before(text, start, 40);
-      if (NOT_PHONE_BEFORE.test(pre.slice(-10))) continue;
+      if (NOT_PHONE_BEFORE.test(pre.slice(-10))) return;
       // Arithmetic ("63,000-16,000=47,000") is not a phone number.
-      if (/[=*+×÷<>]\s?$/.test(pre) || /^\s?[=*+×÷<>]/.test(text.slice(start + v.length, start + v.length + 2))) continue;
+      if (/[=*+×÷<>]\s?$/.test(pre) || /^\s?[=*+×÷<>]/.test(text.slice(start + v.length, start + v.length + 2))) return;
       const groups = core.split(/[^\d]+/).filter((g) => g.length > 0);
-      if (groups.length > 1 && groups.every((g) => /^(?:19|20)\d\d$/.test(g))) continue; // year lists
+      if (groups.length > 1 && groups.every((g) => /^(?:19|20)\d\d$/.test(g))) return; // year lists
       const context = PHONE_CONTEXT.test(pre) || PHONE_AFTER.test(text.slice(start + v.length, start + v.length + 12).toLowerCase());
       let confidence = 0;
       let kind = '';
@@ -209,10 +231,10 @@ const phone: Finder = {
       else if (TRUNK.test(core) && digits.length >= 9 && digits.length <= 12) [confidence, kind] = [0.75, 'national'];
       else if (IN_MOBILE.test(core)) [confidence, kind] = [0.7, 'in'];
       else if (context && LOOSE.test(core) && digits.length <= 12) [confidence, kind] = [0.6, 'local'];
-      if (confidence === 0) continue;
+      if (confidence === 0) return;
       if (context) confidence = Math.min(0.97, confidence + 0.15);
       push('phone', start, start + v.length, 'medium', confidence, { format: kind });
-    }
+    });
   },
 };
 
@@ -228,14 +250,14 @@ const dateOfBirth: Finder = {
   entity: 'date-of-birth',
   gate: (t) => /born|birth|dob|d\.o\.b/i.test(t),
   find(text, push) {
-    for (const m of matches(DOB_TRIGGER, text)) {
+    forMatches(DOB_TRIGGER, text, (m) => {
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 60);
       const d = DATE_AFTER.exec(after);
-      if (d === null || d[1] === undefined) continue;
+      if (d === null || d[1] === undefined) return;
       const start = m.index + m[0].length + d[0].length - d[1].length;
       const yearOnly = /^\d{4}$/.test(d[1]);
       push('date-of-birth', start, start + d[1].length, yearOnly ? 'low' : 'medium', yearOnly ? 0.6 : 0.9, {});
-    }
+    });
   },
 };
 
@@ -247,12 +269,41 @@ const SUFFIX_EN =
 /** Alternation matching each word with a lower- or upper-case first letter (no inline (?i) in Node 20). */
 const anyCase = (words: readonly string[]): string =>
   `(?:${words.map((w) => `[${w.charAt(0)}${w.charAt(0).toUpperCase()}]${w.slice(1).replace(/\./g, '\\.')}`).join('|')})`;
-const SUFFIX_EU = anyCase([
+const EU_WORDS = [
   'straße', 'strasse', 'str.', 'gasse', 'weg', 'platz', 'allee', 'damm', 'ufer', 'steig', 'katu', 'kuja', 'polku',
   'gatan', 'vägen', 'gata', 'vej', 'vegen', 'veien', 'gade', 'stræde', 'laan', 'straat', 'plein', 'gracht', 'kade',
   'singel', 'utca', 'út', 'útja', 'tér', 'ulica', 'ulice', 'cesta', 'iela', 'gatve', 'sokak', 'caddesi', 'sokağı',
   'bulvarı', 'u.', 'tee', 'tänav',
-]);
+];
+const SUFFIX_EU = anyCase(EU_WORDS);
+/** Continental street words by their last two characters (lower-case), for euStreetGate. */
+const EU_BY_ENDING = new Map<number, string[]>();
+for (const w of EU_WORDS) {
+  const key = w.charCodeAt(w.length - 2) * 65536 + w.charCodeAt(w.length - 1);
+  EU_BY_ENDING.set(key, [...(EU_BY_ENDING.get(key) ?? []), w]);
+}
+const SPACE_DIGIT = /\s\d/g;
+/** Gate for the continental core: some number right after a word that ends in a street word. */
+function euStreetGate(t: string): boolean {
+  const re = SPACE_DIGIT;
+  re.lastIndex = 0;
+  while (re.test(t)) {
+    let j = re.lastIndex - 2; // the space
+    if (j > 0 && /\s/.test(t.charAt(j - 1))) j--;
+    if (j < 2) continue;
+    const c1 = t.charCodeAt(j - 2);
+    const c2 = t.charCodeAt(j - 1);
+    const lower1 = c1 < 91 && c1 > 64 ? c1 + 32 : c1 > 127 ? String.fromCharCode(c1).toLowerCase().charCodeAt(0) : c1;
+    const list = EU_BY_ENDING.get(lower1 * 65536 + c2);
+    if (list === undefined) continue;
+    const word = t.slice(Math.max(0, j - 32), j).toLowerCase();
+    for (const w of list) {
+      // The street word ends the word before the number, and starts it or follows a letter.
+      if (word.endsWith(w)) return true;
+    }
+  }
+  return false;
+}
 const STREET_PREFIX = anyCase([
   'rue', 'avenue', 'av.', 'bd', 'boulevard', 'chemin', 'impasse', 'allée', 'place', 'quai', 'via', 'viale', 'vicolo',
   'piazza', 'piazzetta', 'corso', 'strada', 'calle', 'c/', 'avenida', 'avda.', 'carrer', 'paseo', 'plaza', 'rua',
@@ -263,57 +314,147 @@ const PARTICLES = '(?:de|del|della|dei|delle|des|du|la|le|les|do|da|dos|das|di|v
 const W = "\\p{Lu}[\\p{L}'’.-]{0,30}";
 const NUM = '\\d{1,6}[A-Za-z]?';
 const UNIT = `(?:,?\\s{0,2}(?:Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Fl\\.?|Floor|Room|Rm\\.?|#)\\s{0,2}\\d{1,5}[A-Za-z]?)`;
-const STREET_CORES = [
+// Address cores, each its own regex behind a cheap gate (one combined alternation tried every
+// core at every letter, which dominated the detector's time). Matches of all cores are merged in
+// position order, so the result is that of one alternation in this order.
+const STREET_CORES: readonly (readonly [gate: RegExp | ((t: string) => boolean), core: string])[] = [
   // 123 Main Street / 12 North Maple Ave.
-  `${NUM}(?:[ ,]{1,2}${NUM})?\\s{1,2}(?:${W}\\s{1,2}){0,3}${SUFFIX_EN}\\.?(?![\\p{L}])`,
+  [/\d[A-Za-z]?\s{1,2}\p{Lu}/u, `${NUM}(?:[ ,]{1,2}${NUM})?\\s{1,2}(?:${W}\\s{1,2}){0,3}${SUFFIX_EN}\\.?(?![\\p{L}])`],
   // Hauptstraße 5 / Koskikatu 25 / Augsburger Strasse 36 (optionally preceded by a number)
-  `(?:${NUM}\\s{1,2})?(?:${W}\\s{1,2}){0,2}[\\p{L}'-]{0,30}${SUFFIX_EU}\\s{1,2}${NUM}(?![\\p{L}\\d])`,
+  [
+    euStreetGate,
+    `(?:${NUM}\\s{1,2})?(?:${W}\\s{1,2}){0,2}[\\p{L}'-]{0,30}${SUFFIX_EU}\\s{1,2}${NUM}(?![\\p{L}\\d])`,
+  ],
   // rue de la Paix 12 / 12 rue de la Paix / ul. Narewska 94 / Via Roma 12
   // (the word after the prefix is a capitalised name or a particle: "place team scored 2" is prose)
-  `(?:${NUM},?\\s{1,2})?${STREET_PREFIX}\\s{1,2}(?:${PARTICLES}\\s{1,2}){0,2}\\p{Lu}(?:[\\p{L}'’.-]{0,30}\\s{1,2}){1,4}?${NUM}(?![\\p{L}\\d])`,
-  `${NUM},?\\s{1,2}${STREET_PREFIX}\\s{1,2}(?:${PARTICLES}\\s{1,2}){0,2}\\p{Lu}[\\p{L}'’-]{0,30}(?:\\s[\\p{L}'’-]{1,30}){0,3}`,
-  // P.O. Box 123 / PSC 1234, Box 5678 / Unit 1234 Box 5678 / USNS Vincent / APO AE 12345
-  `(?:P\\.?\\s?O\\.?\\s?Box|PSC|Unit)\\s{1,2}\\d{1,5}(?:,?\\s{1,2}Box\\s{1,2}\\d{1,5})?`,
-  `(?:USNS|USNV|USS|USCGC)\\s{1,2}${W}(?:\\s{0,2}\\n?\\s{0,2}[AF]PO\\s{1,2}A[AEP]\\s{1,2}\\d{5})?`,
-  `[AF]PO\\s{1,2}A[AEP]\\s{1,2}\\d{5}`,
-  // A unit alone ("Suite 838", "Apt. 297") is an address part; extendAddress and the backward
-  // step below join it to its street line.
-  `(?:Apt\\.?|Apartment|Suite|Ste\\.)\\s{0,2}\\d{1,5}[A-Za-z]?`,
+  [
+    /[rR]u[ea]\s|[aA](?:v(?:enue|enida|da)?\.?|llée|l\.)\s|[bB](?:d|oulevard)\s|[cC](?:hemin|orso|alle|arrer|\/)\s|[iI]mpasse\s|[pP](?:lace|iazz(?:a|etta)|aseo|laza|raça|l\.|rospekt|od)\s|[qQ]uai\s|[vV](?:ia|iale|icolo)\s|[sS]tr(?:ada|\.)\s|[tT](?:ravessa|rg)\s|[lL](?:argo|eoforos)\s|[uU](?:l\.|lica|litsa)\s|[oO](?:s\.|dos)\s|[nN]ad\s/,
+    `(?:${NUM},?\\s{1,2})?${STREET_PREFIX}\\s{1,2}(?:${PARTICLES}\\s{1,2}){0,2}\\p{Lu}(?:[\\p{L}'’.-]{0,30}\\s{1,2}){1,4}?${NUM}(?![\\p{L}\\d])|${NUM},?\\s{1,2}${STREET_PREFIX}\\s{1,2}(?:${PARTICLES}\\s{1,2}){0,2}\\p{Lu}[\\p{L}'’-]{0,30}(?:\\s[\\p{L}'’-]{1,30}){0,3}`,
+  ],
+  // P.O. Box 123 / PSC 1234, Box 5678 / Unit 1234 Box 5678 / USNS Vincent / APO AE 12345; a unit
+  // alone ("Suite 838", "Apt. 297") is an address part: extendAddress and extendBack join it to
+  // its street line.
+  [
+    /Box|PSC|Unit|US[NSC]|[AF]PO|Apt|Apartment|Suite|Ste\./,
+    `(?:P\\.?\\s?O\\.?\\s?Box|PSC|Unit)\\s{1,2}\\d{1,5}(?:,?\\s{1,2}Box\\s{1,2}\\d{1,5})?|(?:USNS|USNV|USS|USCGC)\\s{1,2}${W}(?:\\s{0,2}\\n?\\s{0,2}[AF]PO\\s{1,2}A[AEP]\\s{1,2}\\d{5})?|[AF]PO\\s{1,2}A[AEP]\\s{1,2}\\d{5}|(?:Apt\\.?|Apartment|Suite|Ste\\.)\\s{0,2}\\d{1,5}[A-Za-z]?`,
+  ],
 ];
+const STREETS: readonly (readonly [gate: (t: string) => boolean, re: RegExp])[] = STREET_CORES.map(([gate, core]) => [
+  typeof gate === 'function' ? gate : (t: string) => gate.test(t),
+  new RegExp(`(?<![\\p{L}\\d-])(?:${core})${UNIT}?`, 'gu')]);
 // Line-shaped address: a line that starts with a house number and ends with a number, with 1-4
 // words between ("5850 Jana Nerudy 894", "0104 Hafnarstraeti 5").
-const ADDRESS_LINE = /(?:^|\n)[ \t>?*-]{0,4}(\d{1,6}[A-Za-z]?\s(?:\p{L}[\p{L}'’./-]{0,30}\s){1,4}\d{1,5}[A-Za-z]?\.?)(?=[ \t]*(?:\n|$|,))/gu;
-const STREET = new RegExp(`(?<![\\p{L}\\d-])(?:${STREET_CORES.join('|')})${UNIT}?`, 'gu');
+const ADDRESS_LINE = new RegExp(`(?:^|\\n)[ \\t>?*-]{0,4}(\\d{1,6}[A-Za-z]?\\s(?:\\p{L}[\\p{L}'’./-]{0,30}\\s){1,4}\\d{1,5}[A-Za-z]?\\.?${UNIT}?)(?=[ \\t]*(?:\\n|$|,))`, 'gu');
 const STREET_GATE = /\d/;
+const LINE_START_NUMBER = /^[ \t>?*-]{0,4}\d/;
+/** Words that start ADDRESS_CONTEXT phrases, as a case-sensitive gate without the u flag. */
+const ADDRESS_CONTEXT_GATE = /address|live|located|reside|ship|deliver|send|mail|return|corner|meet|stop/i;
 // Context: "address: ...", "live at ...", "send it to ..."; the rest of the line is taken when it
 // contains a house number.
-const ADDRESS_CONTEXT = /\b(?:address(?![a-z])(?:\s+(?:is|of\s+[\p{Lu}][\p{L}.&' -]{0,40}\s+is))?|live\s+at|lives\s+at|living\s+at|located\s+at|reside\s+at|resides\s+at|ship(?:ped)?\s+to|deliver(?:ed)?\s+to|send\s+(?:it|them|a\s+new\s+one|the\s+\w+)\s+to|mail(?:ed)?\s+to|return\s+to|corner\s+of|meet\s+(?:you\s+|me\s+)?at|stop\s+at)\s*:?\s*\n?\s*/giu;
+const ADDRESS_CONTEXT = /\b(?:address(?![a-z])(?:\s+(?:is|of\s+[\p{Lu}][\p{L}.&' -]{0,40}\s+is))?|live\s+at|lives\s+at|living\s+at|located\s+at|reside\s+at|resides\s+at|ship(?:ped)?\s+to|deliver(?:ed)?\s+to|send\s+(?:it|them|a\s+new\s+one|the\s+\w+)\s+to|mail(?:ed)?\s+to|return\s+to|corner\s+of|meet\s+(?:you\s+|me\s+)?at|stop\s+at|(?:is|are|was|were)\s+(?:at|on)|lives?\s+on|living\s+on|off\s+at)\s*:?\s*\n?\s*/giu;
 const CONTEXT_TAIL = /^[^\n?!;]{4,120}/u;
+
+// Weaker context phrases ("is at", "lives on", "drops you off at") count only before an address
+// shape: a house number and a capitalised word ("is at 12 Elm..."), or after "on", a street name
+// and its number ("lives on Grünweg 50").
+const WEAK_CONTEXT = /^(?:(?:is|are|was|were)\s+(?:at|on)|lives?\s+on|living\s+on|off\s+at)\b/i;
+// (not a date, a time or a quantity: "is on 12 December", "is at 3 Days")
+const NUMBER_FIRST =
+  /^\d{1,6}[A-Za-z]?,?\s{1,2}(?:\d{1,5}[A-Za-z]?\s{1,2})?(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Days?|Weeks?|Months?|Years?|Hours?|Minutes?|Seconds?|Percent|Times|Points|People|Dollars|Euros|Pounds)\p{Ll}*\b)\p{Lu}\p{Ll}/u;
+const NAME_NUMBER = /^\p{Lu}[\p{L}'’.-]{1,30}(?:\s[\p{L}'’.-]{1,30}){0,3}\s\d{1,5}[A-Za-z]?(?![\p{L}\d])/u;
+const WEAK_CONTEXT_GATE = / (?:at|on) \d|lives? on |living on /;
 
 const streetAddress: Finder = {
   entity: 'street-address',
   gate: (t) => STREET_GATE.test(t),
   find(text, push) {
-    for (const m of matches(STREET, text)) {
-      const end = extendAddress(text, m.index + m[0].length);
-      push('street-address', extendBack(text, m.index), end, 'medium', 0.8, {});
+    // Candidate spans from the cores, address lines and context phrases, as [start, end, confidence,
+    // context] quads; overlapping or adjacent ones are merged into one address below.
+    const spans: number[] = [];
+    const add = (start: number, end: number, confidence: number, context: boolean): void => {
+      if (end > start) spans.push(start, end, confidence, context ? 1 : 0);
+    };
+    // Merge the cores' matches as one alternation would: the leftmost match (first core on a
+    // tie) wins, and every core resumes its search after it.
+    const live: RegExp[] = [];
+    for (const [gate, re] of STREETS) if (gate(text)) live.push(re);
+    const next: (RegExpExecArray | null)[] = live.map((re) => {
+      re.lastIndex = 0;
+      return re.exec(text);
+    });
+    let cursor = 0;
+    for (let n = 0; n < MAX_CANDIDATES; n++) {
+      let best = -1;
+      for (let c = 0; c < live.length; c++) {
+        let m = next[c] ?? null;
+        if (m !== null && m.index < cursor) {
+          const re = live[c] as RegExp;
+          re.lastIndex = cursor;
+          m = next[c] = re.exec(text);
+        }
+        if (m !== null && (best < 0 || m.index < (next[best] as RegExpExecArray).index)) best = c;
+      }
+      if (best < 0) break;
+      const m = next[best] as RegExpExecArray;
+      cursor = m.index + Math.max(1, m[0].length);
+      add(extendBack(text, m.index), extendAddress(text, m.index + m[0].length), 0.8, false);
     }
-    for (const m of matches(ADDRESS_LINE, text)) {
-      const g = m[1] ?? '';
-      const start = m.index + m[0].length - g.length;
-      push('street-address', start, extendAddress(text, start + g.length), 'medium', 0.75, {});
+    if (text.includes('\n') || LINE_START_NUMBER.test(text)) {
+      forMatches(ADDRESS_LINE, text, (m) => {
+        const g = m[1] ?? '';
+        const start = m.index + m[0].length - g.length;
+        add(start, extendAddress(text, start + g.length), 0.75, false);
+      });
     }
-    for (const m of matches(ADDRESS_CONTEXT, text)) {
-      const at = m.index + m[0].length;
-      const tail = CONTEXT_TAIL.exec(text.slice(at, at + 160));
-      if (tail === null) continue;
-      let chunk = tail[0];
-      const stop = chunk.search(/\.\s|\s(?:in case|after|for|because|and then|if|when|but|please|thanks)\b|,\s(?:can|could|please|is|was)\b/i);
-      if (stop > 0) chunk = chunk.slice(0, stop);
-      chunk = chunk.replace(/[\s.,]+$/, '');
-      if (!/\d/.test(chunk) || !/\p{Lu}/u.test(chunk) || chunk.length < 5) continue;
-      push('street-address', at, extendAddress(text, at + chunk.length), 'medium', 0.7, { context: true });
+    if (ADDRESS_CONTEXT_GATE.test(text) || WEAK_CONTEXT_GATE.test(text)) {
+      forMatches(ADDRESS_CONTEXT, text, (m) => {
+        const at = m.index + m[0].length;
+        const tail = CONTEXT_TAIL.exec(text.slice(at, at + 160));
+        if (tail === null) return;
+        let chunk = tail[0];
+        const stop = chunk.search(/\.\s|\s(?:in case|after|for|because|and then|if|when|but|please|thanks)\b|,\s(?:can|could|please|is|was)\b/i);
+        if (stop > 0) chunk = chunk.slice(0, stop);
+        chunk = chunk.replace(/[\s.,]+$/, '');
+        if (!/\d/.test(chunk) || !/\p{Lu}/u.test(chunk) || chunk.length < 5) return;
+        if (WEAK_CONTEXT.test(m[0]) && !NUMBER_FIRST.test(chunk) && !(/on\s*$/i.test(m[0]) && NAME_NUMBER.test(chunk))) return;
+        add(at, extendAddress(text, at + chunk.length), 0.7, true);
+      });
     }
+    if (spans.length === 0) return;
+    const order: number[] = [];
+    for (let i = 0; i < spans.length; i += 4) order.push(i);
+    order.sort((x, y) => (spans[x] as number) - (spans[y] as number) || (spans[y + 1] as number) - (spans[x + 1] as number));
+    const parts: number[] = []; // the candidates of the current merged address
+    let start = -1;
+    let end = -1;
+    const flush = (): void => {
+      if (parts.length === 0) return;
+      let confidence = 0;
+      let context = true;
+      for (const i of parts) {
+        confidence = Math.max(confidence, spans[i + 2] as number);
+        if (spans[i + 3] === 0) context = false;
+      }
+      // A merged address that runs into a hit of another entity falls back to its parts.
+      if (!push('street-address', start, end, 'medium', confidence, context ? { context: true } : {}) && parts.length > 1) {
+        for (const i of parts) push('street-address', spans[i] as number, spans[i + 1] as number, 'medium', spans[i + 2] as number, spans[i + 3] === 1 ? { context: true } : {});
+      }
+      parts.length = 0;
+    };
+    for (const i of order) {
+      const s0 = spans[i] as number;
+      const e0 = spans[i + 1] as number;
+      if (parts.length > 0 && (s0 <= end || /^[\s,]{0,3}$/.test(text.slice(end, s0)))) {
+        end = Math.max(end, e0);
+        parts.push(i);
+        continue;
+      }
+      flush();
+      start = s0;
+      end = e0;
+      parts.push(i);
+    }
+    flush();
   },
 };
 
@@ -323,7 +464,7 @@ const streetAddress: Finder = {
  */
 function extendBack(text: string, start: number): number {
   const head = text.slice(Math.max(0, start - 60), start);
-  if (!/^\s{0,2}$/.test(head.slice(-2)) || !/(?:Apt|Apartment|Suite|Ste)/.test(text.slice(start, start + 10))) return start;
+  if (!/(?:^|\S)\s{1,2}$/.test(head) || !/(?:Apt|Apartment|Suite|Ste)/.test(text.slice(start, start + 10))) return start;
   const lineStart = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(','), head.lastIndexOf('>'), head.lastIndexOf('?')) + 1;
   const part = head.slice(lineStart);
   const lead = part.length - part.trimStart().length;
@@ -335,35 +476,59 @@ function extendBack(text: string, start: number): number {
 function extendAddress(text: string, end: number): number {
   const LINE = /^(?:,|\n)[ \t>?*-]{0,3}(?:(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor)\s{0,2}\d{1,5}[A-Za-z]?|[\p{Lu}\d][\p{L}\d '’.()-]{1,40}?(?:,\s{0,2}[\p{Lu}][\p{L}.]{1,3})?)(?=\s{0,2}(?:,|\n|$|\.\s|\.$|\?))/u;
   for (let i = 0; i < 4; i++) {
-    const m = LINE.exec(text.slice(end, end + 60));
+    // One blank line inside a block, when the line after it holds a number ("\n\n Estonia 62488").
+    const blank = /^\n[ \t]*(?=\n[^\n]{0,40}\d)/.exec(text.slice(end, end + 50));
+    const skip = blank === null ? 0 : blank[0].length;
+    const m = LINE.exec(text.slice(end + skip, end + skip + 60));
     if (m === null) break;
     const part = m[0];
     // Only keep a continuation that looks like an address part: unit, postcode or place name with
     // a number, or a short capitalised place line in a multi-line block.
     if (!/\d/.test(part) && !part.startsWith('\n') && i > 0) break;
     if (part.split(/\s+/).length > 6) break;
-    end += part.length;
+    end += skip + part.length;
   }
   return end;
 }
 
 // ── person name ───────────────────────────────────────────────────────────────────────────────
-const TOKEN = "\\p{Lu}[\\p{Ll}'’-]{1,24}(?:-\\p{Lu}[\\p{Ll}'’]{1,24})?";
+// Phrase rules (honorific, label, sign-off, "my name is"...) run behind cheap literal gates. The
+// token pass walks capitalised runs with a hand-written scanner and decides each run from word
+// lists (common given names and surnames), person cues next to it (name-taking verbs, role nouns)
+// and, last, from the other names of the same text (repeated names, coordinated lists, speakers).
+// A token: a capital, then a lower-case letter or apostrophe ("O'Brien"), then letters (so
+// "McDowell" and "DeVries" stay whole).
+const TOKEN = "\\p{Lu}[\\p{Ll}'’][\\p{L}'’-]{0,23}";
 const INITIAL = '\\p{Lu}\\.';
-const PARTICLE = "(?:van|von|de|da|del|della|der|den|di|du|le|la|dos|das|bin|ibn|al|el|ter|ten|o'|mac|st\\.)";
-const NAME = `${TOKEN}(?: (?:${INITIAL}|${PARTICLE}|${TOKEN})){0,3}`;
+const PARTICLE = "(?:van|von|de|da|del|della|der|den|di|du|le|la|dos|das|bin|ibn|al|el|ter|ten|st\\.)";
+// A particle only inside a name ("Pieter de Vries"), never at its end ("Slovenia le|ader").
+const NAME = `${TOKEN}(?: (?:${INITIAL}|${PARTICLE}(?= \\p{Lu})|${TOKEN})){0,3}`;
 const NAME_STOP = new Set([
   'The', 'A', 'An', 'And', 'Or', 'But', 'In', 'On', 'At', 'To', 'For', 'Of', 'With', 'From', 'By', 'Is', 'Was',
   'Street', 'Avenue', 'Road', 'Inc', 'Ltd', 'LLC', 'Corp', 'Company', 'University', 'Bank', 'Hospital',
   'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday', 'Sunday', 'January', 'February',
   'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December',
   'I', 'My', 'Your', 'His', 'Her', 'Their', 'Our', 'We', 'He', 'She', 'They', 'It', 'This', 'That', 'Please',
-  'Thanks', 'Thank', 'Hello', 'Hi', 'Dear', 'Yes', 'No', 'Not', 'Can', 'Could', 'Would', 'Should', 'Will',
+  'Thanks', 'Thank', 'Hello', 'Hi', 'Hey', 'Dear', 'Yes', 'No', 'Not', 'Can', 'Could', 'Would', 'Should', 'Will',
   'Phone', 'Email', 'E-mail', 'Address', 'Website', 'Mobile', 'Fax', 'Desk', 'Personal', 'Info', 'Name',
   'Date', 'Customer', 'Service', 'Support', 'Team', 'Manager', 'Mr', 'Mrs', 'Ms', 'Dr', 'Prof', 'Sir', 'Here',
-  'There', 'What', 'When', 'Where', 'Why', 'How', 'Who', 'Also', 'Just', 'Some', 'All', 'Any', 'Every',
+  'There', 'What', 'When', 'Where', 'Why', 'How', 'Who', 'Also', 'Just', 'Some', 'All', 'Any', 'Every', 'If',
+  'So', 'Then', 'Than', 'As', 'Do', 'Does', 'Did', 'Are', 'Were', 'Be', 'Been', 'Have', 'Has', 'Had', 'Let',
+  'Oh', 'Ok', 'Okay', 'Well', 'Now', 'Maybe', 'Sure', 'Sorry', 'Great', 'Good', 'Nice', 'After', 'Before',
+  'While', 'Since', 'Because', 'Although', 'However', 'Unlike', 'Like', 'About', 'Into', 'Over', 'Under', 'Today',
+  'Miss', 'Mx', 'Dame', 'Lady', 'Madam', 'Mme', 'Mlle', 'Herr', 'Frau', 'Sr', 'Sra', 'Srta', 'Sig',
+  'You', 'Me', 'Him', 'Them', 'Us', 'Its', 'These', 'Those', 'Each', 'Both', 'Either', 'Neither', 'Many', 'Most',
+  'More', 'Much', 'Other', 'Another', 'Such', 'One', 'Two', 'First', 'Second', 'Last', 'Next', 'Yesterday',
+  'Tomorrow', 'Tonight', 'Yet', 'Still', 'Even', 'Only', 'Very', 'Really', 'Actually', 'Perhaps', 'Probably',
+  'Later', 'Soon', 'Meanwhile', 'Finally', 'Afterwards', 'Instead', 'Again', 'Once', 'Sometimes', 'Often', 'Usually',
+  'Never', 'Always', 'Suddenly', 'Recently', 'Eventually', 'Anyway', 'Besides', 'Therefore', 'Thus', 'Hence',
+  'Otherwise', 'Overall', 'Indeed', 'Sadly', 'Luckily', 'Clearly', 'Obviously', 'Apparently', 'Hopefully', 'Honestly',
+  'Hmm', 'Um', 'Uh', 'Wow', 'Ah', 'Alright', 'Right', 'Look', 'Listen', 'Wait', 'Ugh', 'Haha', 'Lol', 'Excuse', 'Guys',
+  'Folks', 'Friends', 'Everyone', 'Seriously', 'Absolutely', 'Exactly', 'Correct', 'True', 'Fine', 'Cool', 'Awesome',
+  'Altogether', 'Currently', 'Initially', 'Originally', 'Additionally', 'Furthermore', 'Moreover', 'Similarly', 'Together',
+  'Total', 'Including', 'Except', 'Plus', 'Minus', 'Per',
 ]);
-// Words that mark a capitalised sequence as an organisation or place rather than a person.
+// Words that mark a capitalised sequence as an organisation, place, work or thing, not a person.
 const NOT_PERSON = new Set([
   'Corporation', 'Corp', 'Group', 'Systems', 'Technologies', 'Technology', 'Inc', 'Ltd', 'LLC', 'Co', 'Company',
   'Bank', 'Insurance', 'Transit', 'Global', 'Capital', 'Labs', 'Partners', 'Holdings', 'Solutions', 'Services',
@@ -379,77 +544,458 @@ const NOT_PERSON = new Set([
   'Answer', 'Question', 'Suite', 'Apt', 'Box', 'Tales', 'Songs', 'Song', 'Album', 'Book', 'Novel', 'Movie', 'Film',
   'Show', 'Day', 'Week', 'Year', 'Christmas', 'Easter', 'God', 'Lord', 'Jesus', 'English', 'French', 'German',
   'Spanish', 'Chinese', 'Japanese', 'American', 'British', 'Internet', 'Web', 'App', 'API', 'Python', 'Java',
+  // company words
+  'Investments', 'Associates', 'Incorporated', 'Markets', 'Lines', 'Consulting', 'Consultants', 'Enterprises',
+  'Ventures', 'Brothers', 'Bros', 'Sons', 'Logistics', 'Pharmaceuticals', 'Airways', 'Electric', 'Communications',
+  'Telecom', 'Entertainment', 'Productions', 'Publishing', 'Studio', 'Brands', 'Foods', 'Stores', 'Hotels',
+  'Resorts', 'Properties', 'Realty', 'Construction', 'Engineering', 'Manufacturing', 'Chemicals', 'Steel',
+  'Petroleum', 'Mining', 'Bancorp', 'Securities', 'Management', 'Advisors', 'Assurance', 'Mutual', 'Credit',
+  'Finance', 'Exchange', 'Trading', 'Wireless', 'Digital', 'Interactive', 'Online', 'Robotics', 'Dynamics',
+  'Aerospace', 'Defense', 'Automotive', 'Pharma', 'Biotech', 'Therapeutics', 'Medical', 'Healthcare', 'Clinic',
+  'Legal', 'LLP', 'PLC', 'GmbH', 'AG', 'Pty', 'Insight', 'Insights', 'Statement', 'Weekly', 'Daily', 'Times',
+  'News', 'Magazine', 'Journal', 'Review', 'Tribune', 'Gazette', 'Channel', 'TV', 'Radio', 'Stadium', 'Arena',
+  'Theatre', 'Theater', 'Gallery', 'Library', 'Academy', 'Cathedral', 'Temple', 'Mosque', 'Palace', 'Castle',
+  'Central', 'National', 'Federal', 'Royal', 'General', 'Union', 'Army', 'Navy', 'Police', 'Court', 'Senate',
+  'Congress', 'Parliament', 'Party', 'Committee', 'Commission', 'Board', 'Authority', 'Project', 'Program',
+  'Programme', 'Act', 'Award', 'Prize', 'Cup', 'League', 'Championship', 'Olympics', 'War', 'Empire', 'Revolution',
+  // first words of place names
+  'Fort', 'Port', 'Porto', 'San', 'Santa', 'Santo', 'São', 'Los', 'Las', 'Cite', 'Cité', 'Ciudad', 'Villa', 'Cape',
+  'Isla', 'Nueva', 'Nuevo', 'Upper', 'Lower', 'Greater',
 ]);
-const PERSON_BEFORE = /(?:\b(?:by|with|to|from|under|and|meet|ask|tell|thank|thanks|producer|singer|author|director|founder|ceo|mr|mrs|ms|dr|met|married|contact)\s|^\s*|\n[ \t>?*-]{0,4})$/i;
-const PERSON_AFTER = /^(?:'s\b|,?\s(?:lives|lived|had|has|is\sfrom|was\sborn|said|says|wrote|writes|explained|listed|told|asked|replied|works|worked|joined|met|married|called|sent|gave|spent)\b)/;
-const TITLE_NAME = new RegExp(`\\b(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Dame|Lady|Lord|Madam|Mme|Mlle|Herr|Frau|Sr|Sra|Srta|Sig|Sig\\.ra)\\.?\\s(${NAME})`, 'gu');
-const CONTEXT_NAME = new RegExp(
-  `\\b(?:[Mm]y name is|[Nn]ame is|[Ii] am called|[Cc]all me|[Nn]amed|[Cc]alled|[Ss]igned|[Dd]ear|[Hh]i|[Hh]ello|[Tt]his is|[Ii]t'?s|[Ii] am|[Ii]'m|by|with|to|from|for|and)\\s(${NAME})`,
-  'gu',
+// Street-name words after which a capitalised run is a street ("Marina Fort Street", "Mathias Pass").
+// Suffixes that are also common names (Hill, Ford, Lane...) are left out.
+const STREET_WORDS = new Set(
+  SUFFIX_EN.slice(3, -1)
+    .split('|')
+    .flatMap((w) => (w.endsWith('?') ? [w.slice(0, -2), w.slice(0, -1)] : [w]))
+    .concat(['Gateway', 'Radial', 'Forges', 'Extensions', 'Points', 'Isle', 'Courts', 'Cliffs', 'Squares', 'Stravenue', 'Throughway'])
+    .filter((w) => w.length > 2 && !FIRST_NAMES.has(foldName(w)) && !SURNAMES.has(foldName(w))),
 );
-const LABEL_NAME = new RegExp(`(?:^|\\n)[ \\t>*-]{0,3}(?:[Nn]ame|[Ff]ull [Nn]ame|[Cc]ustomer|[Pp]atient|[Cc]ontact|[Aa]uthor|[Ff]rom|[Aa]ttn|[Ss]igned by|[Ee]mployee)\\s?:\\s{0,3}(${NAME}|[\\p{L}'’-]{2,25}(?:\\s[\\p{L}'’-]{2,25}){0,2})`, 'gu');
-const MY_NAME_LOWER = /\bmy name is\s([\p{L}'’-]{2,25}(?:\s(?!is\b|and\b|i\b)[\p{L}'’-]{2,25}){0,2})/giu;
+/** Capitalised words that take the verbs of people but are not names. */
+const NOT_NAME = new Set([
+  'Everyone', 'Everybody', 'Someone', 'Somebody', 'Nobody', 'Anyone', 'Anybody', 'Mom', 'Mum', 'Dad', 'Mother',
+  'Father', 'Grandma', 'Grandpa', 'Granny', 'Doctor', 'Teacher', 'Nurse', 'Officer', 'Judge', 'Captain', 'Human',
+  'Assistant', 'AI', 'People', 'Scientists', 'Experts', 'Researchers', 'Critics', 'Officials', 'Government',
+  'Agent', 'Customer', 'Client', 'System', 'Note', 'Step', 'Example', 'Source', 'Title', 'Subject', 'Summary',
+  'Input', 'Output', 'Context', 'Response', 'Prompt', 'Instruction', 'Warning', 'Tip', 'Hint', 'Solution', 'Q',
+  'Black', 'White', 'Asian', 'Hispanic', 'Latino', 'Latina', 'Native', 'European', 'African', 'Indian', 'Arab',
+  'Jewish', 'Muslim', 'Catholic', 'Christian', 'Jew', 'Islam', 'Bible', 'Quran', 'Santa', 'Siri', 'Alexa',
+]);
+// Person cues: the word(s) right before or after a run, read with a small scanner and looked up
+// in sets (regexes over every run's surroundings were most of the detector's time).
+const words = (s: string): Set<string> => new Set(s.trim().split(/\s+/));
+/** Honorifics: the run after them is a name (confidence 0.9). */
+const TITLES = words('mr mrs ms miss mx dr prof sir dame lady lord madam mme mlle herr frau sr sra srta sig');
+/** Words before a run of two or three capitalised words that mark a person ("... by Anna Kovač"). */
+const CUE_BEFORE = words('by with under and meet ask tell thank thanks producer singer author director founder ceo met married contact add i\'m');
+/** Words before a single capitalised word that mark a person: verbs of speech, roles, relations. */
+const CUE_BEFORE_STRONG = words(`says said asked told thank thanks ask tell dear hi hello hey songwriter commenter singer author director
+  producer composer writer actor actress artist musician guitarist drummer rapper poet novelist painter journalist reporter
+  editor professor lawyer attorney wife husband son daughter brother sister friend colleague neighbor neighbour uncle aunt
+  cousin boyfriend girlfriend fiance fiancé fiancee fiancée starring featuring married divorced met named called signed`);
+/** Two-word cues before a name ("directed by", "shouted at", "surname is"), keyed by their last word. */
+const CUE_BEFORE_PAIRS = words(`assistant:to directed:by written:by sung:by performed:by played:by composed:by produced:by
+  shouted:at yelled:at name:is surname:is call:me had:given has:given`);
+/** Words after a run of two or three capitalised words that mark a person. */
+const CUE_AFTER = words('lives lived had has said says wrote writes explained listed told asked replied works worked joined met married called sent gave spent');
+/** Words after a single capitalised word that mark a person. */
+const CUE_AFTER_STRONG = words('said says shouted whispered yelled screamed smiled laughed cried replied asked told explained wrote married sang lives lived began');
+/** After a name at the start of a line, when it addresses someone. */
+const VOCATIVE_AFTER = /^, (?:can|could|would|will|please|i|you|are|do|did|have|how|what|where|why|when|is)\b/;
+/** Two-word cues after a name ("is from", "was born", "had given"). */
+const CUE_AFTER_PAIRS = words('is:from was:born had:given has:given');
+
+/** Last words of CUE_BEFORE_PAIRS (and "am" of "I am"), first words of CUE_AFTER_PAIRS. */
+const PAIR_ENDS = new Set([...CUE_BEFORE_PAIRS].map((p) => p.slice(p.indexOf(':') + 1)).concat('am'));
+const PAIR_STARTS = new Set([...CUE_AFTER_PAIRS].map((p) => p.slice(0, p.indexOf(':'))));
+
+/** Lower-cased word ending right before `at` (one space, optional "," or "." before it), and its start. */
+function wordBefore(text: string, at: number): [string, number] {
+  let j = at - 1;
+  if (j < 0 || text.charCodeAt(j) !== 32) return ['', at];
+  j--;
+  const c = text.charCodeAt(j);
+  if (c === 46 || c === 44) j--;
+  const end = j + 1;
+  while (j >= 0 && j > end - 16 && (isLetter(text.charCodeAt(j)) || isApos(text.charCodeAt(j)))) j--;
+  return [text.slice(j + 1, end).toLowerCase(), j + 1];
+}
+
+/** Lower-cased word starting right after `at` (after an optional "," and one space), and its end. */
+function wordAfter(text: string, at: number): [string, number] {
+  let j = at;
+  if (text.charCodeAt(j) === 44) j++;
+  if (text.charCodeAt(j) !== 32) return ['', at];
+  j++;
+  const start = j;
+  while (j < text.length && j < start + 16 && isLetter(text.charCodeAt(j))) j++;
+  return [text.slice(start, j).toLowerCase(), j];
+}
+
+/** 2 strong person cue next to [start, end), 1 weak cue, 0 none; 3 after an honorific. */
+function personCue(text: string, start: number, end: number): number {
+  const [b, bAt] = wordBefore(text, start);
+  if (b !== '') {
+    if (TITLES.has(b)) return 3;
+    if (CUE_BEFORE_STRONG.has(b)) return 2;
+    if (PAIR_ENDS.has(b)) {
+      const [b2] = wordBefore(text, bAt);
+      if (b2 !== '' && CUE_BEFORE_PAIRS.has(`${b2}:${b}`)) return 2;
+      if (b === 'am' && b2 === 'i') return 1;
+    }
+    if (CUE_BEFORE.has(b)) return 1;
+  }
+  const [a, aAt] = wordAfter(text, end);
+  if (a !== '') {
+    if (CUE_AFTER_STRONG.has(a)) return 2;
+    if (PAIR_STARTS.has(a)) {
+      const [a2] = wordAfter(text, aAt);
+      if (a2 !== '' && CUE_AFTER_PAIRS.has(`${a}:${a2}`)) return 2;
+    }
+    if (CUE_AFTER.has(a)) return 1;
+  }
+  return 0;
+}
+
+/** Whether the text says "name" at all (gate for the name phrase rules). */
+const hasNameWord = (t: string): boolean => t.includes('name') || t.includes('Name') || t.includes('NAME');
+// The answer to a question about a name ("What's your last name? Boyle", "...account? User: X").
+const NAME_ANSWER = new RegExp(`\\b(?:sur)?name\\b[^.?!\\n]{0,40}\\?\\s{1,3}(?:\\p{Lu}\\p{L}{1,15}:\\s{1,3})?(${NAME})(?=\\s*(?:$|[.,!?\\n]))`, 'gu');
+const LABEL_NAME = new RegExp(`(?:^|\\n)[ \\t>*-]{0,3}(?:[Nn]ame|[Ff]ull [Nn]ame|[Cc]ustomer|[Pp]atient|[Cc]ontact|[Aa]uthor|[Ff]rom|[Aa]ttn|[Ss]igned by|[Ee]mployee|[Dd]irected [Bb]y|[Ww]ritten [Bb]y)\\s?:\\s{0,3}(${NAME}|[\\p{L}'’-]{2,25}(?:\\s[\\p{L}'’-]{2,25}){0,2})`, 'gu');
+/** Literal gate for MY_NAME_LOWER (given hasNameWord): lower, sentence, title or upper case. */
+const myNameGate = (t: string): boolean => t.includes('ame is') || t.includes('ame Is') || t.includes('AME IS');
+const MY_NAME_LOWER = /\bmy name is\s([\p{L}'’-]{2,25}(?:\s(?!is\b|and\b|i\b|but\b)[\p{L}'’-]{2,25}){0,2})/giu;
+const SIGNOFF_BEFORE = /(?:regards|sincerely|thanks|thank you|cheers|best|yours|respectfully|warmly),?\s{0,3}$/i;
+/** Gate for SIGNOFF: a sign-off word right before some line break (checked at each line break). */
+function signoffGate(t: string): boolean {
+  for (let nl = t.indexOf('\n'); nl > 0; nl = t.indexOf('\n', nl + 1)) {
+    let j = nl - 1;
+    while (j > 0 && (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 44 || t.charCodeAt(j) === 10 || t.charCodeAt(j) === 13)) j--;
+    const c = t.charCodeAt(j) | 32; // the sign-off words end in s, t, u or y
+    if ((c === 115 || c === 116 || c === 117 || c === 121) && SIGNOFF_BEFORE.test(t.slice(Math.max(0, nl - 16), nl))) return true;
+  }
+  return false;
+}
 const SIGNOFF = new RegExp(`(?:regards|sincerely|thanks|thank you|cheers|best|yours|respectfully|warmly),?\\s{0,3}\\n\\s{0,3}[>*-]?\\s{0,2}(${NAME})`, 'giu');
 const HEADER_LINE = new RegExp(`^[ \\t>?*-]{0,4}(${TOKEN}(?:\\s(?:${INITIAL}|${PARTICLE}|${TOKEN}|\\p{Lu}\\b)){1,3})[ \\t]*\\n`, 'u');
-const CAP_TOKEN = new RegExp(`(?<![\\p{L}'’-])(${NAME})`, 'gu');
+/** Candidate starts of capitalised words: a superset of \p{Lu}, confirmed by isUpper. */
+const UPPER_START = /[A-Z\u00C0-\u00DE\u0100-\u024F\u0370-\u03FF\u0400-\u052F]/g;
+const LU = /\p{Lu}/u;
+const LL = /\p{Ll}/u;
+const LETTER = /\p{L}/u;
+const PARTICLE_WORDS = new Set(['van', 'von', 'de', 'da', 'del', 'della', 'der', 'den', 'di', 'du', 'le', 'la', 'dos', 'das', 'bin', 'ibn', 'al', 'el', 'ter', 'ten']);
 
-/** Trim stop words from both ends of a candidate name; returns [offset, length] or undefined. */
-function trimName(s: string): [number, number] | undefined {
-  const words = s.split(' ');
+const isUpper = (c: number): boolean => (c >= 65 && c <= 90) || (c > 127 && LU.test(String.fromCharCode(c)));
+const isLower = (c: number): boolean => (c >= 97 && c <= 122) || (c > 127 && LL.test(String.fromCharCode(c)));
+const isLetter = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c > 127 && LETTER.test(String.fromCharCode(c)));
+const isApos = (c: number): boolean => c === 39 || c === 0x2019;
+
+/** End of the name token starting at `i` (a capital), or -1. Possessive 's is left out. */
+function tokenEnd(text: string, i: number): number {
+  const n = text.length;
+  if (i + 1 >= n) return -1;
+  const c1 = text.charCodeAt(i + 1);
+  // A capital, then a lower-case letter, or an apostrophe and a capital ("O'Brien", not "I'm").
+  if (!isLower(c1) && !(isApos(c1) && isUpper(text.charCodeAt(i + 2)))) return -1;
+  let j = i + 2;
+  while (j < n && j - i < 26) {
+    const c = text.charCodeAt(j);
+    // A contraction ends the word ("You’ve" is "You"); a possessive 's is cut below.
+    if (isApos(c) && isLower(text.charCodeAt(j + 1)) && !((text.charCodeAt(j + 1) | 32) === 115 && !isLetter(text.charCodeAt(j + 2)))) break;
+    if (isLetter(c) || isApos(c) || c === 45) j++;
+    else break;
+  }
+  if (j - i >= 26) return -1;
+  if (j - i > 3 && (text.charCodeAt(j - 1) === 115 || text.charCodeAt(j - 1) === 83) && isApos(text.charCodeAt(j - 2))) j -= 2;
+  while (j > i + 2 && (isApos(text.charCodeAt(j - 1)) || text.charCodeAt(j - 1) === 45)) j--;
+  return j;
+}
+
+const stripDot = (w: string): string => (w.endsWith('.') ? w.slice(0, -1) : w);
+const GIVEN = 1;
+const GIVEN_AMBIGUOUS = 2;
+const SURNAME = 4;
+const SURNAME_AMBIGUOUS = 8;
+/** List flags per word as written; a bounded cache, since the same words recur. */
+const flagCache = new Map<string, number>();
+function nameFlags(w: string): number {
+  let f = flagCache.get(w);
+  if (f === undefined) {
+    const k = foldName(w);
+    f = (FIRST_NAMES.has(k) ? GIVEN : 0) | (AMBIGUOUS_NAMES.has(k) ? GIVEN_AMBIGUOUS : 0) | (SURNAMES.has(k) ? SURNAME : 0) | (AMBIGUOUS_SURNAMES.has(k) ? SURNAME_AMBIGUOUS : 0);
+    if (flagCache.size >= 50_000) flagCache.clear();
+    flagCache.set(w, f);
+  }
+  return f;
+}
+
+/** A capitalised run after trimming, with its verdict. */
+interface Run {
+  readonly start: number;
+  readonly end: number;
+  readonly words: readonly string[];
+  /** 0 undecided, 1 person, -1 never a person (organisation, street...). */
+  verdict: number;
+  confidence: number;
+  /** A listed given name or surname (ambiguous ones too): evidence for list propagation. */
+  readonly weak: boolean;
+}
+
+/**
+ * Length of the particle words ("van", "de", "van der"...) at `p` when a capitalised word follows
+ * them, else 0.
+ */
+function particleAt(text: string, p: number): number {
+  let q = p;
+  for (let k = 0; k < 2; k++) {
+    let e = q;
+    while (e < q + 6 && text.charCodeAt(e) >= 97 && text.charCodeAt(e) <= 122) e++;
+    if (e === q || e - q > 5 || text.charCodeAt(e) !== 32 || !PARTICLE_WORDS.has(text.slice(q, e))) return 0;
+    if (isUpper(text.charCodeAt(e + 1))) return e - p;
+    q = e + 1;
+  }
+  return 0;
+}
+
+/** Whether a run may continue after `e`: a space, then a capital or a particle before a capital. */
+function runContinues(text: string, e: number): boolean {
+  if (text.charCodeAt(e) !== 32) return false;
+  const c = text.charCodeAt(e + 1);
+  return isUpper(c) || (c >= 97 && c <= 122 && particleAt(text, e + 1) > 0);
+}
+
+/** Address unit words that end a name run ("Mrs. Ana Reis Suite 5"). */
+const UNIT_WORDS = new Set(['Suite', 'Apt', 'Apartment', 'Unit', 'Box', 'Flat', 'Floor', 'Room']);
+
+const isInitial = (w: string): boolean => w.length === 1 || (w.length === 2 && w.charCodeAt(1) === 46);
+
+/** Read the capitalised run at `i` (a token ending at `first`): up to four words, initials and particles inside. */
+function readRun(text: string, i: number, first: number): { start: number; end: number; words: string[] } {
+  const words: string[] = [text.slice(i, first)];
+  const starts: number[] = [i];
+  let j = first;
+  while (words.length < 4 && runContinues(text, j)) {
+    const p = j + 1;
+    const c = text.charCodeAt(p);
+    if (isUpper(c)) {
+      const e = tokenEnd(text, p);
+      if (e > 0) {
+        words.push(text.slice(p, e));
+        starts.push(p);
+        j = e;
+        continue;
+      }
+      // An initial, "D." or a bare "D" followed by another word.
+      const d = text.charCodeAt(p + 1);
+      if ((d === 46 && !isLetter(text.charCodeAt(p + 2))) || (d === 32 && isUpper(text.charCodeAt(p + 2)))) {
+        const e2 = d === 46 ? p + 2 : p + 1;
+        words.push(text.slice(p, e2));
+        starts.push(p);
+        j = e2;
+        continue;
+      }
+      break;
+    }
+    const e = p + particleAt(text, p);
+    if (e > p) {
+      const e2 = tokenEnd(text, e + 1);
+      if (e2 > 0 && words.length < 3) {
+        words.push(text.slice(p, e), text.slice(e + 1, e2));
+        starts.push(p, e + 1);
+        j = e2;
+        continue;
+      }
+    }
+    break;
+  }
+  // Trim stop words at both ends, and initials and particles at the end.
   let a = 0;
   let b = words.length;
-  while (a < b && NAME_STOP.has((words[a] ?? '').replace(/[.']+$/, ''))) a++;
-  while (b > a && NAME_STOP.has((words[b - 1] ?? '').replace(/[.']+$/, ''))) b--;
-  if (a >= b) return undefined;
-  const off = words.slice(0, a).join(' ').length + (a > 0 ? 1 : 0);
-  const kept = words.slice(a, b).join(' ').replace(/['’]s$/, '');
-  return [off, kept.length];
+  while (a < b && NAME_STOP.has(stripDot(words[a] as string))) a++;
+  while (b > a && (NAME_STOP.has(stripDot(words[b - 1] as string)) || isInitial(words[b - 1] as string) || PARTICLE_WORDS.has(words[b - 1] as string) || UNIT_WORDS.has(stripDot(words[b - 1] as string)))) b--;
+  if (a >= b) return { start: i, end: i, words: [] };
+  const kept = a === 0 && b === words.length ? words : words.slice(a, b);
+  const start = starts[a] as number;
+  return { start, end: (starts[b - 1] as number) + (words[b - 1] as string).length, words: kept };
+}
+
+/**
+ * Decide a run from its words and the text around it: 1 person (confidence in judgedConfidence),
+ * 0 undecided (may still be taken from the text's other names), -1 not a person.
+ */
+let judgedConfidence = 0;
+/** Whether the last judged run holds a listed given name or surname (ambiguous ones too). */
+let judgedListed = false;
+function judgeRun(text: string, start: number, end: number, words: readonly string[]): number {
+  const k = words.length;
+  let initials = 0;
+  judgedConfidence = 0;
+  judgedListed = false;
+  for (const w of words) {
+    if (NOT_PERSON.has(stripDot(w))) return -1;
+    if (isInitial(w)) initials++;
+  }
+  const first = words[0] as string;
+  const last = words[k - 1] as string;
+  if (STREET_WORDS.has(last)) return -1;
+  if (text.charCodeAt(end) === 32) {
+    const c = text.charCodeAt(end + 1);
+    if (isUpper(c)) {
+      const e = tokenEnd(text, end + 1);
+      if (e > 0 && STREET_WORDS.has(text.slice(end + 1, e))) return -1; // "Marina Fort Street"
+    } else if (c === 97 || c === 38) {
+      if (/^ (?:and|&) (?:Sons|Co\b|Company|Partners|Associates)/.test(text.slice(end, end + 16))) return -1;
+    } else if (k > 1 && c >= 48 && c <= 57 && /^ \d{1,5}[A-Za-z]?(?=\s*(?:$|[,.\n]))/.test(text.slice(end, end + 12))) {
+      return -1; // "Peter Zuidhove 188": a street named after a person, with its house number
+    }
+  }
+  const f = nameFlags(first);
+  const l = k === 1 ? f : nameFlags(last);
+  judgedListed = ((f | l) & (GIVEN | SURNAME)) !== 0;
+  const given = (f & GIVEN) !== 0 && (k > 1 || (f & GIVEN_AMBIGUOUS) === 0);
+  const cue = personCue(text, start, end);
+  if (cue === 3) return judged(0.9);
+  if (given) return judged(0.7);
+  if (k > 1 && initials > 0) return judged(0.7); // "Faina D. Yefremova"
+  if ((l & SURNAME) !== 0 && (l & SURNAME_AMBIGUOUS) === 0) return judged(0.7);
+  // An unlisted plural ("Americans", "Muslims") names a group, not a person.
+  if (last.length > 3 && last.endsWith('s') && !last.endsWith('ss')) return 0;
+  if (k === 1) {
+    if (first.length < 3 || NOT_NAME.has(first)) return 0;
+    if (cue === 2) return judged(0.8);
+    // Addressing someone at the start of a line: "Bryce, can I speak to your boss?"
+    if ((start === 0 || text.charCodeAt(start - 1) === 10) && VOCATIVE_AFTER.test(text.slice(end, end + 12))) return judged(0.6);
+    return 0;
+  }
+  // Two or three unlisted words with a person cue next to them.
+  return k <= 3 && cue > 0 ? judged(cue === 2 ? 0.8 : 0.7) : 0;
+}
+
+const judged = (confidence: number): number => {
+  judgedConfidence = confidence;
+  return 1;
+};
+
+/**
+ * Token pass over capitalised runs, judged one by one. UPPER_START.test (no match array) finds
+ * each candidate. (Kept out of the finder: small functions get optimised sooner.)
+ */
+function collectRuns(text: string): Run[] {
+  const runs: Run[] = [];
+  const re = UPPER_START;
+  re.lastIndex = 0;
+  while (runs.length < MAX_CANDIDATES && re.test(text)) {
+    const i = re.lastIndex - 1;
+    if (i > 0) {
+      const p = text.charCodeAt(i - 1);
+      if ((p >= 97 && p <= 122) || (p >= 65 && p <= 90) || isApos(p) || p === 45 || (p > 127 && isLetter(p))) continue;
+    }
+    const e = tokenEnd(text, i);
+    if (e < 0) continue;
+    // Fast path: a lone short or stop word ("The", "What", "Ok") is no run.
+    if (!runContinues(text, e) && (e - i < 3 || NAME_STOP.has(text.slice(i, e)))) {
+      re.lastIndex = e;
+      continue;
+    }
+    const r = readRun(text, i, e);
+    re.lastIndex = Math.max(e, r.end);
+    if (r.words.length === 0) continue;
+    const verdict = judgeRun(text, r.start, r.end, r.words);
+    runs.push({ start: r.start, end: r.end, words: r.words, verdict, confidence: judgedConfidence, weak: judgedListed });
+  }
+  return runs;
+}
+
+/**
+ * Names in a list ("Kowalski, Becker and Nagy") or in dialogue ("Anna: ...\nEmil: ...") are names
+ * together: when two or more of them are listed names and one is taken, take the rest.
+ */
+function takeGroups(text: string, runs: Run[], known: Set<string>, dialogue: boolean): void {
+  const groups: Run[][] = [];
+  let cur: Run[] = [];
+  for (const r of runs) {
+    const prev = cur[cur.length - 1];
+    if (prev !== undefined && r.start - prev.end <= 6 && /^(?:, |,? and |, & )$/.test(text.slice(prev.end, r.start))) cur.push(r);
+    else {
+      if (cur.length > 1) groups.push(cur);
+      cur = [r];
+    }
+  }
+  if (cur.length > 1) groups.push(cur);
+  if (dialogue) {
+    const speakers = runs.filter((r) => r.words.length === 1 && text.charCodeAt(r.end) === 58 && (r.start === 0 || /\n[ \t>]*$/.test(text.slice(Math.max(0, r.start - 4), r.start))));
+    if (speakers.length > 1) groups.push(speakers);
+  }
+  for (const grp of groups) {
+    if (grp.some((r) => r.verdict === -1 || r.words.length > 3)) continue;
+    let listed = 0;
+    for (const r of grp) if (r.weak || r.verdict === 1) listed++;
+    // Two or more listed names, one of them taken; or, in a list of two, one taken listed name.
+    const taken = grp.some((r) => r.verdict === 1 && r.weak);
+    const pair = grp.length === 2 && /^ (?:and|&) $/.test(text.slice((grp[0] as Run).end, (grp[1] as Run).start));
+    if (!(listed >= 2 && grp.some((r) => r.verdict === 1)) && !(pair && taken)) continue;
+    for (const r of grp) {
+      if (r.verdict !== 0 || NOT_NAME.has(r.words[0] as string)) continue;
+      r.verdict = 1;
+      r.confidence = 0.6;
+      for (const w of r.words) if (w.length > 2) known.add(w);
+    }
+  }
 }
 
 const personName: Finder = {
   entity: 'person-name',
-  gate: (t) => /\p{Lu}/u.test(t) || /my name is/i.test(t),
+  gate: (t) => /\p{Lu}/u.test(t) || (hasNameWord(t) && myNameGate(t)),
   find(text, push) {
-    const put = (m: RegExpExecArray, group: string, confidence: number, needListed: boolean): void => {
-      const inner = m[0].lastIndexOf(group);
-      const t = trimName(group);
-      if (t === undefined) return;
-      const start = m.index + inner + t[0];
-      const value = text.slice(start, start + t[1]);
-      const words = value.split(/\s/);
-      if (words.some((w) => NOT_PERSON.has(w.replace(/\.$/, '')))) return;
-      if (needListed) {
-        const first = foldName(words[0] ?? '');
-        const multi = words.length > 1;
-        const listed = FIRST_NAMES.has(first) && (multi || !AMBIGUOUS_NAMES.has(first));
-        // Unlisted: two or three capitalised words not all-caps ("Krisztián Szöllösy").
-        // Unlisted names need a person cue next to them: a preposition or verb used of people.
-        const end = start + t[1];
-        const cue =
-          PERSON_BEFORE.test(text.slice(Math.max(0, start - 14), start)) || PERSON_AFTER.test(text.slice(end, end + 24));
-        const shaped = cue && multi && words.length <= 3 && words.every((w) => !/^\p{Lu}{2,}$/u.test(w));
-        if (!listed && !shaped) return;
-      }
-      push('person-name', start, start + t[1], 'low', confidence, {});
+    const known = new Set<string>(); // words of names found in this text
+    const emit = (start: number, end: number, confidence: number, data: Record<string, string | boolean> = {}): void => {
+      if (end <= start) return;
+      push('person-name', start, end, 'low', confidence, data);
+      for (const w of text.slice(start, end).split(' ')) if (w.length > 2 && !NOT_NAME.has(w)) known.add(w);
     };
-    for (const m of matches(TITLE_NAME, text)) put(m, m[1] ?? '', 0.9, false);
-    for (const m of matches(LABEL_NAME, text)) put(m, (m[1] ?? '').trim(), 0.85, false);
-    for (const m of matches(SIGNOFF, text)) put(m, m[1] ?? '', 0.8, false);
-    for (const m of matches(MY_NAME_LOWER, text)) {
-      const g = m[1] ?? '';
-      const start = m.index + m[0].length - g.length;
-      push('person-name', start, start + g.length, 'low', 0.9, { context: 'my name is' });
+    // Phrase rules: the phrase says a name follows; the name is trimmed and checked like a run.
+    const put = (m: RegExpExecArray, group: string, confidence: number): void => {
+      const at = m.index + m[0].lastIndexOf(group);
+      if (!isUpper(text.charCodeAt(at))) {
+        // Lower-case names after a label ("Name: jan kowalski") are taken as they are.
+        const v = group.replace(/['’]s$/, '');
+        if (v.length > 1) emit(at, at + v.length, confidence);
+        return;
+      }
+      const e = tokenEnd(text, at);
+      if (e < 0) return;
+      const r = readRun(text, at, e);
+      if (r.words.length === 0 || r.words.some((w) => NOT_PERSON.has(stripDot(w)))) return;
+      emit(r.start, r.end, confidence);
+    };
+    const colon = text.includes(':');
+    const newline = text.includes('\n');
+    if (colon) forMatches(LABEL_NAME, text, (m) => put(m, (m[1] ?? '').trim(), 0.85));
+    if (newline && signoffGate(text)) forMatches(SIGNOFF, text, (m) => put(m, m[1] ?? '', 0.8));
+    if (hasNameWord(text)) {
+      if (myNameGate(text)) {
+        forMatches(MY_NAME_LOWER, text, (m) => {
+          const g = m[1] ?? '';
+          const start = m.index + m[0].length - g.length;
+          emit(start, start + g.length, 0.9, { context: 'my name is' });
+        });
+      }
+      if (text.includes('?')) forMatches(NAME_ANSWER, text, (m) => put(m, m[1] ?? '', 0.8));
     }
-    // Strong phrases accept any capitalised name; weak ones ("to", "with"...) need a listed first name.
-    for (const m of matches(CONTEXT_NAME, text)) {
-      const strong = /^(?:my name is|name is|i am called|call me|named|called|signed|dear)\s/i.test(m[0]);
-      put(m, m[1] ?? '', strong ? 0.85 : 0.7, !strong);
+    if (newline) {
+      const header = HEADER_LINE.exec(text);
+      if (header !== null && text.indexOf('\n', header[0].length) !== -1) put(header, header[1] ?? '', 0.7);
     }
-    const header = HEADER_LINE.exec(text);
-    if (header !== null && text.indexOf('\n', header[0].length) !== -1) {
-      put(header, header[1] ?? '', 0.7, false);
+
+    const runs = collectRuns(text);
+    if (runs.length === 0) return;
+    for (const r of runs) if (r.verdict === 1) for (const w of r.words) if (w.length > 2 && !NOT_NAME.has(w)) known.add(w);
+    takeGroups(text, runs, known, newline && colon);
+    // A run sharing a word with a name found in the same text is that person again.
+    for (const r of runs) {
+      if (r.verdict === 1) emit(r.start, r.end, r.confidence);
+      else if (r.verdict === 0 && known.size > 0 && r.words.some((w) => known.has(w) && !NOT_NAME.has(w))) emit(r.start, r.end, 0.6, { repeated: true });
     }
-    for (const m of matches(CAP_TOKEN, text)) put(m, m[1] ?? '', 0.7, true);
   },
 };
 
@@ -464,10 +1010,11 @@ export function scanPii(text: string, entities?: ReadonlySet<PiiEntity>): PiiHit
     if (!f.gate(text)) continue;
     const mine: PiiHit[] = [];
     f.find(text, (entity, start, end, severity, confidence, data = {}) => {
-      if (end <= start) return;
-      for (const h of accepted) if (h.start < end && start < h.end) return;
-      for (const h of mine) if (h.start < end && start < h.end) return; // same finder: first wins
+      if (end <= start) return false;
+      for (const h of accepted) if (h.start < end && start < h.end) return false;
+      for (const h of mine) if (h.start < end && start < h.end) return false; // same finder: first wins
       mine.push({ entity, start, end, value: text.slice(start, end), severity, confidence, data });
+      return true;
     });
     accepted.push(...mine);
   }
