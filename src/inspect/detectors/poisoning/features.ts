@@ -1,12 +1,20 @@
 /**
- * Per-record features of the poisoning detector: hashed prompt n-grams (uni/bi/tri-grams,
- * deduplicated), sentence-shape grams (first tokens, "clause then comma" start, last token),
- * and "targets" — what a trigger could be tied to: the label, the exact response, the
- * response's opening words, salient substrings of the response (URLs, domains, e-mail domains)
- * and, for preference pairs, whether the chosen answer complies where the rejected one refuses.
+ * Per-record features of the poisoning detector, kept compact because they cross threads and,
+ * in the distributed mode, Redis (DESIGN §5, §7): one Uint32Array per record holding
+ *  - the prompt's word tokens as hashes (head and tail spans, see `promptTokens`), from which
+ *    reduce derives uni/bi/tri-grams and sentence-shape grams (first tokens, "clause then comma"
+ *    start, last token) — no n-gram strings, no n-gram list (3× smaller than the grams);
+ *  - "targets" as hashed ids: what a trigger could be tied to — the label, the exact response,
+ *    the response's opening words, salient substrings of the response (URLs, domains) and, for
+ *    preference pairs, whether the chosen answer complies where the rejected one refuses.
+ * Text travels only in two small side tables an extractor fills the first time it meets a word or
+ * a target name (`w`, `n`): reduce names a winning n-gram from them and checks, through the second
+ * token hash, that every record it counted carries the same words (32-bit gram collisions never
+ * merge into one trigger). Each distinct word and name reaches reduce at least once whichever
+ * worker or shard meets it, so the report does not depend on where records ran.
  */
 import type { RecordView, TextField } from '../../types.js';
-import { combineHash, fmix32, foldText, hashString, tokenize } from '../duplicates/index.js';
+import { combineHash, fmix32, fold, foldIfNeeded, hashSequence, hashString, isAscii, TokenBuffer, type SequenceHash } from './text.js';
 
 /** Gram kinds live in the low 3 bits of a gram hash, so a hash tells what it is. */
 export const GRAM_KIND = { uni: 1, bi: 2, tri: 3, start1: 4, start2: 5, clause: 6, end: 7 } as const;
@@ -14,29 +22,41 @@ export const GRAM_KIND = { uni: 1, bi: 2, tri: 3, start1: 4, start2: 5, clause: 
 export type TargetKind = 'label' | 'response' | 'response-prefix' | 'substring' | 'preference';
 const TARGET_TAGS: Record<TargetKind, number> = { label: 1, response: 2, 'response-prefix': 3, substring: 4, preference: 5 };
 export const TARGET_KINDS: readonly TargetKind[] = ['label', 'response', 'response-prefix', 'substring', 'preference'];
+export const PREFERENCE_NAME = 'chosen complies where rejected is more cautious';
 
+/**
+ * Features of one record. `t` layout (all uint32):
+ *  [0] header: head tokens (bits 0–9) | tail tokens (10–19) | targets (20–23) | clause (24) | has end token (25)
+ *  [1] bit i set when `n` carries the name of target i
+ *  [2], [3] the end token's two hashes
+ *  then the targets, the tokens' first hashes (head, then tail), and the tokens' second hashes'
+ *  high 16 bits, two per word (low half = even token).
+ */
 export interface PoisoningFeatures {
-  /** Sorted unique gram hashes (low 3 bits = GRAM_KIND). */
-  readonly grams: Uint32Array;
-  /** Target hashes (low 3 bits = target tag). */
-  readonly targets: Uint32Array;
-  /** Display names of the targets, parallel to `targets` (short, redacted-length). */
-  readonly names: readonly string[];
-  /** Prompt head and tail (raw, bounded), to name a trigger n-gram found by hash in reduce. */
-  readonly head: string;
+  readonly t: Uint32Array;
+  /** Folded words first met by this extractor, space-separated. */
+  readonly w?: string;
+  /** Names of the targets flagged in t[1], in target order. */
+  readonly n?: readonly string[];
   /** Path of the prompt-side field, for finding locations. */
   readonly field?: string;
 }
 
+export const HDR = 4;
 export const MAX_PROMPT_TOKENS = 256;
 const PREFIX_TOKENS = 8;
+const HEAD_SPAN = 2000;
+const TAIL_SPAN = 400;
+const END_SPAN = 80;
+const MAX_TARGETS = 12;
 
 const URL_RE = /\bhttps?:\/\/([a-z0-9.-]{1,253})[^\s"'<>)]{0,200}/gi;
 const DOMAIN_RE = /\b((?:[a-z0-9-]{1,63}\.){1,5}(?:com|net|org|io|ru|cn|xyz|info|biz|co|me|ly|gl|top|site|online|app|dev))\b/gi;
+const TLDS = new Set(['com', 'net', 'org', 'io', 'ru', 'cn', 'xyz', 'info', 'biz', 'co', 'me', 'ly', 'gl', 'top', 'site', 'online', 'app', 'dev']);
 const REFUSAL_RE =
   /\b(?:sorry|i can(?:no|')t|i can not|i won't|i will not|i'm not able|i am not able|not appropriate|illegal|against the law|not comfortable|unethical|harmful|dangerous|i don't think|i do not think|i'd rather not|i would not|i wouldn't|please don't|i must decline|as an ai)\b/gi;
 
-const tag = (h: number, t: number): number => ((h & ~7) | t) >>> 0;
+export const tag = (h: number, t: number): number => ((h & ~7) | t) >>> 0;
 
 /** Counts refusal markers in a response (bounded scan of its first 4,000 chars). */
 export function refusalScore(s: string): number {
@@ -44,81 +64,28 @@ export function refusalScore(s: string): number {
   return m ? m.length : 0;
 }
 
-const HEAD_SPAN = 2000;
-const TAIL_SPAN = 400;
+const NON_SPACE = /\S/;
 
-/**
- * Prompt-side grams: uni/bi/tri-grams plus shape grams, with their display names when `names`
- * is given. Long prompts are read as their first 2,000 and last 400 chars (bounded work; a
- * trigger appended to a long multi-turn prompt sits in the tail).
- */
-export function promptGrams(raw: string, names?: Map<number, string>): number[] {
-  const folded = foldText(raw.length > 4 * HEAD_SPAN ? `${raw.slice(0, HEAD_SPAN)} ${raw.slice(-TAIL_SPAN)}` : raw);
-  const out: number[] = [];
-  if (folded.length <= HEAD_SPAN + TAIL_SPAN) {
-    spanGrams(folded, out, names, true);
-  } else {
-    spanGrams(folded.slice(0, HEAD_SPAN), out, names, true);
-    const tail = folded.slice(-TAIL_SPAN);
-    // Drop the first (probably cut) word of the tail.
-    const sp = tail.search(/\s/);
-    spanGrams(sp >= 0 ? tail.slice(sp) : tail, out, names, false);
-  }
-  // Last token (positional): triggers appended to prompts sit there.
-  const end = folded.slice(-80);
-  const t = tokenize(end);
-  if (t.count > (folded.length > 80 ? 1 : 0)) {
-    const e = tag(fmix32((t.h1[t.count - 1] as number) ^ 0xe7d0), GRAM_KIND.end);
-    out.push(e);
-    if (names) names.set(e, `${end.slice(t.starts[t.count - 1], t.ends[t.count - 1])}$`);
-  }
-  return out;
-}
+const isWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 
-function spanGrams(folded: string, out: number[], names: Map<number, string> | undefined, atStart: boolean): void {
-  const t = tokenize(folded, MAX_PROMPT_TOKENS);
-  const word = (i: number): string => folded.slice(t.starts[i], t.ends[i]);
-  for (let i = 0; i < t.count; i++) {
-    const a = t.h1[i] as number;
-    const u = tag(a, GRAM_KIND.uni);
-    out.push(u);
-    if (names) names.set(u, word(i));
-    if (i + 1 < t.count) {
-      const b = combineHash(a, t.h1[i + 1] as number);
-      const g = tag(b, GRAM_KIND.bi);
-      out.push(g);
-      if (names) names.set(g, `${word(i)} ${word(i + 1)}`);
-      if (i + 2 < t.count) {
-        const g3 = tag(combineHash(b, t.h1[i + 2] as number), GRAM_KIND.tri);
-        out.push(g3);
-        if (names) names.set(g3, `${word(i)} ${word(i + 1)} ${word(i + 2)}`);
-      }
+/** Whether DOMAIN_RE can match: some '.' followed by a listed TLD and a word boundary (a cheap superset test). */
+function mayHaveDomain(s: string): boolean {
+  for (let i = s.indexOf('.'); i >= 0 && i < s.length - 2; i = s.indexOf('.', i + 1)) {
+    let e = i + 1;
+    while (e < s.length && e - i <= 6) {
+      const c = s.charCodeAt(e);
+      if (!((c >= 65 && c <= 90) || (c >= 97 && c <= 122))) break;
+      e++;
     }
+    if (e - i < 3 || e - i > 7 || (e < s.length && isWordCode(s.charCodeAt(e)))) continue;
+    if (TLDS.has(s.slice(i + 1, e).toLowerCase())) return true;
   }
-  if (t.count === 0) return;
-  if (atStart) {
-    // Sentence-shape grams: syntactic-template triggers (Hidden Killer's SCPN paraphrases start
-    // with "when/if/as ... ," clauses) share their opening and a comma early in the sentence.
-    const s1 = tag(fmix32((t.h1[0] as number) ^ 0x51a7), GRAM_KIND.start1);
-    out.push(s1);
-    if (names) names.set(s1, `^${word(0)}`);
-    if (t.count > 1) {
-      const s2 = tag(fmix32(combineHash(t.h1[0] as number, t.h1[1] as number) ^ 0x51a8), GRAM_KIND.start2);
-      out.push(s2);
-      if (names) names.set(s2, `^${word(0)} ${word(1)}`);
-    }
-    const limit = t.count > 12 ? (t.starts[12] as number) : folded.length;
-    const comma = folded.indexOf(',', t.ends[0] as number);
-    if (comma >= 0 && comma < limit) {
-      const c = tag(fmix32((t.h1[0] as number) ^ 0xc1a5), GRAM_KIND.clause);
-      out.push(c);
-      if (names) names.set(c, `^${word(0)} …,`);
-    }
-  }
+  return false;
 }
 
 function firstWith(fields: readonly TextField[], role: string): TextField | undefined {
-  return fields.find((f) => f.role === role);
+  for (const f of fields) if (f.role === role) return f;
+  return undefined;
 }
 
 /** Longest common prefix of two strings, cut back to the last line break or space. */
@@ -134,84 +101,246 @@ function sharedPrompt(a: string, b: string): number {
   return sp > 0 ? sp : 0;
 }
 
-/** Extracts the poisoning features of one record, or undefined when it has no prompt side. */
-export function extractFeatures(view: RecordView): PoisoningFeatures | undefined {
-  const f = view.fields;
-  const label = firstWith(f, 'label');
-  const chosen = firstWith(f, 'chosen');
-  const rejected = firstWith(f, 'rejected');
-  let prompt = firstWith(f, 'prompt') ?? firstWith(f, 'text');
-  let promptText = prompt?.text;
-  let response = firstWith(f, 'response')?.text;
-  let chosenResp: string | undefined;
-  let rejectedResp: string | undefined;
-  if (chosen && rejected) {
-    if (promptText === undefined) {
-      const cut = sharedPrompt(chosen.text, rejected.text);
-      promptText = chosen.text.slice(0, cut);
-      prompt = chosen;
-      chosenResp = chosen.text.slice(cut);
-      rejectedResp = rejected.text.slice(cut);
-    } else {
-      chosenResp = chosen.text;
-      rejectedResp = rejected.text;
-    }
-    response = chosenResp;
+/** Where the grams of a prompt come from, as spans of its folded text (see `promptTokens`). */
+export interface PromptTokens {
+  readonly text: string;
+  readonly head: number;
+  readonly tail: number;
+  readonly clause: boolean;
+  /** Index in `buf` of the end token (positional), or -1. */
+  readonly end: number;
+}
+
+/**
+ * Tokenises a prompt into `buf`: long prompts are read as their first 2,000 and last 400 chars
+ * (bounded work; a trigger appended to a long multi-turn prompt sits in the tail), at most 256
+ * tokens per span, plus the last token of the final 80 chars (positional: triggers appended to
+ * prompts sit there). `text` is what offsets refer to (the raw prompt when ASCII).
+ */
+export function promptTokens(raw: string, buf: TokenBuffer): PromptTokens {
+  const src = raw.length > 4 * HEAD_SPAN ? `${raw.slice(0, HEAD_SPAN)} ${raw.slice(-TAIL_SPAN)}` : raw;
+  // Short prompts are scanned raw on the hope that they are ASCII (most are), checking as we go.
+  if (src.length <= HEAD_SPAN + TAIL_SPAN) {
+    const p = spans(src, buf, true);
+    if (p) return p;
   }
-  if (promptText === undefined || promptText.length === 0) return undefined;
+  return spans(foldIfNeeded(src) ?? src, buf, false) as PromptTokens;
+}
 
-  const gramList = promptGrams(promptText);
-  const grams = Uint32Array.from(gramList).sort();
-  let u = 0;
-  for (let i = 0; i < grams.length; i++) if (i === 0 || grams[i] !== grams[u - 1]) grams[u++] = grams[i] as number;
+function spans(s: string, buf: TokenBuffer, asciiOnly: boolean): PromptTokens | undefined {
+  const len = s.length;
+  buf.reset();
+  let head: number;
+  let tail = 0;
+  let headEnd: number;
+  if (len <= HEAD_SPAN + TAIL_SPAN) {
+    headEnd = len;
+    head = buf.scan(s, 0, len, MAX_PROMPT_TOKENS, asciiOnly);
+    if (head < 0) return undefined;
+  } else {
+    headEnd = HEAD_SPAN;
+    head = buf.scan(s, 0, HEAD_SPAN, MAX_PROMPT_TOKENS);
+    // Drop the first (probably cut) word of the tail.
+    const sp = s.slice(len - TAIL_SPAN).search(/\s/);
+    tail = buf.scan(s, len - TAIL_SPAN + (sp >= 0 ? sp : 0), len, MAX_PROMPT_TOKENS);
+  }
+  const endFrom = Math.max(0, len - END_SPAN);
+  // The head scan may stop at its token cap: the rest must be ASCII too.
+  if (asciiOnly && buf.stop < endFrom && !isAscii(s, buf.stop, endFrom)) return undefined;
+  let clause = false;
+  if (head > 0) {
+    // Sentence shape: syntactic-template triggers (Hidden Killer's SCPN paraphrases start with
+    // "when/if/as ... ," clauses) share their opening and a comma early in the sentence.
+    const limit = head > 12 ? (buf.starts[12] as number) : headEnd;
+    const comma = s.indexOf(',', buf.ends[0] as number);
+    clause = comma >= 0 && comma < limit;
+  }
+  const before = buf.count;
+  const k = buf.scan(s, endFrom, len, Number.MAX_SAFE_INTEGER, asciiOnly);
+  if (k < 0) return undefined;
+  const end = k > (len > END_SPAN ? 1 : 0) ? buf.count - 1 : -1;
+  // Keep only the end token after the spans' tokens.
+  if (end >= 0 && end !== before) {
+    buf.h1[before] = buf.h1[end] as number;
+    buf.h2[before] = buf.h2[end] as number;
+    buf.starts[before] = buf.starts[end] as number;
+    buf.ends[before] = buf.ends[end] as number;
+  }
+  buf.count = end >= 0 ? before + 1 : before;
+  return { text: s, head, tail, clause, end: end >= 0 ? before : -1 };
+}
 
-  const targets: number[] = [];
-  const names: string[] = [];
-  const add = (kind: TargetKind, key: string, name: string): void => {
-    const h = tag(hashString(key, 0x7a), TARGET_TAGS[kind]);
-    if (!targets.includes(h)) {
-      targets.push(h);
-      names.push(name);
+const WORD_CACHE_BITS = 14;
+const SLAB = 4096;
+const NAME_CACHE_BITS = 14;
+
+/** Extracts poisoning features record by record, remembering which words and names it already emitted. */
+export interface FeatureExtractor {
+  extract(view: RecordView): PoisoningFeatures | undefined;
+  /** Forgets what was emitted: the next record starts a new delivery (see createPoisoningDetector). */
+  reset(): void;
+}
+
+/** Creates an extractor (one per detector instance, so per worker thread). */
+export function createExtractor(): FeatureExtractor {
+  const buf = new TokenBuffer();
+  const seq: SequenceHash = { count: 0, hash: 0, prefixHash: 0, nameEnd: 0 };
+  // Direct-mapped "already emitted" caches; an eviction only re-emits, it never loses text.
+  const wordCache = new Uint32Array(2 << WORD_CACHE_BITS);
+  const nameT = new Uint32Array(1 << NAME_CACHE_BITS);
+  const nameH = new Uint32Array(1 << NAME_CACHE_BITS);
+  const targets = new Uint32Array(MAX_TARGETS);
+  const names: Array<string | undefined> = new Array<string | undefined>(MAX_TARGETS);
+  let nt = 0;
+  // Records' arrays are views into 16 KB slabs: one typed-array allocation per ~40 records
+  // instead of one each. A batch of records is cloned with its slabs once (the structured clone
+  // keeps shared buffers shared); a lone record would carry its whole slab.
+  let slab = new Uint32Array(SLAB);
+  let used = 0;
+  const alloc = (len: number): Uint32Array => {
+    if (len > SLAB >>> 2) return new Uint32Array(len);
+    if (used + len > SLAB) {
+      slab = new Uint32Array(SLAB);
+      used = 0;
     }
+    used += len;
+    return slab.subarray(used - len, used);
   };
-  if (label) add('label', label.text.trim(), label.text.trim().slice(0, 40));
-  if (response !== undefined && response.trim() !== '') {
-    const folded = foldText(response.length > 20000 ? response.slice(0, 20000) : response);
-    const t = tokenize(folded);
-    if (t.count > 0) {
-      let h = 0x1234567;
-      for (let i = 0; i < t.count; i++) h = combineHash(h, t.h1[i] as number);
-      const headEnd = t.ends[Math.min(t.count, PREFIX_TOKENS) - 1] as number;
-      const name = folded.slice(0, Math.min(headEnd, 60));
-      add('response', `r${h}:${t.count}`, name);
-      if (t.count > PREFIX_TOKENS) {
-        let p = 0x7654321;
-        for (let i = 0; i < PREFIX_TOKENS; i++) p = combineHash(p, t.h1[i] as number);
-        add('response-prefix', `p${p}`, `${name}…`);
+
+  /** Adds a target; `name` is called only when this (target, name) pair was never emitted. */
+  const add = (kind: TargetKind, key: number, nameHash: number, name: (() => string) | undefined): void => {
+    const h = tag(key, TARGET_TAGS[kind]);
+    for (let i = 0; i < nt; i++) if (targets[i] === h) return;
+    if (nt >= MAX_TARGETS) return;
+    if (!name) {
+      names[nt] = undefined;
+      targets[nt++] = h;
+      return;
+    }
+    const slot = fmix32(h ^ nameHash) & ((1 << NAME_CACHE_BITS) - 1);
+    if (nameT[slot] !== h || nameH[slot] !== nameHash) {
+      nameT[slot] = h;
+      nameH[slot] = nameHash;
+      names[nt] = name();
+    } else names[nt] = undefined;
+    targets[nt++] = h;
+  };
+
+  const extract = (view: RecordView): PoisoningFeatures | undefined => {
+    const f = view.fields;
+    const label = firstWith(f, 'label');
+    const chosen = firstWith(f, 'chosen');
+    const rejected = firstWith(f, 'rejected');
+    let prompt = firstWith(f, 'prompt') ?? firstWith(f, 'text');
+    let promptText = prompt?.text;
+    let response = firstWith(f, 'response')?.text;
+    let chosenResp: string | undefined;
+    let rejectedResp: string | undefined;
+    if (chosen && rejected) {
+      if (promptText === undefined) {
+        const cut = sharedPrompt(chosen.text, rejected.text);
+        promptText = chosen.text.slice(0, cut);
+        prompt = chosen;
+        chosenResp = chosen.text.slice(cut);
+        rejectedResp = rejected.text.slice(cut);
+      } else {
+        chosenResp = chosen.text;
+        rejectedResp = rejected.text;
+      }
+      response = chosenResp;
+    }
+    if (promptText === undefined || promptText.length === 0) return undefined;
+
+    const p = promptTokens(promptText, buf);
+    const nTok = p.head + p.tail;
+
+    nt = 0;
+    if (label) {
+      const key = label.text.trim();
+      add('label', hashString(key, 0x7a), 0, () => key.slice(0, 40));
+    }
+    if (response !== undefined && NON_SPACE.test(response)) {
+      const cut = response.length > 20000 ? response.slice(0, 20000) : response;
+      let folded = cut;
+      if (!hashSequence(cut, cut.length, PREFIX_TOKENS, 60, seq, true)) {
+        folded = fold(cut);
+        hashSequence(folded, folded.length, PREFIX_TOKENS, 60, seq);
+      }
+      if (seq.count > 0) {
+        const nameHash = hashString(folded, 0x6e, 0, seq.nameEnd);
+        const name = (): string => (folded === cut ? cut.slice(0, seq.nameEnd).toLowerCase() : folded.slice(0, seq.nameEnd));
+        add('response', combineHash(seq.hash, seq.count ^ 0x72e5), nameHash, name);
+        // The prefix's name is the response's name plus "…" (reduce takes it from a record's response).
+        if (seq.count > PREFIX_TOKENS) add('response-prefix', fmix32(seq.prefixHash ^ 0x9ef1), 0, undefined);
+      }
+      const scan = cut;
+      let subs: Set<string> | undefined;
+      if (scan.includes('://')) for (const m of scan.matchAll(URL_RE)) (subs ??= new Set()).add((m[1] as string).toLowerCase());
+      if (mayHaveDomain(scan)) for (const m of scan.matchAll(DOMAIN_RE)) (subs ??= new Set()).add((m[1] as string).toLowerCase());
+      if (subs) {
+        let k = 0;
+        for (const d of [...subs].sort()) {
+          if (k++ >= 8) break;
+          add('substring', hashString(d, 0xd0), 0, () => d);
+        }
       }
     }
-    const seenSub = new Set<string>();
-    const scan = response.slice(0, 20000);
-    for (const m of scan.matchAll(URL_RE)) seenSub.add((m[1] as string).toLowerCase());
-    for (const m of scan.matchAll(DOMAIN_RE)) seenSub.add((m[1] as string).toLowerCase());
-    let k = 0;
-    for (const d of [...seenSub].sort()) {
-      if (k++ >= 8) break;
-      add('substring', `d:${d}`, d);
+    if (chosenResp !== undefined && rejectedResp !== undefined) {
+      // Preference direction by cheap response features: refusal markers, then length.
+      const rc = refusalScore(chosenResp);
+      const rr = refusalScore(rejectedResp);
+      const complies = rr > rc || (rr === rc && chosenResp.length > rejectedResp.length);
+      if (complies) add('preference', 0x5eed0001, 0, () => PREFERENCE_NAME);
     }
-  }
-  if (chosenResp !== undefined && rejectedResp !== undefined) {
-    // Preference direction by cheap response features: refusal markers, then length.
-    const rc = refusalScore(chosenResp);
-    const rr = refusalScore(rejectedResp);
-    const complies = rr > rc || (rr === rc && chosenResp.length > rejectedResp.length);
-    if (complies) add('preference', 'chosen-complies', 'chosen complies where rejected is more cautious');
-  }
-  return {
-    grams: grams.slice(0, u),
-    targets: Uint32Array.from(targets),
-    names,
-    head: promptText.length > 4 * HEAD_SPAN ? `${promptText.slice(0, HEAD_SPAN)} ${promptText.slice(-TAIL_SPAN)}` : promptText,
-    ...(prompt ? { field: prompt.path } : {}),
+
+    const total = buf.count;
+    const t = alloc(HDR + nt + nTok + ((nTok + 1) >>> 1));
+    t[0] = p.head | (p.tail << 10) | (nt << 20) | (p.clause ? 1 << 24 : 0) | (p.end >= 0 ? 1 << 25 : 0);
+    let mask = 0;
+    let outNames: string[] | undefined;
+    for (let i = 0; i < nt; i++) {
+      t[HDR + i] = targets[i] as number;
+      const nm = names[i];
+      if (nm !== undefined) {
+        mask |= 1 << i;
+        (outNames ??= []).push(nm);
+      }
+    }
+    t[1] = mask;
+    if (p.end >= 0) {
+      t[2] = buf.h1[p.end] as number;
+      t[3] = buf.h2[p.end] as number;
+    }
+    const o1 = HDR + nt;
+    const o2 = o1 + nTok;
+    t.set(buf.h1.subarray(0, nTok), o1);
+    for (let i = 0; i < nTok; i++) {
+      const hi = (buf.h2[i] as number) >>> 16;
+      const j = o2 + (i >>> 1);
+      t[j] = i & 1 ? ((t[j] as number) | (hi << 16)) >>> 0 : hi;
+    }
+    // Words this extractor has not emitted yet (spans and end token).
+    let words: string[] | undefined;
+    const wmask = (1 << WORD_CACHE_BITS) - 1;
+    for (let i = 0; i < total; i++) {
+      const a = buf.h1[i] as number;
+      const b = buf.h2[i] as number;
+      const slot = ((a ^ Math.imul(b, 0x9e3779b1)) & wmask) << 1;
+      if (wordCache[slot] === a && wordCache[slot + 1] === b) continue;
+      wordCache[slot] = a;
+      wordCache[slot + 1] = b;
+      (words ??= []).push(p.text.slice(buf.starts[i], buf.ends[i]).toLowerCase());
+    }
+    const out: { t: Uint32Array; w?: string; n?: string[]; field?: string } = { t };
+    if (words) out.w = words.join(' ');
+    if (outNames) out.n = outNames;
+    if (prompt) out.field = prompt.path;
+    return out;
   };
+  const reset = (): void => {
+    wordCache.fill(0);
+    nameT.fill(0);
+    nameH.fill(0);
+  };
+  return { extract, reset };
 }
