@@ -120,13 +120,15 @@ export async function inspectDistributed(o: DistributedOptions): Promise<Inspect
       if (!Number.isInteger(r.seq) || r.seq < 0 || r.seq >= shards.length) throw new DistError('DIST_PAYLOAD_INVALID', `a shard result names shard ${String(r.seq)} of ${shards.length}`, { kind: 'internal' });
       outputs[r.seq] = r.out;
     }
-    const reducer = new ShardReducer(built);
+    // The same policy object reduces and finishes, so only the listed findings are held (as in one process).
+    const policy = o.policy ?? DEFAULT_POLICY;
+    const reducer = new ShardReducer(built, { policy, ...(o.maxFindingsPerRule !== undefined ? { maxFindingsPerRule: o.maxFindingsPerRule } : {}) });
     outputs.forEach((out, seq) => {
       if (!out) throw new DistError('DIST_RUN_INCOMPLETE', `shard ${seq} (${shards[seq]?.file ?? '?'}) has no result; refusing a partial report, run again`, { kind: 'internal' });
       reducer.add(out);
     });
     o.onProgress?.({ shards: shards.length, totalShards: shards.length, bytes: totalBytes, totalBytes });
-    return reducer.finish({ files, formats, roots: o.paths, startedAt, policy: o.policy ?? DEFAULT_POLICY });
+    return reducer.finish({ files, formats, roots: o.paths, startedAt, policy });
   } catch (err) {
     if (err instanceof ProvenantError) throw err;
     throw new DistError('DIST_REDIS_FAILED', `the queue failed: ${err instanceof Error ? err.message : String(err)}; check Redis at ${target.display}`, { kind: 'internal', cause: err });

@@ -128,6 +128,13 @@ test('one worker process: the CLI prints the same report as the single-process r
   assert.equal(dist.code, local.code, dist.stderr);
   assert.equal(untimed(JSON.parse(dist.stdout) as InspectReport), untimed(JSON.parse(local.stdout) as InspectReport));
   assert.ok((w.log().match(/ done: /g) ?? []).length >= 6, 'the delivery was split into several shards');
+  // The per-rule cap lists the same first findings with the same exact counts.
+  const localCut = await runProvenant(['inspect', '.', '--json', '--workers', '0', '--max-findings-per-rule', '1'], dir);
+  const distCut = await runProvenant(['inspect', '.', '--json', '--max-findings-per-rule', '1', '--distributed', URL_, '--queue', queue, '--prefix', PREFIX, '--shard-bytes', '30000'], dir);
+  assert.equal(distCut.code, localCut.code, distCut.stderr);
+  const cut = JSON.parse(distCut.stdout) as InspectReport & { truncated?: unknown[] };
+  assert.ok((cut.truncated ?? []).length > 0, 'the cap cut some rule');
+  assert.equal(untimed(cut), untimed(JSON.parse(localCut.stdout) as InspectReport));
   // SIGTERM: finishes and exits 0.
   assert.equal(await stop(w), 0);
 });

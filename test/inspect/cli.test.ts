@@ -237,8 +237,5 @@ describe('provenant inspect (end to end)', () => {
       assert.equal(r.code, 2, bad);
       assert.match(r.stderr, /^CLI_USAGE: --max-findings-per-rule/);
     }
-    const dist = await inspectCli(dir, ['many-pii', '--max-findings-per-rule', '5', '--distributed', 'redis://127.0.0.1:1']);
-    assert.equal(dist.code, 2);
-    assert.match(dist.stderr, /^CLI_USAGE: --max-findings-per-rule is not available with --distributed/);
   });
 });

@@ -142,9 +142,6 @@ export const inspect: Command = {
     if (distributed === undefined && (queue !== undefined || prefix !== undefined || shardBytesFlag !== undefined)) {
       throw new InputError('CLI_USAGE', '--queue, --prefix and --shard-bytes go with --distributed REDIS_URL');
     }
-    if (distributed !== undefined && maxFindings !== undefined) {
-      throw new InputError('CLI_USAGE', '--max-findings-per-rule is not available with --distributed yet (its reports list the default 1000 per rule); drop one of them');
-    }
     if (distributed !== undefined && workers !== undefined) throw new InputError('CLI_USAGE', '--workers sets local threads; with --distributed, start more `provenant worker` processes instead');
     if (shardBytesFlag !== undefined && (!/^\d{1,15}$/.test(shardBytesFlag) || Number(shardBytesFlag) < 1)) {
       throw new InputError('CLI_USAGE', `--shard-bytes must be a positive integer, not ${JSON.stringify(shardBytesFlag)}`);
@@ -171,6 +168,7 @@ export const inspect: Command = {
               ...(queue !== undefined ? { queue } : {}),
               ...(prefix !== undefined ? { prefix } : {}),
               ...(shardBytesFlag !== undefined ? { shardBytes: Number(shardBytesFlag) } : {}),
+              ...(maxFindings !== undefined ? { maxFindingsPerRule: maxFindings } : {}),
               onProgress: (p) => progress.update({ bytes: p.bytes, totalBytes: p.totalBytes, file: `${p.shards}/${p.totalShards} shards` }),
             })
           : await inspectDelivery({
