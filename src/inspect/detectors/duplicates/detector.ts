@@ -2,30 +2,32 @@
  * duplicates: exact, normalised and near-duplicate records (DESIGN §5).
  *
  * Three layers, each run on the representatives left by the previous one:
- *  1. exact — same RFC 8785 canonical record (16 bytes of its SHA-256 travel as the feature);
+ *  1. exact — same RFC 8785 canonical record (a 64-bit hash of the canonical form, computed by
+ *     walking the value, travels as the feature);
  *  2. normalised — same main text after NFKC, lowercasing and dropping punctuation/whitespace
- *     differences (SHA-256 of that text, 16 bytes);
- *  3. near — MinHash over word 3-gram shingles (128 permutations by default) with LSH banding
- *     tuned to the Jaccard threshold (0.8 by default); every candidate pair is verified on the
- *     full signature before it joins a cluster. Bands/rows come from `lshParams` with false
- *     negatives weighted 0.95, since verification makes false candidates cheap.
+ *     differences (64-bit hash of the folded token sequence);
+ *  3. near — one-permutation MinHash over word 3-gram shingles (128 bins by default, rotation
+ *     densification, see sketch.ts) with LSH banding chosen for P(candidate | J = threshold) ≥
+ *     0.995 (0.8 by default); every candidate pair is verified on the signatures with the
+ *     one-permutation estimator before it joins a cluster.
  * Word 3-grams rather than 5-grams: editing one word in a 100-word text changes at most 3
  * shingles instead of 5, so "a few edited words" stays above a 0.8 threshold, and word shingles
- * are far fewer (cheaper) than character shingles.
+ * are far fewer (cheaper) than character shingles. Each shingle is hashed once, from the integer
+ * token hashes (no shingle strings); features are one Uint16Array of 288 bytes at most.
  *
  * Reporting: one finding per non-first member of a cluster, located at that member, so a policy
  * can quarantine the copies and keep the original. Each finding carries the cluster id, its size,
  * the first member it duplicates and the member list (capped, see `maxMembers`).
  */
-import { canonicalize, sha256 } from '../../../core/index.js';
 import type { DatasetDetector, Finding, RecordRef, RecordView } from '../../types.js';
-import { createMinHasher, estimateJaccard, lshCluster, lshParams, UnionFind } from './minhash.js';
-import { combineHash, foldText, mainFields, tokenize, type Tokens } from './text.js';
+import { estimateSimilarity, lshCluster, lshParamsForRecall, UnionFind } from './minhash.js';
+import { createSketcher, EXACT_WORDS, NORM_WORDS } from './sketch.js';
+import { mainFields } from './text.js';
 
 export interface DuplicatesOptions {
   /** Jaccard similarity at or above which two records are near-duplicates (default 0.8). */
   readonly threshold?: number;
-  /** MinHash permutations (default 128). */
+  /** MinHash signature slots (one-permutation bins), a power of two in 8..1024 (default 128). */
   readonly permutations?: number;
   /** Word n-gram size of shingles (default 3). */
   readonly shingle?: number;
@@ -43,116 +45,96 @@ export interface DuplicatesOptions {
   readonly slack?: number;
 }
 
-/** Per-record features: two 16-byte digests and an optional MinHash signature. */
-export interface DuplicatesFeatures {
-  readonly exact: Uint8Array;
-  readonly norm?: Uint8Array;
-  readonly sig?: Uint32Array;
-}
-
 /**
- * 16-byte digest of the token sequence (the normalised text) from the two 32-bit token hashes,
- * chained in order. Not collision-resistant against a crafted input, which at worst makes two
- * records look like normalised duplicates; exact duplicates use SHA-256.
+ * Per-record features, one compact typed array (see sketch.ts): 16-bit words
+ * [0..4) exact hash, [4..8) normalised-text hash (absent without main text),
+ * [8..8+permutations) MinHash signature (absent for short texts or with `near: false`).
  */
-function tokenDigest(t: Tokens): Uint8Array {
-  let a = 0x6a09e667 | 0;
-  let b = 0xbb67ae85 | 0;
-  let c = 0x3c6ef372 | 0;
-  let d = 0xa54ff53a | 0;
-  for (let i = 0; i < t.count; i++) {
-    const x = t.h1[i] as number;
-    const y = t.h2[i] as number;
-    a = combineHash(a, x);
-    b = combineHash(b, y);
-    c = combineHash(c ^ 0x51ed27, y);
-    d = combineHash(d, x ^ 0x1f83d9ab);
-  }
-  const out = new Uint32Array([a ^ t.count, b, c, d]);
-  return new Uint8Array(out.buffer);
-}
+export type DuplicatesFeatures = Uint16Array;
 
-function key16(b: Uint8Array): string {
-  return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+/** Index of records with equal 64-bit keys at words [off..off+4): rep[i] = first such record. */
+function firstWithKey(items: ReadonlyArray<{ readonly features: DuplicatesFeatures }>, ids: ArrayLike<number>, off: number, rep: Int32Array): void {
+  const n = ids.length;
+  let cap = 16;
+  while (cap < n * 2) cap *= 2;
+  const mask = cap - 1;
+  const slots = new Int32Array(cap).fill(-1);
+  for (let p = 0; p < n; p++) {
+    const i = ids[p] as number;
+    const f = (items[i] as { readonly features: DuplicatesFeatures }).features;
+    // The words are hash output: the low ones index the table directly.
+    let slot = ((f[off] as number) | ((f[off + 1] as number) << 16)) & mask;
+    for (;;) {
+      const j = slots[slot] as number;
+      if (j < 0) {
+        slots[slot] = i;
+        rep[i] = i;
+        break;
+      }
+      const g = (items[j] as { readonly features: DuplicatesFeatures }).features;
+      if (g[off] === f[off] && g[off + 1] === f[off + 1] && g[off + 2] === f[off + 2] && g[off + 3] === f[off + 3]) {
+        rep[i] = j;
+        break;
+      }
+      slot = (slot + 1) & mask;
+    }
+  }
 }
 
 /** Creates the `duplicates` dataset detector. */
 export function createDuplicatesDetector(options: DuplicatesOptions = {}): DatasetDetector<DuplicatesFeatures> {
   const threshold = options.threshold ?? 0.8;
   if (!(threshold > 0 && threshold <= 1)) throw new RangeError('duplicates threshold must be in (0, 1]');
-  const hasher = createMinHasher(options.permutations ?? 128, options.shingle ?? 3);
-  // Candidates are verified on the full signature, so false positives of the banding cost only
-  // a compare: weight false negatives heavily (16 bands × 8 rows at k=128, t=0.8: P(candidate
-  // | J=0.8) ≈ 0.95 instead of 0.40 with equal weights).
-  const { bands, rows } = lshParams(hasher.permutations, threshold, 0.95);
   const minTokens = options.minTokens ?? 8;
   const maxMembers = options.maxMembers ?? 50;
   const near = options.near ?? true;
+  const sketcher = createSketcher({ bins: options.permutations ?? 128, shingle: options.shingle ?? 3, minTokens, near });
+  const slots = sketcher.bins;
+  // Candidates are verified on the full signature, so false candidates of the banding cost only
+  // a compare: choose bands for P(candidate | J = threshold) ≥ 0.995 (21 bands × 6 rows at
+  // k=128, t=0.8).
+  const { bands, rows } = lshParamsForRecall(slots, threshold);
   const accept = threshold - (options.slack ?? 0.03);
 
   return {
     id: 'duplicates',
     kind: 'dataset',
     features(view: RecordView): DuplicatesFeatures {
-      let canon: string;
-      try {
-        canon = canonicalize(view.value);
-      } catch {
-        // Non-JSON values (NaN...) cannot be canonical; fall back to a typed string form.
-        canon = `!${String(view.value)}`;
-      }
-      const exact = new Uint8Array(sha256(canon).subarray(0, 16));
-      const fields = mainFields(view.fields);
-      if (fields.length === 0) return { exact };
-      const folded = foldText(fields.map((f) => f.text).join('\n'));
-      const tokens = tokenize(folded);
-      if (tokens.count === 0) return { exact };
-      const norm = tokenDigest(tokens);
-      if (!near || tokens.count < minTokens) return { exact, norm };
-      return { exact, norm, sig: hasher.signature(tokens) };
+      return sketcher.features(view.value, mainFields(view.fields));
     },
 
     reduce(items): Finding[] {
       const n = items.length;
       const uf = new UnionFind(n);
-      // Layer 1: exact. exactRep[i] = first record with the same canonical digest.
+      // Layer 1: exact. exactRep[i] = first record with the same canonical hash.
+      const all = new Int32Array(n);
+      for (let i = 0; i < n; i++) all[i] = i;
       const exactRep = new Int32Array(n);
-      const seen = new Map<string, number>();
+      firstWithKey(items, all, 0, exactRep);
+      // Layer 2: normalised, among exact representatives that have main text.
+      const withText: number[] = [];
       for (let i = 0; i < n; i++) {
-        const k = key16((items[i] as (typeof items)[number]).features.exact);
-        const first = seen.get(k);
-        if (first === undefined) {
-          seen.set(k, i);
-          exactRep[i] = i;
-        } else {
-          exactRep[i] = first;
-          uf.union(first, i);
-        }
+        const r = exactRep[i] as number;
+        if (r !== i) uf.union(r, i);
+        else if ((items[i] as (typeof items)[number]).features.length > EXACT_WORDS) withText.push(i);
       }
-      // Layer 2: normalised, among exact representatives.
+      const normFirst = new Int32Array(n);
+      firstWithKey(items, withText, EXACT_WORDS, normFirst);
       const normRep = new Int32Array(n).fill(-1);
-      seen.clear();
       const reps: number[] = [];
-      for (let i = 0; i < n; i++) {
-        if (exactRep[i] !== i) continue;
-        const f = (items[i] as (typeof items)[number]).features;
-        if (!f.norm) continue;
-        const k = key16(f.norm);
-        const first = seen.get(k);
-        if (first === undefined) {
-          seen.set(k, i);
-          reps.push(i);
-        } else {
-          normRep[i] = first;
-          uf.union(first, i);
-        }
+      for (const i of withText) {
+        const r = normFirst[i] as number;
+        if (r !== i) {
+          normRep[i] = r;
+          uf.union(r, i);
+        } else if ((items[i] as (typeof items)[number]).features.length > NORM_WORDS) reps.push(i);
       }
-      // Layer 3: near, among normalised representatives.
+      // Layer 3: near, among normalised representatives with a signature.
       if (near) {
-        const sigs = items.map((it) => it.features.sig);
-        lshCluster(sigs, reps, uf, accept, bands, rows);
+        const feats = items.map((it) => it.features);
+        lshCluster({ feats, offset: NORM_WORDS, slots }, reps, uf, accept, bands, rows);
       }
-      return report(items, uf, exactRep, normRep, maxMembers);
+      return report(items, uf, exactRep, normRep, maxMembers, slots);
     },
   };
 }
@@ -163,6 +145,7 @@ function report(
   exactRep: Int32Array,
   normRep: Int32Array,
   maxMembers: number,
+  slots: number,
 ): Finding[] {
   const n = items.length;
   const clusters = new Map<number, number[]>();
@@ -202,9 +185,9 @@ function report(
       } else {
         rule = 'near-duplicate';
         of = root;
-        const a = (items[m] as (typeof items)[number]).features.sig;
-        const b = (items[root] as (typeof items)[number]).features.sig;
-        similarity = a && b ? estimateJaccard(a, b) : 0;
+        const a = (items[m] as (typeof items)[number]).features;
+        const b = (items[root] as (typeof items)[number]).features;
+        similarity = a.length > NORM_WORDS && b.length > NORM_WORDS ? estimateSimilarity(a, NORM_WORDS, b, NORM_WORDS, slots) : 0;
       }
       const ofRef = refOf(of);
       const what =

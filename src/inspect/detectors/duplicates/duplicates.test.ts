@@ -1,8 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { Worker } from 'node:worker_threads';
 import { createDuplicatesDetector, type DuplicatesFeatures } from './index.js';
-import { createMinHasher, estimateJaccard, lshParams } from './minhash.js';
+import { estimateJaccard, estimateSimilarity, lshParams, lshParamsForRecall, similarAtLeast } from './minhash.js';
+import { createSketcher, exactHash } from './sketch.js';
 import { foldText, tokenize, wordsOf } from './text.js';
 import type { Finding, RecordView } from '../../types.js';
 
@@ -42,12 +44,13 @@ test('lshParams favours recall at the threshold', () => {
 });
 
 test('minhash estimate tracks Jaccard and separates unrelated texts', () => {
-  const mh = createMinHasher(128, 3);
+  const mh = createSketcher({ bins: 128, shingle: 3 });
+  const sig = (s: string): Uint16Array => mh.signature(s) as Uint16Array;
   const t = `${gsm[0]?.question} ${gsm[0]?.answer}`;
   const words = t.split(' ');
   words[5] = 'zebra';
-  const same = estimateJaccard(mh.signature(tokenize(foldText(t))), mh.signature(tokenize(foldText(words.join(' ')))));
-  const other = estimateJaccard(mh.signature(tokenize(foldText(t))), mh.signature(tokenize(foldText(`${gsm[1]?.question} ${gsm[1]?.answer}`))));
+  const same = estimateJaccard(sig(t), sig(words.join(' ')));
+  const other = estimateJaccard(sig(t), sig(`${gsm[1]?.question} ${gsm[1]?.answer}`));
   assert.ok(same > 0.8, `one edit: ${same}`);
   assert.ok(other < 0.1, `unrelated: ${other}`);
 });
@@ -132,11 +135,17 @@ test('higher threshold drops looser pairs', () => {
 test('features are compact and structured-cloneable; invalid options are refused', () => {
   const det = createDuplicatesDetector();
   const f = det.features(view(0, { text: gsm[0]!.question })) as DuplicatesFeatures;
-  assert.equal(f.exact.length, 16);
-  assert.equal(f.sig?.length, 128);
+  // 16-bit words: exact hash, normalised hash, 128 slots, 128-bit fill map = 288 bytes.
+  assert.ok(f instanceof Uint16Array);
+  assert.equal(f.length, 4 + 4 + 128 + 8);
+  assert.equal(f.byteLength, 288);
+  assert.equal((det.features(view(0, { text: 'too short' })) as Uint16Array).length, 8);
+  assert.equal((det.features({ file: 'x', index: 0, value: { n: 1 }, fields: [] }) as Uint16Array).length, 4);
   assert.deepEqual(structuredClone(f), f);
   assert.throws(() => createDuplicatesDetector({ threshold: 0 }), RangeError);
   assert.throws(() => createDuplicatesDetector({ permutations: 0 }), RangeError);
+  assert.throws(() => createDuplicatesDetector({ permutations: 100 }), RangeError); // not a power of two
+  assert.throws(() => createDuplicatesDetector({ shingle: 0 }), RangeError);
 });
 
 test('adversarial input: 1 MB pathological strings finish quickly', () => {
@@ -148,4 +157,152 @@ test('adversarial input: 1 MB pathological strings finish quickly', () => {
   assert.ok(Date.now() - t0 < 5000, `took ${Date.now() - t0} ms`);
   // Non-JSON values (not canonicalisable) do not throw.
   assert.ok(det.features({ file: 'x', index: 0, value: Number.NaN, fields: [] }));
+});
+
+// --- one-permutation hashing and the compact features ---
+
+const K = 128;
+const sk = createSketcher({ bins: K, shingle: 3 });
+const sig = (t: string): Uint16Array => sk.signature(t) as Uint16Array;
+const sim = (a: string, b: string): number => estimateSimilarity(sig(a), 0, sig(b), 0, K);
+const textOf = (i: number): string => `${gsm[i]!.question}\n${gsm[i]!.answer}`;
+function editWords(t: string, at: readonly number[]): string {
+  const w = t.split(' ');
+  for (const i of at) w[i % w.length] = `zq${i}`;
+  return w.join(' ');
+}
+
+test('identical texts collide: same signature, same features; folding differences do not matter', () => {
+  const t = textOf(5);
+  assert.deepEqual(sig(t), sig(t));
+  assert.deepEqual(sig(t), sig(t.toUpperCase().replace(/ /g, '  ')));
+  assert.equal(sim(t, t), 1);
+  const det = createDuplicatesDetector();
+  const a = det.features(view(0, { q: gsm[5]!.question, a: gsm[5]!.answer }));
+  const b = det.features(view(1, { q: gsm[5]!.question, a: gsm[5]!.answer }));
+  assert.deepEqual(a, b);
+});
+
+test('a few edited words stay above 0.8; unrelated texts and a shared template do not', () => {
+  let worst = 1;
+  for (let i = 0; i < 40; i++) {
+    const t = textOf(i);
+    if (t.split(' ').length < 80) continue;
+    const s2 = sim(t, editWords(t, [7, 40]));
+    worst = Math.min(worst, s2);
+    assert.ok(s2 >= 0.8, `two edits in record ${i}: ${s2}`);
+    assert.ok(similarAtLeast(sig(t), 0, sig(editWords(t, [7, 40])), 0, K, 0.8));
+    const other = textOf(i + 100);
+    assert.ok(sim(t, other) < 0.1, `unrelated ${i}: ${sim(t, other)}`);
+    assert.equal(similarAtLeast(sig(t), 0, sig(other), 0, K, 0.5), false);
+  }
+  assert.ok(worst < 1);
+  const tpl = 'Classify the sentiment of the following review as positive or negative. Review:';
+  assert.ok(sim(`${tpl} ${gsm[1]!.question}`, `${tpl} ${gsm[2]!.question}`) < 0.5);
+});
+
+test('the one-permutation estimate tracks exact Jaccard of word 3-grams', () => {
+  const grams = (t: string): Set<string> => {
+    const w = wordsOf(t);
+    const out = new Set<string>();
+    for (let i = 0; i + 3 <= w.length; i++) out.add(w.slice(i, i + 3).join(' '));
+    return out;
+  };
+  let err = 0;
+  let n = 0;
+  for (let i = 0; i < 60; i++) {
+    const a = textOf(i);
+    const b = editWords(a, [3, 11, 29, 31, 57]);
+    const ga = grams(a);
+    const gb = grams(b);
+    let inter = 0;
+    for (const x of ga) if (gb.has(x)) inter++;
+    const j = inter / (ga.size + gb.size - inter);
+    err += Math.abs(sim(a, b) - j);
+    n++;
+  }
+  assert.ok(err / n < 0.03, `mean abs error ${err / n}`);
+});
+
+test('short near-duplicates (a dozen shingles) cluster: one changed token', () => {
+  const v = [
+    view(0, { text: 'Are there any charges applied to withdraw money from ATM with the card 4853645434159861' }),
+    view(1, { text: 'Are there any charges applied to withdraw money from ATM with the card 3558331500082481' }),
+    view(2, { text: 'Is there any fee to send money abroad with the account 12345' }),
+  ];
+  const f = run(v);
+  assert.deepEqual(f.map((x) => [x.location.index, x.rule]), [[1, 'near-duplicate']]);
+});
+
+test('LSH bands reach the target candidate probability at the threshold', () => {
+  for (const t of [0.5, 0.8, 0.9]) {
+    const { bands, rows } = lshParamsForRecall(128, t);
+    assert.ok(bands * rows <= 128);
+    assert.ok(1 - Math.pow(1 - Math.pow(t, rows), bands) >= 0.995, `t=${t}`);
+  }
+});
+
+test('exact hash follows the canonical form: key order, -0 and 1.0 are identity; types are not', () => {
+  const h = (v: unknown): string => {
+    const out = new Uint16Array(4);
+    exactHash(v, out);
+    return out.join(',');
+  };
+  assert.equal(h({ a: 1, b: [1, 'x'] }), h({ b: [1, 'x'], a: 1.0 }));
+  assert.equal(h({ a: -0 }), h({ a: 0 }));
+  assert.notEqual(h({ a: 1 }), h({ a: '1' }));
+  assert.notEqual(h([1, 2]), h([2, 1]));
+  assert.notEqual(h({ a: 'bc' }), h({ ab: 'c' }));
+  assert.notEqual(h({ a: null }), h({ a: false }));
+  assert.notEqual(h(['a', 'b']), h(['ab']));
+  // Values without a canonical form hash by value (they used to all collide).
+  assert.notEqual(h({ id: 1n }), h({ id: 2n }));
+  assert.equal(h({ id: 7n }), h({ id: 7n }));
+  assert.notEqual(h({ id: Number.NaN }), h({ id: null }));
+  const f = run([view(0, { text: 'a b' }), { file: 'd.jsonl', index: 1, value: { n: 5n }, fields: [] }, { file: 'd.jsonl', index: 2, value: { n: 6n }, fields: [] }]);
+  assert.deepEqual(f, []);
+});
+
+test('the exact hash is the same whether the tokeniser pre-hashed a field or not', () => {
+  // features() reuses the string hashes the ASCII tokeniser computed for main fields; exactHash
+  // alone hashes every string itself. Both must agree (ASCII, non-ASCII, a key equal to a text).
+  const det = createDuplicatesDetector();
+  const values: Record<string, string>[] = [
+    { question: gsm[0]!.question, answer: gsm[0]!.answer },
+    { text: 'Ｗide ｔext and café', label: 'café' },
+    { text: 'text', note: 'text' },
+    { prompt: 'odd', response: 'even!' },
+  ];
+  for (const [i, v] of values.entries()) {
+    const alone = new Uint16Array(4);
+    exactHash(v, alone);
+    const roles = { question: 'prompt', answer: 'response', text: 'text', prompt: 'prompt', response: 'response', label: 'label' } as const;
+    const f = det.features(view(i, v, roles as Record<string, 'prompt' | 'response' | 'text' | 'label'>)) as Uint16Array;
+    assert.deepEqual(Array.from(f.subarray(0, 4)), Array.from(alone), JSON.stringify(v));
+  }
+});
+
+test('features are deterministic across detector instances and between a worker and the main thread', async () => {
+  const values = gsm.slice(0, 30).map((g) => ({ question: g.question, answer: g.answer }));
+  const here = values.map((v, i) => Array.from(createDuplicatesDetector().features(view(i, v)) as Uint16Array));
+  assert.deepEqual(here, values.map((v, i) => Array.from(createDuplicatesDetector().features(view(i, v)) as Uint16Array)));
+  const moduleUrl = new URL('./index.js', import.meta.url).href;
+  const code = `
+    const { parentPort, workerData } = require('node:worker_threads');
+    import(workerData.moduleUrl).then(({ createDuplicatesDetector }) => {
+      const det = createDuplicatesDetector();
+      parentPort.postMessage(workerData.values.map((value, index) => det.features({
+        file: 'd.jsonl', index, line: index + 1, value,
+        fields: Object.entries(value).map(([k, text]) => ({ path: '$.' + k, text })),
+      })));
+    });`;
+  const fromWorker = await new Promise<Uint16Array[]>((resolve, reject) => {
+    const w = new Worker(code, { eval: true, workerData: { moduleUrl, values } });
+    w.once('message', (m: Uint16Array[]) => {
+      void w.terminate();
+      resolve(m);
+    });
+    w.once('error', reject);
+  });
+  assert.deepEqual(fromWorker.map((f) => Array.from(f)), here);
 });

@@ -1,9 +1,11 @@
 /** duplicates detector: exact, normalised and MinHash-LSH near-duplicates; shared text hashing. */
 export { createDuplicatesDetector, type DuplicatesFeatures, type DuplicatesOptions } from './detector.js';
-export { createMinHasher, estimateJaccard, lshParams, lshCluster, UnionFind, type MinHasher } from './minhash.js';
+export { estimateJaccard, estimateSimilarity, similarAtLeast, lshParams, lshParamsForRecall, lshCluster, UnionFind, type Signatures } from './minhash.js';
+export { createSketcher, exactHash, type Sketcher, type SketchOptions } from './sketch.js';
 export {
   foldText,
   tokenize,
+  wordCharLen,
   fmix32,
   combineHash,
   hashString,

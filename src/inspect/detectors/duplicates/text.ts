@@ -36,13 +36,24 @@ for (let c = 48; c <= 57; c++) ASCII_WORD[c] = 1;
 for (let c = 65; c <= 90; c++) ASCII_WORD[c] = 1;
 for (let c = 97; c <= 122; c++) ASCII_WORD[c] = 1;
 
-function wordLen(s: string, i: number, c: number): number {
-  // Code-unit length of the word char at i (1 or 2), or 0 if it is no word char.
+/** Word-char class of BMP code units, filled on first use: 0 unknown, 1 word char, 2 other. */
+const BMP_CLASS = new Uint8Array(0x10000);
+
+/**
+ * Code-unit length of the word char at s[i] (c = s.charCodeAt(i)): 1 or 2 (a surrogate pair),
+ * or 0 if it is no word char. A high surrogate is tested together with the next code unit.
+ */
+export function wordCharLen(s: string, i: number, c: number): number {
   if (c < 128) return ASCII_WORD[c] as number;
   if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
     return WORD_CHAR_NON_ASCII.test(s.slice(i, i + 2)) ? 2 : 0;
   }
-  return WORD_CHAR_NON_ASCII.test(s[i] as string) ? 1 : 0;
+  let k = BMP_CLASS[c] as number;
+  if (k === 0) {
+    k = WORD_CHAR_NON_ASCII.test(String.fromCharCode(c)) ? 1 : 2;
+    BMP_CLASS[c] = k;
+  }
+  return k === 1 ? 1 : 0;
 }
 
 /** Tokenises already-folded text (see foldText), stopping after `maxTokens` tokens. */
@@ -57,7 +68,7 @@ export function tokenize(folded: string, maxTokens = Number.MAX_SAFE_INTEGER): T
   let i = 0;
   while (i < n && count < maxTokens) {
     let c = folded.charCodeAt(i);
-    let w = c < 128 ? (ASCII_WORD[c] as number) : wordLen(folded, i, c);
+    let w = c < 128 ? (ASCII_WORD[c] as number) : wordCharLen(folded, i, c);
     if (w === 0) {
       i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
       continue;
@@ -78,7 +89,7 @@ export function tokenize(folded: string, maxTokens = Number.MAX_SAFE_INTEGER): T
       i += w;
       if (i >= n) break;
       c = folded.charCodeAt(i);
-      w = c < 128 ? (ASCII_WORD[c] as number) : wordLen(folded, i, c);
+      w = c < 128 ? (ASCII_WORD[c] as number) : wordCharLen(folded, i, c);
       if (w === 0) break;
     }
     if (count === cap) {
