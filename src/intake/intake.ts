@@ -16,7 +16,7 @@ import { ProvenantError } from '../core/index.js';
 import type { InspectReport, Policy, Verdict } from '../inspect/index.js';
 import { inspectDelivery } from '../inspect/index.js';
 import type { FindingIndex, LineageStore, StoredFinding } from '../lineage/index.js';
-import { BUNDLE_NAME, parseBundle, verifyDelivery, verifyEnvelope, type ParsedBundle, type VerifyDiff, type VerifyIssue } from '../seal/index.js';
+import { BUNDLE_NAME, parseBundle, verifyDelivery, verifyEnvelope, type AuthenticatedSeal, type ParsedBundle, type VerifyDiff, type VerifyIssue } from '../seal/index.js';
 import { registerSeal, type Store } from '../store/index.js';
 import { RECEIPT_NAME, verifySealReceipt, type VerifiedReceipt } from '../tlog/index.js';
 import type { IntakeErrorCode } from './errors.js';
@@ -108,7 +108,9 @@ export async function intakeDelivery(o: IntakeOptions): Promise<IntakeResult> {
   };
 
   // 2. The seal: signature, statement, files, records (with the record diff on failure).
-  const verified = await verifyDelivery({ path, seal: sealDir, key: key.publicKey });
+  // Later steps use the seal bytes this verification authenticated, never a re-read of sealDir.
+  let authenticated: AuthenticatedSeal | undefined;
+  const verified = await verifyDelivery({ path, seal: sealDir, key: key.publicKey, onAuthenticated: (a) => (authenticated = a) });
   const st = verified.statement;
   const delivery = st ? { id: st.deliveryId, records: st.records, files: st.files, sealedAt: st.sealedAt, path } : null;
   if (!verified.ok || !st) {
@@ -137,7 +139,7 @@ export async function intakeDelivery(o: IntakeOptions): Promise<IntakeResult> {
   const mustLog = o.trust.requireLog || key.revokedAt !== undefined;
   let receipt: VerifiedReceipt | undefined;
   if (hasReceipt && o.trust.logs.length > 0) {
-    const checked = await checkReceipt(o, sealDir);
+    const checked = await checkReceipt(o, sealDir, authenticated);
     if ('error' in checked) return reject(head, 'INTAKE_LOG_INVALID', `the log receipt does not verify: ${checked.error}; ask the vendor for a receipt from a log in ${o.trust.file}`);
     receipt = checked.receipt;
   } else if (mustLog) {
@@ -183,7 +185,7 @@ export async function intakeDelivery(o: IntakeOptions): Promise<IntakeResult> {
   const inspection = { verdict: report.verdict, counts: report.counts, reasons: report.policy.reasons, top: topFindings(report) };
 
   // 9. Registration, idempotent: the same delivery again writes nothing.
-  const registered = await register(o, sealDir, key, path, st.deliveryId, report, receipt);
+  const registered = await register(o, sealDir, key, path, st.deliveryId, report, receipt, authenticated);
   const summary: IntakeSummary = { ok: report.verdict === 'accept', verdict: report.verdict, ...withLog, inspection, registered };
   return { summary, report };
 }
@@ -228,12 +230,13 @@ async function exists(p: string): Promise<boolean> {
 }
 
 /** Tries each trusted log: the receipt must verify against one of them with its witness policy. */
-async function checkReceipt(o: IntakeOptions, sealDir: string): Promise<{ receipt: VerifiedReceipt } | { error: string }> {
+async function checkReceipt(o: IntakeOptions, sealDir: string, authenticated: AuthenticatedSeal | undefined): Promise<{ receipt: VerifiedReceipt } | { error: string }> {
   const errors: string[] = [];
   for (const log of o.trust.logs) {
     try {
       const receipt = await verifySealReceipt({
         sealDir,
+        ...(authenticated ? { bundle: authenticated.bundle } : {}),
         logKey: log.key,
         witnesses: log.witnesses,
         quorum: log.quorum,
@@ -257,12 +260,13 @@ async function register(
   deliveryId: string,
   report: InspectReport,
   receipt: VerifiedReceipt | undefined,
+  authenticated: AuthenticatedSeal | undefined,
 ): Promise<{ inserted: boolean; findingsChanged: boolean; evidenceChanged: boolean }> {
   // A delivery already verified keeps its first verification time, so registering it again adds
   // no verification event.
   const existing = await o.store.getDelivery(deliveryId);
   const now = existing?.verifiedAt !== undefined ? new Date(existing.verifiedAt) : (o.now ?? new Date());
-  const res = await registerSeal(o.store, { sealDir, publicKey: key.publicKey, status: 'verified', path: existing?.path ?? path, now });
+  const res = await registerSeal(o.store, { sealDir, publicKey: key.publicKey, status: 'verified', path: existing?.path ?? path, now, ...(authenticated ? { authenticated } : {}) });
   await o.store.syncDeliveries();
   const findings: StoredFinding[] = report.findings.map((f) => ({
     detector: f.detector,

@@ -64,6 +64,7 @@ export {
   type FileReport,
   type FileStatus,
   type StatementSummary,
+  type AuthenticatedSeal,
 } from './verify.js';
 export {
   proveRecord,

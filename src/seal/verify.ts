@@ -109,6 +109,19 @@ export interface VerifyOptions {
   readonly onProgress?: (p: { file: string; filesDone: number; filesTotal: number }) => void;
   /** Cap on per-record entries in `errors` (the diff stays complete). Default 1000. */
   readonly maxRecordErrors?: number;
+  /**
+   * Receives the exact bundle and sidecar bytes that were authenticated (signature, statement,
+   * sidecar digest and roots), before the delivery's files are checked. Later steps (log receipt,
+   * store registration) must use these bytes rather than read the seal directory again, which
+   * could have been swapped in between.
+   */
+  readonly onAuthenticated?: (seal: AuthenticatedSeal) => void;
+}
+
+/** The seal files as they were when verification authenticated them. */
+export interface AuthenticatedSeal {
+  readonly bundle: Buffer;
+  readonly sidecar: Buffer;
 }
 
 const emptyDiff = (): VerifyDiff => ({ modified: [], inserted: [], deleted: [], reordered: [], approximate: false });
@@ -144,7 +157,7 @@ function rootOf(digests: Buffer): string {
 }
 
 /** Checks the sidecar against the signed predicate; returns it, or the failure. */
-async function checkSidecar(sealDir: string, st: DeliveryStatement, pool: ScanPool): Promise<Sidecar | SealError> {
+async function checkSidecar(sealDir: string, st: DeliveryStatement, pool: ScanPool): Promise<{ sidecar: Sidecar; bytes: Buffer } | SealError> {
   const pr = st.predicate;
   const name = pr.sidecar.name;
   const v = (code: SealErrorCode, msg: string): SealError => new SealError(code, msg, { kind: 'verification', location: { file: name } });
@@ -189,7 +202,7 @@ async function checkSidecar(sealDir: string, st: DeliveryStatement, pool: ScanPo
   const roots = await computeRecordRoots(Buffer.concat(sc.files.map((f) => f.digests)), { pool });
   if (roots.recordRoot !== pr.recordRoot || sc.recordRoot !== pr.recordRoot) return mismatch('the delivery recordRoot differs');
   if (roots.recordSetRoot !== pr.recordSetRoot) return mismatch('the delivery recordSetRoot differs');
-  return sc;
+  return { sidecar: sc, bytes: buf };
 }
 
 /** Verifies a delivery against its seal with the vendor's public key. */
@@ -234,8 +247,10 @@ export async function verifyDelivery(options: VerifyOptions): Promise<VerifyResu
   const ownPool = options.pool ? undefined : createScanPool();
   const pool = (options.pool ?? ownPool) as ScanPool;
   try {
-    const sc = await checkSidecar(options.seal, st, pool);
-    if (sc instanceof SealError) return { ...fatal(sc), statement: summary };
+    const checked = await checkSidecar(options.seal, st, pool);
+    if (checked instanceof SealError) return { ...fatal(checked), statement: summary };
+    const sc = checked.sidecar;
+    options.onAuthenticated?.({ bundle: bundleText, sidecar: checked.bytes });
 
     // File set.
     const walk = await walkDelivery(options.path, pr.exclude, true);

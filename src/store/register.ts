@@ -17,14 +17,20 @@ export interface RegisterSealOptions {
   /** Where the delivery's files were seen (informational). */
   readonly path?: string;
   readonly now?: Date;
+  /**
+   * The bundle and sidecar bytes a verification already authenticated (VerifyOptions.onAuthenticated):
+   * registered instead of re-reading the seal directory, which could have been swapped since.
+   * They are authenticated again here all the same.
+   */
+  readonly authenticated?: { readonly bundle: Buffer; readonly sidecar: Buffer };
 }
 
 /** Stores a sealed or verified delivery and its records; idempotent. Returns the stored record. */
 export async function registerSeal(store: Store, options: RegisterSealOptions): Promise<{ delivery: DeliveryRecord; inserted: boolean }> {
-  const bundleText = await readFile(join(options.sealDir, BUNDLE_NAME));
+  const bundleText = options.authenticated?.bundle ?? (await readFile(join(options.sealDir, BUNDLE_NAME)));
   const opened = openSeal(bundleText, options.publicKey, join(options.sealDir, BUNDLE_NAME));
   const p = opened.statement.predicate;
-  const sidecarBytes = await readFile(join(options.sealDir, SIDECAR_NAME));
+  const sidecarBytes = options.authenticated?.sidecar ?? (await readFile(join(options.sealDir, SIDECAR_NAME)));
   // The sidecar is only trusted when it is the one the signed statement names.
   if (!digestEqual(Buffer.from(sha256Hex(sidecarBytes), 'hex'), Buffer.from(p.sidecar.sha256, 'hex'))) {
     throw new SealError('SEAL_SIDECAR_DIGEST', 'the record sidecar differs from the signed one; re-run provenant verify', { kind: 'verification', location: { file: join(options.sealDir, SIDECAR_NAME) } });

@@ -145,7 +145,14 @@ export async function logSeal(options: { readonly sealDir: string; readonly targ
   return { index: res.index, treeSize: res.treeSize, receiptPath, entrySha256Hex: sha256Hex(entry) };
 }
 
-export type VerifySealReceiptOptions = { readonly sealDir: string } & Omit<VerifyReceiptOptions, 'receiptText' | 'entryBytes' | 'file'>;
+export type VerifySealReceiptOptions = {
+  readonly sealDir: string;
+  /**
+   * The bundle bytes that verification authenticated (VerifyOptions.onAuthenticated): the entry is
+   * rebuilt from them rather than from the seal directory, which could have been swapped since.
+   */
+  readonly bundle?: Buffer;
+} & Omit<VerifyReceiptOptions, 'receiptText' | 'entryBytes' | 'file'>;
 
 /**
  * Checks offline that a seal was logged: rebuilds the entry from the (already authenticated)
@@ -155,7 +162,7 @@ export type VerifySealReceiptOptions = { readonly sealDir: string } & Omit<Verif
  * (receipt of another envelope), TLOG_RECEIPT_WRONG_KEY (signed by another log).
  */
 export async function verifySealReceipt(options: VerifySealReceiptOptions): Promise<VerifiedReceipt> {
-  const { sealDir, ...rest } = options;
+  const { sealDir, bundle: authenticated, ...rest } = options;
   const receiptPath = join(sealDir, RECEIPT_NAME);
   const read = await readBounded(receiptPath, MAX_RECEIPT_FILE_BYTES);
   if ('error' in read) {
@@ -173,7 +180,7 @@ export async function verifySealReceipt(options: VerifySealReceiptOptions): Prom
   if (!stored) {
     throw new LogServiceError(C.RECEIPT_MISSING, `the seal directory has a receipt but no ${LOG_ENTRY_NAME}; the entry cannot be rebuilt`, { kind: 'verification', location: { file: sealDir } });
   }
-  const bundle = parseBundle(await readFile(join(sealDir, BUNDLE_NAME)), join(sealDir, BUNDLE_NAME));
+  const bundle = parseBundle(authenticated ?? (await readFile(join(sealDir, BUNDLE_NAME))), join(sealDir, BUNDLE_NAME));
   const rebuilt = sealLogEntry(bundle, { vendor: Buffer.from(stored.vendorSalt, 'hex'), client: Buffer.from(stored.clientSalt, 'hex') });
   if (!digestEqual(rebuilt, Buffer.from(stored.entry, 'utf8'))) {
     throw new LogServiceError(C.SEAL_ENTRY_MISMATCH, `${LOG_ENTRY_NAME} does not match the sealed envelope; the seal directory was altered`, { kind: 'verification', location: { file: join(sealDir, LOG_ENTRY_NAME) } });

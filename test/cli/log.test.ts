@@ -4,7 +4,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cli, tempDir } from './helpers.js';
-import { generateNoteKey, SIG_TYPE_COSIGNATURE_V1 } from '../../src/tlog/index.js';
+import { generateNoteKey, SIG_TYPE_COSIGNATURE_V1, verifySealReceipt } from '../../src/tlog/index.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const sample = join(repo, 'examples', 'data', 'acme-2026-11');
@@ -49,6 +49,17 @@ test('seal --log writes a receipt that verify --log-key checks offline', async (
   // The vkey can also be given as a file.
   const r = await cli(w.dir, ['verify', 'a', '--seal', 'a.seal', '--key', 'v.pub', '--log-key', 'logdir/log.vkey']);
   assert.equal(r.code, 0, r.stdout + r.stderr);
+});
+
+test('the receipt check uses the bundle bytes verification authenticated, not a re-read of a swapped seal directory', async () => {
+  const w = await world();
+  const authenticated = await readFile(join(w.dir, 'a.seal', 'bundle.sigstore.json'));
+  // After verification the attacker swaps in the other delivery's (validly signed) bundle.
+  await cp(join(w.dir, 'b.seal', 'bundle.sigstore.json'), join(w.dir, 'a.seal', 'bundle.sigstore.json'));
+  const r = await verifySealReceipt({ sealDir: join(w.dir, 'a.seal'), bundle: authenticated, logKey: w.vkey, stateDir: false });
+  assert.equal(r.index, 0);
+  // A re-read would check the swapped bundle against a's entry.
+  await assert.rejects(verifySealReceipt({ sealDir: join(w.dir, 'a.seal'), logKey: w.vkey, stateDir: false }), { code: 'TLOG_SEAL_ENTRY_MISMATCH' });
 });
 
 test('verify --log-key fails with TLOG_RECEIPT_MISSING when the seal was not logged', async () => {

@@ -23,8 +23,10 @@ import {
   signEnvelope,
   toPrivateKey,
   toPublicKey,
+  verifyDelivery,
+  type AuthenticatedSeal,
 } from '../../src/seal/index.js';
-import { openStore } from '../../src/store/index.js';
+import { openStore, registerSeal } from '../../src/store/index.js';
 import { cli, tempDir } from '../cli/helpers.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -214,6 +216,37 @@ test('defended: a tampered delivery is not registered in the store (no unverifie
   const store = await openStore({ env: { PROVENANT_HOME: home } });
   try {
     assert.deepEqual(await store.listDeliveries(), []);
+  } finally {
+    await store.close();
+  }
+});
+
+test('fixed: a seal directory swapped after verification is not what gets registered (authenticated bytes are used)', async () => {
+  // The race: verify authenticates a.seal, then (while the delivery's files are checked) the seal
+  // directory is replaced by another validly signed seal of the same vendor. Registration and the
+  // receipt check must use the bytes that were authenticated, not a re-read of the directory.
+  await cp(join(dir, 'a.seal'), join(dir, 'race.seal'), { recursive: true });
+  const pub = toPublicKey(await readFile(join(dir, 'v.pub')));
+  let authenticated: AuthenticatedSeal | undefined;
+  const res = await verifyDelivery({
+    path: join(dir, 'a'),
+    seal: join(dir, 'race.seal'),
+    key: pub,
+    onAuthenticated: (a) => {
+      authenticated = a;
+      execFileSync('cp', ['-R', `${join(dir, 'b.seal')}/.`, join(dir, 'race.seal')]);
+    },
+  });
+  assert.equal(res.ok, true);
+  assert.ok(authenticated);
+  assert.deepEqual(authenticated.bundle, await readFile(join(dir, 'a.seal', 'bundle.sigstore.json')));
+  const store = await openStore({ env: { PROVENANT_HOME: join(dir, 'home-race') } });
+  try {
+    const reg = await registerSeal(store, { sealDir: join(dir, 'race.seal'), publicKey: pub, status: 'verified', authenticated });
+    assert.equal(reg.delivery.recordRoot, res.statement?.recordRoot);
+    assert.equal(reg.delivery.recordCount, res.statement?.records);
+    // The directory now holds b's seal (one more record): a re-read describes the other delivery.
+    assert.notDeepEqual(await readFile(join(dir, 'race.seal', 'bundle.sigstore.json')), authenticated.bundle);
   } finally {
     await store.close();
   }

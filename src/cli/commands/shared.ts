@@ -1,10 +1,9 @@
 /** Helpers shared by command files: reading key/format flags, rendering record references. */
-import type { KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { InputError } from '../../core/index.js';
 import { RECORD_FORMATS, type RecordFormat } from '../../records/index.js';
-import { openStore, registerSeal } from '../../store/index.js';
+import { openStore, registerSeal, type RegisterSealOptions } from '../../store/index.js';
 import { optString, type Invocation } from '../command.js';
 
 /** Reads a file named by a flag, turning ENOENT and friends into a coded one-line error. */
@@ -46,7 +45,7 @@ export const NO_STORE_OPTION = {
 } as const;
 
 /** Records a seal in the store at $PROVENANT_HOME (default ./.provenant) unless --no-store. */
-export async function recordInStore(inv: Invocation, o: { sealDir: string; publicKey: KeyObject; status: 'sealed' | 'verified'; path: string }): Promise<{ store: string; inserted: boolean } | undefined> {
+export async function recordInStore(inv: Invocation, o: RegisterSealOptions & { path: string }): Promise<{ store: string; inserted: boolean } | undefined> {
   if (inv.values['no-store'] === true) return undefined;
   const store = await openStore({ env: { ...inv.io.env, PROVENANT_HOME: homeDir(inv) } });
   try {

@@ -1,7 +1,7 @@
 /** provenant verify: checks a delivery against its seal and names every changed record. */
 import { createPublicKey } from 'node:crypto';
 import { resolve } from 'node:path';
-import { verifyDelivery, type VerifyResult } from '../../seal/index.js';
+import { verifyDelivery, type AuthenticatedSeal, type VerifyResult } from '../../seal/index.js';
 import { createScanPool } from '../../records/index.js';
 import { parseVerifierKey, verifySealReceipt, type VerifiedReceipt } from '../../tlog/index.js';
 import { InputError } from '../../core/index.js';
@@ -45,12 +45,15 @@ export const verify: Command = {
     const progress = createProgress(inv.io.stderr, 'verifying', inv.io.env);
     const pool = createScanPool();
     let result: VerifyResult;
+    // The seal bytes verification authenticated: the receipt check and the store use these, never a re-read.
+    let authenticated: AuthenticatedSeal | undefined;
     try {
       result = await verifyDelivery({
         path,
         seal: sealDir,
         key,
         pool,
+        onAuthenticated: (a) => (authenticated = a),
         ...(format !== undefined ? { format } : {}),
         onProgress: (p) => progress.update({ file: `${p.file} (${p.filesDone}/${p.filesTotal})` }),
       });
@@ -61,7 +64,7 @@ export const verify: Command = {
     let log: VerifiedReceipt | { error: { code: string; message: string } } | undefined;
     if (result.ok && optString(inv, 'log-key') !== undefined) {
       try {
-        log = await checkReceipt(inv, sealDir);
+        log = await checkReceipt(inv, sealDir, (authenticated as AuthenticatedSeal).bundle);
       } catch (err) {
         if (!(err instanceof Error && 'code' in err && 'kind' in err && err.kind === 'verification')) throw err;
         log = { error: { code: String(err.code), message: err.message } };
@@ -69,7 +72,7 @@ export const verify: Command = {
     }
     const ok = result.ok && (log === undefined || !('error' in log));
     // Only a delivery that verified is recorded: the store never holds an unverified claim.
-    const stored = ok ? await recordInStore(inv, { sealDir, publicKey: createPublicKey(key), status: 'verified', path }) : undefined;
+    const stored = ok ? await recordInStore(inv, { sealDir, publicKey: createPublicKey(key), status: 'verified', path, ...(authenticated ? { authenticated } : {}) }) : undefined;
     if (inv.json) writeJson(inv.io, { ...result, ok, ...(log ? { log } : {}), ...(stored ? { store: stored.store } : {}) });
     else {
       inv.io.stdout.write(renderVerify(result));
@@ -120,7 +123,7 @@ async function keyArg(inv: Invocation, value: string, flag: string): Promise<str
   return text;
 }
 
-async function checkReceipt(inv: Invocation, sealDir: string): Promise<VerifiedReceipt> {
+async function checkReceipt(inv: Invocation, sealDir: string, bundle: Buffer): Promise<VerifiedReceipt> {
   const logKey = await keyArg(inv, optString(inv, 'log-key') as string, '--log-key');
   const witnesses = await Promise.all(optStrings(inv, 'witness').map((w) => keyArg(inv, w, '--witness')));
   const q = optString(inv, 'quorum');
@@ -130,6 +133,7 @@ async function checkReceipt(inv: Invocation, sealDir: string): Promise<VerifiedR
   const logUrl = optString(inv, 'log-url');
   return verifySealReceipt({
     sealDir,
+    bundle,
     logKey,
     witnesses,
     quorum,
