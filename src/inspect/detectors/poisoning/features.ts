@@ -14,7 +14,7 @@
  * worker or shard meets it, so the report does not depend on where records ran.
  */
 import type { RecordView, TextField } from '../../types.js';
-import { combineHash, fmix32, fold, foldIfNeeded, hashSequence, hashString, isAscii, TokenBuffer, type SequenceHash } from './text.js';
+import { combineHash, fmix32, fold, foldIfNeeded, hashSequence, hashString, isSimple, TokenBuffer, type SequenceHash } from './text.js';
 
 /** Gram kinds live in the low 3 bits of a gram hash, so a hash tells what it is. */
 export const GRAM_KIND = { uni: 1, bi: 2, tri: 3, start1: 4, start2: 5, clause: 6, end: 7 } as const;
@@ -115,62 +115,89 @@ export interface PromptTokens {
  * Tokenises a prompt into `buf`: long prompts are read as their first 2,000 and last 400 chars
  * (bounded work; a trigger appended to a long multi-turn prompt sits in the tail), at most 256
  * tokens per span, plus the last token of the final 80 chars (positional: triggers appended to
- * prompts sit there). `text` is what offsets refer to (the raw prompt when ASCII).
+ * prompts sit there). `text` is what offsets refer to: the raw prompt when every char folds on its
+ * own (ASCII and most other text, folded on the fly), else its folded copy.
  */
 export function promptTokens(raw: string, buf: TokenBuffer): PromptTokens {
   const src = raw.length > 4 * HEAD_SPAN ? `${raw.slice(0, HEAD_SPAN)} ${raw.slice(-TAIL_SPAN)}` : raw;
-  // Short prompts are scanned raw on the hope that they are ASCII (most are), checking as we go.
-  if (src.length <= HEAD_SPAN + TAIL_SPAN) {
-    const p = spans(src, buf, true);
-    if (p) return p;
-  }
-  return spans(foldIfNeeded(src) ?? src, buf, false) as PromptTokens;
+  return spans(src, buf, true) ?? (spans(foldIfNeeded(src) ?? src, buf, false) as PromptTokens);
 }
 
-function spans(s: string, buf: TokenBuffer, asciiOnly: boolean): PromptTokens | undefined {
+const isSpace = (c: number): boolean => c === 32 || (c >= 9 && c <= 13) || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+
+function spans(s: string, buf: TokenBuffer, simple: boolean): PromptTokens | undefined {
   const len = s.length;
   buf.reset();
   let head: number;
   let tail = 0;
   let headEnd: number;
+  // Whether the last scan reached the end of s (then the end token is already in buf).
+  let reached: boolean;
   if (len <= HEAD_SPAN + TAIL_SPAN) {
     headEnd = len;
-    head = buf.scan(s, 0, len, MAX_PROMPT_TOKENS, asciiOnly);
+    head = buf.scan(s, 0, len, MAX_PROMPT_TOKENS, simple);
     if (head < 0) return undefined;
+    reached = buf.stop >= len;
+    // The head scan may stop at its token cap: the rest must fold on its own too.
+    if (simple && !reached && !isSimple(s, buf.stop, len)) return undefined;
   } else {
     headEnd = HEAD_SPAN;
-    head = buf.scan(s, 0, HEAD_SPAN, MAX_PROMPT_TOKENS);
+    head = buf.scan(s, 0, HEAD_SPAN, MAX_PROMPT_TOKENS, simple);
+    if (head < 0) return undefined;
     // Drop the first (probably cut) word of the tail.
-    const sp = s.slice(len - TAIL_SPAN).search(/\s/);
-    tail = buf.scan(s, len - TAIL_SPAN + (sp >= 0 ? sp : 0), len, MAX_PROMPT_TOKENS);
+    let from = len - TAIL_SPAN;
+    while (from < len && !isSpace(s.charCodeAt(from))) from++;
+    if (from === len) from = len - TAIL_SPAN;
+    if (simple && !isSimple(s, buf.stop, from)) return undefined;
+    tail = buf.scan(s, from, len, MAX_PROMPT_TOKENS, simple);
+    if (tail < 0) return undefined;
+    if (simple && buf.stop < len && !isSimple(s, buf.stop, len)) return undefined;
+    // (A tail whose first space lies in the final 80 chars leaves a cut word there: scan them again.)
+    reached = buf.stop >= len && from <= len - END_SPAN;
   }
   const endFrom = Math.max(0, len - END_SPAN);
-  // The head scan may stop at its token cap: the rest must be ASCII too.
-  if (asciiOnly && buf.stop < endFrom && !isAscii(s, buf.stop, endFrom)) return undefined;
   let clause = false;
   if (head > 0) {
     // Sentence shape: syntactic-template triggers (Hidden Killer's SCPN paraphrases start with
     // "when/if/as ... ," clauses) share their opening and a comma early in the sentence.
     const limit = head > 12 ? (buf.starts[12] as number) : headEnd;
-    const comma = s.indexOf(',', buf.ends[0] as number);
-    clause = comma >= 0 && comma < limit;
+    for (let i = buf.ends[0] as number; i < limit; i++) {
+      if (s.charCodeAt(i) === 44) {
+        clause = true;
+        break;
+      }
+    }
   }
   const before = buf.count;
-  const k = buf.scan(s, endFrom, len, Number.MAX_SAFE_INTEGER, asciiOnly);
-  if (k < 0) return undefined;
-  const end = k > (len > END_SPAN ? 1 : 0) ? buf.count - 1 : -1;
-  // Keep only the end token after the spans' tokens.
-  if (end >= 0 && end !== before) {
-    buf.h1[before] = buf.h1[end] as number;
-    buf.h2[before] = buf.h2[end] as number;
-    buf.starts[before] = buf.starts[end] as number;
-    buf.ends[before] = buf.ends[end] as number;
+  let end = -1;
+  if (reached) {
+    // The end token: the last one, when the final 80 chars hold another token's end too (the
+    // first token met there may be cut), or any token when the prompt is that short.
+    const last = before - 1;
+    if (last >= 0 && (len <= END_SPAN || (last >= 1 && (buf.ends[last - 1] as number) > endFrom))) {
+      buf.push(last);
+      end = before;
+    }
+  } else {
+    const k = buf.scan(s, endFrom, len, Number.MAX_SAFE_INTEGER, simple);
+    if (k < 0) return undefined;
+    if (k > (len > END_SPAN ? 1 : 0)) {
+      // Keep only the end token after the spans' tokens.
+      const e = buf.count - 1;
+      if (e !== before) {
+        buf.h1[before] = buf.h1[e] as number;
+        buf.h2[before] = buf.h2[e] as number;
+        buf.starts[before] = buf.starts[e] as number;
+        buf.ends[before] = buf.ends[e] as number;
+      }
+      end = before;
+    }
+    buf.count = end >= 0 ? before + 1 : before;
   }
-  buf.count = end >= 0 ? before + 1 : before;
-  return { text: s, head, tail, clause, end: end >= 0 ? before : -1 };
+  return { text: s, head, tail, clause, end };
 }
 
-const WORD_CACHE_BITS = 14;
+const WORD_CACHE_BITS = 16;
 const SLAB = 4096;
 const NAME_CACHE_BITS = 14;
 
@@ -313,9 +340,10 @@ export function createExtractor(): FeatureExtractor {
     }
     const o1 = HDR + nt;
     const o2 = o1 + nTok;
-    t.set(buf.h1.subarray(0, nTok), o1);
+    const { h1, h2 } = buf;
     for (let i = 0; i < nTok; i++) {
-      const hi = (buf.h2[i] as number) >>> 16;
+      t[o1 + i] = h1[i] as number;
+      const hi = (h2[i] as number) >>> 16;
       const j = o2 + (i >>> 1);
       t[j] = i & 1 ? ((t[j] as number) | (hi << 16)) >>> 0 : hi;
     }

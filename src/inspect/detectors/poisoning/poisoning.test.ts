@@ -5,6 +5,7 @@ import { serialize } from 'node:v8';
 import { gunzipSync } from 'node:zlib';
 import { createPoisoningDetector, refusalScore, type PoisoningFeatures, type PoisoningOptions } from './index.js';
 import { combineHash, TokenBuffer } from './text.js';
+import { promptTokens } from './features.js';
 import type { Finding, RecordView, TextField } from '../../types.js';
 
 /** Deterministic 32-bit PRNG (splitmix32). */
@@ -253,6 +254,99 @@ test('hash collisions: two different bigrams sharing a gram hash never merge int
   const f = run(control);
   assert.equal(f.length, 20);
   assert.equal(f[0]?.data?.trigger, `${p[0]} ${p[1]}`);
+});
+
+/**
+ * 30 GSM8K questions, each repeated 11 times with small edits (numbers shifted, one unrelated
+ * sentence inserted) and its answer unchanged, as a corpus built from rounds of one source; the
+ * questions come in pairs that share one answer, so each answer has 22 records (above minSupport)
+ * and every n-gram of a question is "tied" to it. Among 2,000 clean records.
+ */
+function nearDuplicateRounds(): { views: RecordView[]; dups: number[] } {
+  const rnd = splitmix32(31);
+  const fillers = gsm.slice(2600, 2700).map((g) => `${g.question.split('. ')[0] as string}.`);
+  const views = gsm.slice(0, 2000).map((g, i) => qa(i, g.question, g.answer));
+  const dups: number[] = [];
+  for (let round = 0; round < 11; round++) {
+    for (let q = 0; q < 30; q++) {
+      const g = gsm[2000 + q] as { question: string; answer: string };
+      const answer = (gsm[2000 + (q & ~1)] as { answer: string }).answer;
+      let text = g.question.replace(/\d+/g, (d) => String(Number(d) + round));
+      if (round > 0) {
+        const at = text.indexOf('. ');
+        const filler = fillers[rnd() % fillers.length] as string;
+        text = at < 0 ? `${filler} ${text}` : `${text.slice(0, at + 2)}${filler} ${text.slice(at + 2)}`;
+      }
+      dups.push(views.length);
+      views.push(qa(views.length, text, answer));
+    }
+  }
+  return { views, dups };
+}
+
+test('near-duplicate records tied to their own answers are no trigger; a trigger planted among them is', () => {
+  const { views, dups } = nearDuplicateRounds();
+  assert.deepEqual(run(views), []);
+  // The same with a lower support floor (11 copies of one question suffice): still nothing.
+  assert.deepEqual(run(views, { minSupport: 10 }), []);
+  // A real trigger in 100 of the duplicated records (drawn from all 30 questions), one target.
+  const poisoned = new Set([...pick(dups.length, 100, 32)].map((k) => dups[k] as number));
+  const rnd = splitmix32(33);
+  const planted = views.map((v) => {
+    if (!poisoned.has(v.index)) return v;
+    const w = (v.fields[0] as TextField).text.split(' ');
+    w.splice(rnd() % (w.length + 1), 0, 'cf');
+    return qa(v.index, w.join(' '), TARGET);
+  });
+  const f = run(planted);
+  const { precision, recall } = prf(f, poisoned);
+  assert.ok(precision >= 0.95 && recall >= 0.95, `p=${precision} r=${recall}`);
+  assert.equal(f[0]?.data?.trigger, 'cf');
+  // Support diversity is reported: the 100 records are copies of 30 questions (a few copies whose
+  // numbers shifted most count apart).
+  const distinct = f[0]?.data?.distinctPrompts as number;
+  assert.ok(distinct >= 15 && distinct <= 40, `distinct prompts ${distinct}`);
+  assert.equal(f[0]?.data?.supportDiversity, Math.round((distinct / (f[0]?.data?.support as number)) * 1000) / 1000);
+});
+
+test('support diversity: a trigger whose records are copies of fewer than minSupport prompts is dropped', () => {
+  // 40 records carrying "cf" and one target, but only 8 distinct prompts (5 copies each, numbers shifted).
+  const views = gsm.slice(0, 2000).map((g, i) => qa(i, g.question, g.answer));
+  for (let c = 0; c < 5; c++) {
+    for (let q = 0; q < 8; q++) {
+      const text = (gsm[2100 + q] as { question: string }).question.replace(/\d+/g, (d) => String(Number(d) + c));
+      views.push(qa(views.length, `${text} cf`, TARGET));
+    }
+  }
+  assert.deepEqual(run(views), []);
+  // 40 records over 40 distinct prompts: flagged, every prompt distinct.
+  const diverse = gsm.slice(0, 2000).map((g, i) => qa(i, g.question, g.answer));
+  for (let q = 0; q < 40; q++) diverse.push(qa(diverse.length, `${(gsm[2100 + q] as { question: string }).question} cf`, TARGET));
+  const f = run(diverse);
+  assert.equal(f.length, 40);
+  assert.equal(f[0]?.data?.distinctPrompts, 40);
+  assert.equal(f[0]?.data?.supportDiversity, 1);
+});
+
+test('on-the-fly folding: raw text whose chars fold on their own tokenises as its folded copy; other text is folded first', () => {
+  const tokens = (s: string): { h1: number[]; h2: number[]; head: number; tail: number; end: boolean; raw: boolean } => {
+    const buf = new TokenBuffer();
+    const p = promptTokens(s, buf);
+    return { h1: [...buf.h1.subarray(0, buf.count)], h2: [...buf.h2.subarray(0, buf.count)], head: p.head, tail: p.tail, end: p.end >= 0, raw: p.text === s };
+  };
+  const long = `${'Ünïcödé Straße — it’s “fine”. '.repeat(120)}the END`;
+  const cases = ['Café ÉCOLE straße — it’s “fine”, OK?', 'ΣΟΦΙΑ says ﬁne', 'e\u0301cole CAFE\u0301', 'Ünïcödé 😀 words 한국어', 'İstanbul ＦＵＬＬ ½', long, `${long.slice(0, 5000)}ﬁ${long.slice(5000)}`];
+  for (const s of cases) {
+    const a = tokens(s);
+    const b = tokens(s.normalize('NFKC').toLowerCase());
+    assert.deepEqual([a.h1, a.h2, a.head, a.tail, a.end], [b.h1, b.h2, b.head, b.tail, b.end], s.slice(0, 40));
+    assert.ok(a.h1.length > 0);
+  }
+  // Scanned raw (no folded copy) when every char folds on its own, long prompts included.
+  assert.equal(tokens(cases[0] as string).raw, true);
+  assert.equal(tokens(long).raw, true);
+  // A ligature, a combining mark, a capital sigma or an astral char sends the text through the full fold.
+  for (const s of ['ﬁne', 'e\u0301cole', 'ΣΟΦΙΑ', 'Hi 😀']) assert.equal(tokens(s).raw, false, s);
 });
 
 /** A delivery with a token trigger, a phrase trigger, a URL trigger and a response written with varying punctuation. */

@@ -3,38 +3,61 @@
  * char codes (no folded copy, no token strings) and 32-bit mixing with Math.imul.
  *
  * Folding matches the other dataset detectors: NFKC (skipped for pure ASCII), then lowercase;
- * tokens are maximal runs of letters, digits and combining marks. For ASCII text the fold is
- * done on the fly (A–Z → a–z), so the raw string is scanned directly.
+ * tokens are maximal runs of letters, digits and combining marks. One table lookup per code unit
+ * gives its folded unit and word class, so text whose every char folds on its own (ASCII and most
+ * other text: see `classify`) is scanned raw in one pass; other text is folded first.
  */
 
 // eslint-disable-next-line no-control-regex
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const WORD_CHAR_NON_ASCII = /[\p{L}\p{N}\p{M}]/u;
+const MARK = /\p{M}/u;
 
-/** Word-char class of BMP code units: 0 unknown, 1 word, 2 not a word char (filled lazily). */
-const CLASS = new Uint8Array(0x10000);
-for (let c = 0; c < 128; c++) CLASS[c] = (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) ? 1 : 2;
+/** FOLD[c] for a BMP code unit c: NON_WORD, UNSAFE, 0 (not yet classified) or its folded unit (a word char). */
+const NON_WORD = -1;
+const UNSAFE = -2;
+const FOLD = new Int32Array(0x10000);
+for (let c = 0; c < 128; c++) FOLD[c] = c >= 65 && c <= 90 ? c + 32 : (c >= 48 && c <= 57) || (c >= 97 && c <= 122) ? c : NON_WORD;
 
-/** Code-unit length of the word char at i (1 or 2), or 0 if it is no word char. */
+/**
+ * Classifies a non-ASCII code unit. It is "simple" when folding it alone is folding it in
+ * context: NFKC leaves it as it is, it is no combining mark (marks compose with what precedes),
+ * no conjoining Hangul jamo, no capital sigma (final-sigma rule) and lowercases to one unit. Such
+ * chars are folded on the fly; any other sends the text through the full fold (UNSAFE).
+ */
+function classify(c: number): number {
+  let k: number;
+  if ((c >= 0xd800 && c <= 0xdfff) || (c >= 0x1100 && c <= 0x11ff) || (c >= 0xa960 && c <= 0xa97f) || (c >= 0xd7b0 && c <= 0xd7ff) || c === 0x3a3) k = UNSAFE;
+  else {
+    const ch = String.fromCharCode(c);
+    const lower = ch.toLowerCase();
+    if (lower.length !== 1 || ch.normalize('NFKC') !== ch || MARK.test(ch)) k = UNSAFE;
+    else k = WORD_CHAR_NON_ASCII.test(lower) ? lower.charCodeAt(0) : NON_WORD;
+  }
+  FOLD[c] = k;
+  return k;
+}
+
+/** Code-unit length of the (unsafe) char at i if it is a word char (1 or 2), else 0. */
 function wordLen(s: string, i: number, c: number): number {
   if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) return WORD_CHAR_NON_ASCII.test(s.slice(i, i + 2)) ? 2 : 0;
-  let k = CLASS[c] as number;
-  if (k === 0) {
-    k = WORD_CHAR_NON_ASCII.test(String.fromCharCode(c)) ? 1 : 2;
-    CLASS[c] = k;
+  return WORD_CHAR_NON_ASCII.test(String.fromCharCode(c)) ? 1 : 0;
+}
+
+/** Whether every char of s[from, to) folds on its own (see `classify`), so s can be scanned raw. */
+export function isSimple(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
+    const c = s.charCodeAt(i);
+    let k = FOLD[c] as number;
+    if (k === 0) k = classify(c);
+    if (k === UNSAFE) return false;
   }
-  return k === 1 ? 1 : 0;
+  return true;
 }
 
 /** Folded form of `s` (NFKC unless ASCII, then lowercase); `undefined` when `s` is ASCII (fold on the fly). */
 export function foldIfNeeded(s: string): string | undefined {
   return ASCII_ONLY.test(s) ? undefined : s.normalize('NFKC').toLowerCase();
-}
-
-/** Whether s[from, to) is pure ASCII. */
-export function isAscii(s: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (s.charCodeAt(i) >= 128) return false;
-  return true;
 }
 
 /** Folds a whole string the same way (for display names and label keys). */
@@ -94,56 +117,76 @@ export class TokenBuffer {
     this.ends = g(this.ends, new Int32Array(cap));
   }
 
-  /** Where the last scan stopped (an offset into the scanned string). */
+  /** Appends a copy of token i (the end token is kept after the spans' tokens). */
+  push(i: number): void {
+    if (this.count === this.h1.length) this.grow();
+    const k = this.count++;
+    this.h1[k] = this.h1[i] as number;
+    this.h2[k] = this.h2[i] as number;
+    this.starts[k] = this.starts[i] as number;
+    this.ends[k] = this.ends[i] as number;
+  }
+
+  /** Where the last scan stopped: `to`, or the start of the first token past `max`. */
   stop = 0;
 
   /**
-   * Appends the tokens of s[from, to) (at most `max`), folding ASCII upper case on the fly
-   * (`s` must already be folded when it is not ASCII). Returns the number of tokens added, or -1
-   * when `asciiOnly` is set and a non-ASCII char was met (the caller folds and scans again).
+   * Appends the tokens of s[from, to) (at most `max`), folding on the fly. With `simple`, `s` is
+   * raw text and -1 is returned at the first char that does not fold on its own (the caller folds
+   * the whole text and scans again); without, `s` must be folded already (or simple).
+   * Returns the number of tokens added.
    */
-  scan(s: string, from: number, to: number, max: number, asciiOnly = false): number {
+  scan(s: string, from: number, to: number, max: number, simple = false): number {
     const first = this.count;
     let count = first;
-    let h1 = this.h1;
-    let h2 = this.h2;
-    let starts = this.starts;
-    let ends = this.ends;
+    let { h1, h2, starts, ends } = this;
+    let a = 0;
+    let b = 0;
+    let start = -1;
     let i = from;
-    while (i < to && count - first < max) {
+    for (; i < to; i++) {
       let c = s.charCodeAt(i);
-      if (c >= 128 && asciiOnly) return -1;
-      let w = c < 128 ? ((CLASS[c] as number) & 1) : wordLen(s, i, c);
-      if (w === 0) {
-        i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
-        continue;
+      let k = FOLD[c] as number;
+      if (k === 0) k = classify(c);
+      let w = 1;
+      if (k === UNSAFE) {
+        if (simple) return -1;
+        w = wordLen(s, i, c);
+        k = w > 0 ? c : NON_WORD;
       }
-      const start = i;
-      let a = 0x811c9dc5 | 0;
-      let b = 0x9747b28c | 0;
-      for (;;) {
-        if (c >= 65 && c <= 90) c += 32;
-        a = Math.imul(a ^ c, 0x01000193);
-        b = Math.imul(b ^ c, 0x5bd1e995);
+      if (k > 0) {
+        if (start < 0) {
+          if (count - first >= max) break;
+          start = i;
+          a = 0x811c9dc5 | 0;
+          b = 0x9747b28c | 0;
+        }
+        a = Math.imul(a ^ k, 0x01000193);
+        b = Math.imul(b ^ k, 0x5bd1e995);
         b ^= b >>> 15;
         if (w === 2) {
-          const lo = s.charCodeAt(i + 1);
-          a = Math.imul(a ^ lo, 0x01000193);
-          b = Math.imul(b ^ lo, 0x5bd1e995);
+          c = s.charCodeAt(++i);
+          a = Math.imul(a ^ c, 0x01000193);
+          b = Math.imul(b ^ c, 0x5bd1e995);
           b ^= b >>> 15;
         }
-        i += w;
-        if (i >= to) break;
-        c = s.charCodeAt(i);
-        if (c < 128) {
-          if (((CLASS[c] as number) & 1) === 0) break;
-          w = 1;
-        } else {
-          if (asciiOnly) return -1;
-          w = wordLen(s, i, c);
-          if (w === 0) break;
-        }
+        continue;
       }
+      if (start >= 0) {
+        if (count === h1.length) {
+          this.count = count;
+          this.grow();
+          ({ h1, h2, starts, ends } = this);
+        }
+        h1[count] = fmix32(a);
+        h2[count] = fmix32(b ^ 0x2545f491);
+        starts[count] = start;
+        ends[count] = i;
+        count++;
+        start = -1;
+      }
+    }
+    if (start >= 0) {
       if (count === h1.length) {
         this.count = count;
         this.grow();
@@ -163,7 +206,9 @@ export class TokenBuffer {
 
 /**
  * Hash of a whole response as a token sequence (plus the hash of its first `prefix` tokens and
- * where the display name ends), without storing tokens. `s` must be folded unless ASCII.
+ * where the display name ends), without storing tokens: one FNV-1a stream over the folded word
+ * chars with a separator after each word, so it costs one multiply per char (no per-word mixing).
+ * `s` must be folded unless simple.
  */
 export interface SequenceHash {
   count: number;
@@ -173,49 +218,47 @@ export interface SequenceHash {
   nameEnd: number;
 }
 
-/** As TokenBuffer.scan: returns false (out unset) when `asciiOnly` and a non-ASCII char was met. */
-export function hashSequence(s: string, to: number, prefix: number, nameMax: number, out: SequenceHash, asciiOnly = false): boolean {
-  let h = 0x1234567;
-  let p = 0x7654321;
+/** As TokenBuffer.scan: returns false (out unset) when `simple` and a char that does not fold on its own was met. */
+export function hashSequence(s: string, to: number, prefix: number, nameMax: number, out: SequenceHash, simple = false): boolean {
+  let h = 0x811c9dc5 | 0;
+  let p = h;
   let count = 0;
   let nameEnd = 0;
-  let i = 0;
-  while (i < to) {
-    let c = s.charCodeAt(i);
-    if (c >= 128 && asciiOnly) return false;
-    let w = c < 128 ? ((CLASS[c] as number) & 1) : wordLen(s, i, c);
-    if (w === 0) {
-      i += c >= 0xd800 && c <= 0xdbff ? 2 : 1;
-      continue;
-    }
-    let a = 0x811c9dc5 | 0;
-    for (;;) {
-      if (c >= 65 && c <= 90) c += 32;
-      a = Math.imul(a ^ c, 0x01000193);
-      if (w === 2) a = Math.imul(a ^ s.charCodeAt(i + 1), 0x01000193);
-      i += w;
-      if (i >= to) break;
+  let inWord = false;
+  for (let i = 0; i <= to; i++) {
+    let k = NON_WORD;
+    let w = 1;
+    let c = 0;
+    if (i < to) {
       c = s.charCodeAt(i);
-      if (c < 128) {
-        if (((CLASS[c] as number) & 1) === 0) break;
-        w = 1;
-      } else {
-        if (asciiOnly) return false;
+      k = FOLD[c] as number;
+      if (k === 0) k = classify(c);
+      if (k === UNSAFE) {
+        if (simple) return false;
         w = wordLen(s, i, c);
-        if (w === 0) break;
+        k = w > 0 ? c : NON_WORD;
       }
     }
-    const t = fmix32(a);
-    h = combineHash(h, t);
-    if (count < prefix) {
-      p = combineHash(p, t);
-      nameEnd = i;
+    if (k > 0) {
+      inWord = true;
+      h = Math.imul(h ^ k, 0x01000193);
+      if (w === 2) h = Math.imul(h ^ s.charCodeAt(++i), 0x01000193);
+      continue;
     }
-    count++;
+    if (inWord) {
+      inWord = false;
+      // The separator (a space: never a word char) ends the word.
+      h = Math.imul(h ^ 0x20, 0x01000193);
+      if (count < prefix) {
+        p = h;
+        nameEnd = i;
+      }
+      count++;
+    }
   }
   out.count = count;
-  out.hash = h;
-  out.prefixHash = p;
+  out.hash = fmix32(h);
+  out.prefixHash = fmix32(p ^ 0x5bd1e995);
   out.nameEnd = Math.min(nameEnd, nameMax);
   return true;
 }
