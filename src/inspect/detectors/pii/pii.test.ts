@@ -129,6 +129,13 @@ describe('pii person names: list, shape, cue and context rules', () => {
     ['a pair with one listed name', 'The paper is by Quimby and Nakamura.', 'Quimby'],
     ['a name before an address unit', 'Mrs. Odalys Ferreira Suite 12, 40 Rua Nova', 'Odalys Ferreira'],
     ['"had given" before a name', 'Tom had given Ysolde his address.', 'Ysolde'],
+    ['a label padded with spaces', 'Kids & Family\nDirected By:      Oskari Varvio', 'Oskari Varvio'],
+    ['a lower-case name after a padded label', 'name:    hyuuma maida\naddress: none', 'hyuuma maida'],
+    ['"named him" before a name', 'She named him Tavish.', 'Tavish'],
+    ['"calls me" before a name', 'My name is Aantje Mourik but everyone calls me Aantje.', 'Aantje'],
+    ['a relation noun before a name', 'I would like to remove my kid Quillon from the will.', 'Quillon'],
+    ['a classmate before a name', 'She met her classmate Oriel, who was buying milk.', 'Oriel'],
+    ['dialogue speakers with one listed name', 'Koppány: "Who are you?"\nElizabeth: "A friend."', 'Koppány'],
   ];
   for (const [name, text, value] of positives) {
     it(`finds a person name: ${name}`, () => {
@@ -150,6 +157,10 @@ describe('pii person names: list, shape, cue and context rules', () => {
     ['a street named after a person, with its number', 'The bus stops on Valentin Haussmann 21.'],
     ['a place run before a street word', 'Turn left at Marina Fort Street.'],
     ['an interjection at the start of a line', 'Hmm, can you explain that again?\nSeriously, what is it?'],
+    ['"Which" after a relation noun', 'Pretend you have a child. Which school do you pick?'],
+    ['dialogue role labels', 'Human: Who are you?\nAssistant: A helper.\nHuman: Thanks.'],
+    ['dialogue labels without a listed name', 'Question: How many?\nSolution: Twelve.\nTotal: 12'],
+    ['a plural after a strong cue', 'The show was called Narcos, and he told Muslims to leave.'],
   ];
   for (const [name, text] of negatives) {
     it(`does not flag ${name} as a person`, () => {
@@ -173,6 +184,8 @@ describe('pii street addresses: blocks, units and context', () => {
     ['a blank line inside a block', 'Jonas Lind\n\n812 Tallinna 9\n Suite 4\n Tartu\n\n Estonia 50090', ['812 Tallinna 9', 'Suite 4', 'Estonia 50090']],
     ['"is at" before a number-first address', 'The bakery is at 381 12 Vasilissis Olgas', ['381 12 Vasilissis Olgas']],
     ['"lives on" before a street name and number', 'She lives on Rosenhøj 14.', ['Rosenhøj 14']],
+    ['"is on" before a street named after a person', 'The bus station is on Peter Zuidhove 188', ['Peter Zuidhove 188']],
+    ['"is on" before a street, a city after it', 'The office is on Kastanjelaan 12, Utrecht', ['Kastanjelaan 12, Utrecht']],
     ['a number, street words and a suffix', 'Drop it off at 77 Old Quarry Lane, Suite 5', ['77 Old Quarry Lane', 'Suite 5']],
   ];
   for (const [name, text, parts] of positives) {
@@ -188,12 +201,19 @@ describe('pii street addresses: blocks, units and context', () => {
     ['a count after "is on"', 'The sale is on 3 Days only.'],
     ['a date after "is on"', 'The party is on 12 December, at 8 PM.'],
     ['city names alone', 'She lives in Lisbon and works in Porto.'],
+    ['a weekday and a number after "is on"', 'The party is on Saturday 12 and we need 5 cakes.'],
+    ['a month and a number after "is on"', 'His birthday is on June 5 this year.'],
+    ['a page number after "is on"', 'The answer is on Page 42 of the book.'],
   ];
   for (const [name, text] of negatives) {
     it(`does not flag ${name} as an address`, () => {
       assert.deepEqual(found(text, 'street-address'), []);
     });
   }
+  it('ends an "is on" address at its house number when prose follows', () => {
+    assert.deepEqual(found('The bus station is on Villacher Strasse 89 downright generic and dull.', 'street-address'), ['Villacher Strasse 89']);
+    assert.deepEqual(found('The bus station is on Kastanjelaan 89  He can read 51 pages.', 'street-address'), ['Kastanjelaan 89']);
+  });
   it('redacts a multi-line address block as one placeholder', () => {
     assert.equal(redactPii('Ship to 812 Tallinna 9\n Suite 4\n Tartu 50090'), 'Ship to [ADDRESS]');
   });

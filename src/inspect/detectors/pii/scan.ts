@@ -6,6 +6,7 @@
 import type { Severity } from '../../types.js';
 import { cardIssuer, ibanValid, ipv4Scope, ipv6Scope, luhnValid, ssnValid, TEST_CARDS } from './checks.js';
 import { AMBIGUOUS_NAMES, AMBIGUOUS_SURNAMES, FIRST_NAMES, foldName, SURNAMES } from './names.js';
+import { ADDRESS_WORD, BIRTH_WORD, BOX_WORD, DIGIT, LONG_NUMBER, NUMBER_CAPITAL, NAME_WORD, prescan, STREET_PREFIX as PREFIX_WORD, WEAK_ADDRESS } from './prescan.js';
 
 export type PiiEntity =
   | 'email'
@@ -52,22 +53,9 @@ function forMatches(re: RegExp, text: string, fn: (m: RegExpExecArray) => void):
 }
 
 const before = (text: string, at: number, n: number): string => text.slice(Math.max(0, at - n), at).toLowerCase();
-// Cheap gates, each a superset of what its finders' candidate regexes can match.
-/**
- * Seven digits, at most four separators between each two (cards, SSNs, IBANs and phones all
- * have seven or more digits so grouped).
- */
-const LONG_NUMBER = /\d(?:[ \t()./-]{0,4}\d){6}/;
-/** Memo of the last text's LONG_NUMBER test: three finders ask about the same text in turn. */
-let longText = '';
-let longResult = false;
-const hasLongNumber = (text: string): boolean => {
-  if (text !== longText) {
-    longText = text;
-    longResult = LONG_NUMBER.test(text);
-  }
-  return longResult;
-};
+// Cheap gates (prescan.ts), each a superset of what its finders' candidate regexes can match.
+/** Seven digits, at most four separators between each two (cards, SSNs, IBANs and phones). */
+const hasLongNumber = (text: string): boolean => (prescan(text) & LONG_NUMBER) !== 0;
 
 // ── email ─────────────────────────────────────────────────────────────────────────────────────
 const EMAIL = /(?<![A-Za-z0-9._%+-])[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.){1,8}[A-Za-z]{2,24}(?![A-Za-z0-9-])/g;
@@ -248,7 +236,8 @@ const DATE_AFTER = new RegExp(
 
 const dateOfBirth: Finder = {
   entity: 'date-of-birth',
-  gate: (t) => /born|birth|dob|d\.o\.b/i.test(t),
+  // (every DATE_AFTER form has a digit)
+  gate: (t) => (prescan(t) & (BIRTH_WORD | DIGIT)) === (BIRTH_WORD | DIGIT),
   find(text, push) {
     forMatches(DOB_TRIGGER, text, (m) => {
       const after = text.slice(m.index + m[0].length, m.index + m[0].length + 60);
@@ -317,9 +306,11 @@ const UNIT = `(?:,?\\s{0,2}(?:Apt\\.?|Apartment|Suite|Ste\\.?|Unit|Flat|Fl\\.?|F
 // Address cores, each its own regex behind a cheap gate (one combined alternation tried every
 // core at every letter, which dominated the detector's time). Matches of all cores are merged in
 // position order, so the result is that of one alternation in this order.
-const STREET_CORES: readonly (readonly [gate: RegExp | ((t: string) => boolean), core: string])[] = [
+// A core's gate is a function or a prescan flag.
+type CoreGate = number | ((t: string) => boolean);
+const STREET_CORES: readonly (readonly [gate: CoreGate, core: string])[] = [
   // 123 Main Street / 12 North Maple Ave.
-  [/\d[A-Za-z]?\s{1,2}\p{Lu}/u, `${NUM}(?:[ ,]{1,2}${NUM})?\\s{1,2}(?:${W}\\s{1,2}){0,3}${SUFFIX_EN}\\.?(?![\\p{L}])`],
+  [NUMBER_CAPITAL, `${NUM}(?:[ ,]{1,2}${NUM})?\\s{1,2}(?:${W}\\s{1,2}){0,3}${SUFFIX_EN}\\.?(?![\\p{L}])`],
   // Hauptstraße 5 / Koskikatu 25 / Augsburger Strasse 36 (optionally preceded by a number)
   [
     euStreetGate,
@@ -328,27 +319,25 @@ const STREET_CORES: readonly (readonly [gate: RegExp | ((t: string) => boolean),
   // rue de la Paix 12 / 12 rue de la Paix / ul. Narewska 94 / Via Roma 12
   // (the word after the prefix is a capitalised name or a particle: "place team scored 2" is prose)
   [
-    /[rR]u[ea]\s|[aA](?:v(?:enue|enida|da)?\.?|llée|l\.)\s|[bB](?:d|oulevard)\s|[cC](?:hemin|orso|alle|arrer|\/)\s|[iI]mpasse\s|[pP](?:lace|iazz(?:a|etta)|aseo|laza|raça|l\.|rospekt|od)\s|[qQ]uai\s|[vV](?:ia|iale|icolo)\s|[sS]tr(?:ada|\.)\s|[tT](?:ravessa|rg)\s|[lL](?:argo|eoforos)\s|[uU](?:l\.|lica|litsa)\s|[oO](?:s\.|dos)\s|[nN]ad\s/,
+    PREFIX_WORD,
     `(?:${NUM},?\\s{1,2})?${STREET_PREFIX}\\s{1,2}(?:${PARTICLES}\\s{1,2}){0,2}\\p{Lu}(?:[\\p{L}'’.-]{0,30}\\s{1,2}){1,4}?${NUM}(?![\\p{L}\\d])|${NUM},?\\s{1,2}${STREET_PREFIX}\\s{1,2}(?:${PARTICLES}\\s{1,2}){0,2}\\p{Lu}[\\p{L}'’-]{0,30}(?:\\s[\\p{L}'’-]{1,30}){0,3}`,
   ],
   // P.O. Box 123 / PSC 1234, Box 5678 / Unit 1234 Box 5678 / USNS Vincent / APO AE 12345; a unit
   // alone ("Suite 838", "Apt. 297") is an address part: extendAddress and extendBack join it to
   // its street line.
   [
-    /Box|PSC|Unit|US[NSC]|[AF]PO|Apt|Apartment|Suite|Ste\./,
+    BOX_WORD,
     `(?:P\\.?\\s?O\\.?\\s?Box|PSC|Unit)\\s{1,2}\\d{1,5}(?:,?\\s{1,2}Box\\s{1,2}\\d{1,5})?|(?:USNS|USNV|USS|USCGC)\\s{1,2}${W}(?:\\s{0,2}\\n?\\s{0,2}[AF]PO\\s{1,2}A[AEP]\\s{1,2}\\d{5})?|[AF]PO\\s{1,2}A[AEP]\\s{1,2}\\d{5}|(?:Apt\\.?|Apartment|Suite|Ste\\.)\\s{0,2}\\d{1,5}[A-Za-z]?`,
   ],
 ];
+const coreGate = (gate: CoreGate): ((t: string) => boolean) => (typeof gate === 'function' ? gate : (t) => (prescan(t) & gate) !== 0);
 const STREETS: readonly (readonly [gate: (t: string) => boolean, re: RegExp])[] = STREET_CORES.map(([gate, core]) => [
-  typeof gate === 'function' ? gate : (t: string) => gate.test(t),
+  coreGate(gate),
   new RegExp(`(?<![\\p{L}\\d-])(?:${core})${UNIT}?`, 'gu')]);
 // Line-shaped address: a line that starts with a house number and ends with a number, with 1-4
 // words between ("5850 Jana Nerudy 894", "0104 Hafnarstraeti 5").
 const ADDRESS_LINE = new RegExp(`(?:^|\\n)[ \\t>?*-]{0,4}(\\d{1,6}[A-Za-z]?\\s(?:\\p{L}[\\p{L}'’./-]{0,30}\\s){1,4}\\d{1,5}[A-Za-z]?\\.?${UNIT}?)(?=[ \\t]*(?:\\n|$|,))`, 'gu');
-const STREET_GATE = /\d/;
 const LINE_START_NUMBER = /^[ \t>?*-]{0,4}\d/;
-/** Words that start ADDRESS_CONTEXT phrases, as a case-sensitive gate without the u flag. */
-const ADDRESS_CONTEXT_GATE = /address|live|located|reside|ship|deliver|send|mail|return|corner|meet|stop/i;
 // Context: "address: ...", "live at ...", "send it to ..."; the rest of the line is taken when it
 // contains a house number.
 const ADDRESS_CONTEXT = /\b(?:address(?![a-z])(?:\s+(?:is|of\s+[\p{Lu}][\p{L}.&' -]{0,40}\s+is))?|live\s+at|lives\s+at|living\s+at|located\s+at|reside\s+at|resides\s+at|ship(?:ped)?\s+to|deliver(?:ed)?\s+to|send\s+(?:it|them|a\s+new\s+one|the\s+\w+)\s+to|mail(?:ed)?\s+to|return\s+to|corner\s+of|meet\s+(?:you\s+|me\s+)?at|stop\s+at|(?:is|are|was|were)\s+(?:at|on)|lives?\s+on|living\s+on|off\s+at)\s*:?\s*\n?\s*/giu;
@@ -361,12 +350,13 @@ const WEAK_CONTEXT = /^(?:(?:is|are|was|were)\s+(?:at|on)|lives?\s+on|living\s+o
 // (not a date, a time or a quantity: "is on 12 December", "is at 3 Days")
 const NUMBER_FIRST =
   /^\d{1,6}[A-Za-z]?,?\s{1,2}(?:\d{1,5}[A-Za-z]?\s{1,2})?(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Days?|Weeks?|Months?|Years?|Hours?|Minutes?|Seconds?|Percent|Times|Points|People|Dollars|Euros|Pounds)\p{Ll}*\b)\p{Lu}\p{Ll}/u;
-const NAME_NUMBER = /^\p{Lu}[\p{L}'’.-]{1,30}(?:\s[\p{L}'’.-]{1,30}){0,3}\s\d{1,5}[A-Za-z]?(?![\p{L}\d])/u;
-const WEAK_CONTEXT_GATE = / (?:at|on) \d|lives? on |living on /;
+// (not a day, month or time: "is on Saturday 12", "is on June 5")
+const NAME_NUMBER =
+  /^(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Page|Chapter|Day|Week|Level|Round|Step|Channel|Line|Track|Episode|Season)\p{Ll}*\b)\p{Lu}[\p{L}'’.-]{1,30}(?:\s[\p{L}'’.-]{1,30}){0,3}\s\d{1,5}[A-Za-z]?(?![\p{L}\d])/u;
 
 const streetAddress: Finder = {
   entity: 'street-address',
-  gate: (t) => STREET_GATE.test(t),
+  gate: (t) => (prescan(t) & DIGIT) !== 0,
   find(text, push) {
     // Candidate spans from the cores, address lines and context phrases, as [start, end, confidence,
     // context] quads; overlapping or adjacent ones are merged into one address below.
@@ -406,7 +396,7 @@ const streetAddress: Finder = {
         add(start, extendAddress(text, start + g.length), 0.75, false);
       });
     }
-    if (ADDRESS_CONTEXT_GATE.test(text) || WEAK_CONTEXT_GATE.test(text)) {
+    if ((prescan(text) & (ADDRESS_WORD | WEAK_ADDRESS)) !== 0) {
       forMatches(ADDRESS_CONTEXT, text, (m) => {
         const at = m.index + m[0].length;
         const tail = CONTEXT_TAIL.exec(text.slice(at, at + 160));
@@ -416,7 +406,13 @@ const streetAddress: Finder = {
         if (stop > 0) chunk = chunk.slice(0, stop);
         chunk = chunk.replace(/[\s.,]+$/, '');
         if (!/\d/.test(chunk) || !/\p{Lu}/u.test(chunk) || chunk.length < 5) return;
-        if (WEAK_CONTEXT.test(m[0]) && !NUMBER_FIRST.test(chunk) && !(/on\s*$/i.test(m[0]) && NAME_NUMBER.test(chunk))) return;
+        if (WEAK_CONTEXT.test(m[0]) && !NUMBER_FIRST.test(chunk)) {
+          const named = /on\s*$/i.test(m[0]) ? NAME_NUMBER.exec(chunk) : null;
+          if (named === null) return;
+          // The address ends at its house number ("is on Villacher Strasse 89  He can read..."),
+          // then takes the unit, city and postcode parts that follow it (extendAddress).
+          chunk = named[0];
+        }
         add(at, extendAddress(text, at + chunk.length), 0.7, true);
       });
     }
@@ -512,7 +508,7 @@ const NAME_STOP = new Set([
   'Thanks', 'Thank', 'Hello', 'Hi', 'Hey', 'Dear', 'Yes', 'No', 'Not', 'Can', 'Could', 'Would', 'Should', 'Will',
   'Phone', 'Email', 'E-mail', 'Address', 'Website', 'Mobile', 'Fax', 'Desk', 'Personal', 'Info', 'Name',
   'Date', 'Customer', 'Service', 'Support', 'Team', 'Manager', 'Mr', 'Mrs', 'Ms', 'Dr', 'Prof', 'Sir', 'Here',
-  'There', 'What', 'When', 'Where', 'Why', 'How', 'Who', 'Also', 'Just', 'Some', 'All', 'Any', 'Every', 'If',
+  'There', 'What', 'When', 'Where', 'Why', 'How', 'Who', 'Which', 'Whose', 'Whom', 'Also', 'Just', 'Some', 'All', 'Any', 'Every', 'If',
   'So', 'Then', 'Than', 'As', 'Do', 'Does', 'Did', 'Are', 'Were', 'Be', 'Been', 'Have', 'Has', 'Had', 'Let',
   'Oh', 'Ok', 'Okay', 'Well', 'Now', 'Maybe', 'Sure', 'Sorry', 'Great', 'Good', 'Nice', 'After', 'Before',
   'While', 'Since', 'Because', 'Although', 'However', 'Unlike', 'Like', 'About', 'Into', 'Over', 'Under', 'Today',
@@ -592,10 +588,11 @@ const CUE_BEFORE = words('by with under and meet ask tell thank thanks producer 
 const CUE_BEFORE_STRONG = words(`says said asked told thank thanks ask tell dear hi hello hey songwriter commenter singer author director
   producer composer writer actor actress artist musician guitarist drummer rapper poet novelist painter journalist reporter
   editor professor lawyer attorney wife husband son daughter brother sister friend colleague neighbor neighbour uncle aunt
-  cousin boyfriend girlfriend fiance fiancé fiancee fiancée starring featuring married divorced met named called signed`);
+  cousin boyfriend girlfriend fiance fiancé fiancee fiancée kid child baby grandson granddaughter nephew niece stepson
+  stepdaughter grandmother grandfather roommate classmate coworker boss starring featuring married divorced met named called signed`);
 /** Two-word cues before a name ("directed by", "shouted at", "surname is"), keyed by their last word. */
 const CUE_BEFORE_PAIRS = words(`assistant:to directed:by written:by sung:by performed:by played:by composed:by produced:by
-  shouted:at yelled:at name:is surname:is call:me had:given has:given`);
+  shouted:at yelled:at name:is surname:is call:me calls:me named:him named:her called:him called:her had:given has:given`);
 /** Words after a run of two or three capitalised words that mark a person. */
 const CUE_AFTER = words('lives lived had has said says wrote writes explained listed told asked replied works worked joined met married called sent gave spent');
 /** Words after a single capitalised word that mark a person. */
@@ -617,8 +614,14 @@ function wordBefore(text: string, at: number): [string, number] {
   const c = text.charCodeAt(j);
   if (c === 46 || c === 44) j--;
   const end = j + 1;
-  while (j >= 0 && j > end - 16 && (isLetter(text.charCodeAt(j)) || isApos(text.charCodeAt(j)))) j--;
-  return [text.slice(j + 1, end).toLowerCase(), j + 1];
+  let upper = false;
+  for (; j >= 0 && j > end - 16; j--) {
+    const d = text.charCodeAt(j);
+    if (!(isLetter(d) || isApos(d))) break;
+    if (d < 97 || d > 127) upper = true;
+  }
+  const w = text.slice(j + 1, end);
+  return [upper ? w.toLowerCase() : w, j + 1];
 }
 
 /** Lower-cased word starting right after `at` (after an optional "," and one space), and its end. */
@@ -628,8 +631,14 @@ function wordAfter(text: string, at: number): [string, number] {
   if (text.charCodeAt(j) !== 32) return ['', at];
   j++;
   const start = j;
-  while (j < text.length && j < start + 16 && isLetter(text.charCodeAt(j))) j++;
-  return [text.slice(start, j).toLowerCase(), j];
+  let upper = false;
+  for (; j < text.length && j < start + 16; j++) {
+    const d = text.charCodeAt(j);
+    if (!isLetter(d)) break;
+    if (d < 97 || d > 127) upper = true;
+  }
+  const w = text.slice(start, j);
+  return [upper ? w.toLowerCase() : w, j];
 }
 
 /** 2 strong person cue next to [start, end), 1 weak cue, 0 none; 3 after an honorific. */
@@ -658,10 +667,11 @@ function personCue(text: string, start: number, end: number): number {
 }
 
 /** Whether the text says "name" at all (gate for the name phrase rules). */
-const hasNameWord = (t: string): boolean => t.includes('name') || t.includes('Name') || t.includes('NAME');
+const hasNameWord = (t: string): boolean => (prescan(t) & NAME_WORD) !== 0;
 // The answer to a question about a name ("What's your last name? Boyle", "...account? User: X").
 const NAME_ANSWER = new RegExp(`\\b(?:sur)?name\\b[^.?!\\n]{0,40}\\?\\s{1,3}(?:\\p{Lu}\\p{L}{1,15}:\\s{1,3})?(${NAME})(?=\\s*(?:$|[.,!?\\n]))`, 'gu');
-const LABEL_NAME = new RegExp(`(?:^|\\n)[ \\t>*-]{0,3}(?:[Nn]ame|[Ff]ull [Nn]ame|[Cc]ustomer|[Pp]atient|[Cc]ontact|[Aa]uthor|[Ff]rom|[Aa]ttn|[Ss]igned by|[Ee]mployee|[Dd]irected [Bb]y|[Ww]ritten [Bb]y)\\s?:\\s{0,3}(${NAME}|[\\p{L}'’-]{2,25}(?:\\s[\\p{L}'’-]{2,25}){0,2})`, 'gu');
+const LABEL_NAME = new RegExp(`(?:^|\\n)[ \\t>*-]{0,3}(?:[Nn]ame|[Ff]ull [Nn]ame|[Cc]ustomer|[Pp]atient|[Cc]ontact|[Aa]uthor|[Ff]rom|[Aa]ttn|[Ss]igned by|[Ee]mployee|[Dd]irected [Bb]y|[Ww]ritten [Bb]y)\\s?:[ \\t]{0,12}(${NAME}|[\\p{L}'’-]{2,25}(?:[ \\t][\\p{L}'’-]{2,25}){0,2})`, 'gu');
+const LABEL_NAME_ONE = new RegExp(LABEL_NAME.source, 'u');
 /** Literal gate for MY_NAME_LOWER (given hasNameWord): lower, sentence, title or upper case. */
 const myNameGate = (t: string): boolean => t.includes('ame is') || t.includes('ame Is') || t.includes('AME IS');
 const MY_NAME_LOWER = /\bmy name is\s([\p{L}'’-]{2,25}(?:\s(?!is\b|and\b|i\b|but\b)[\p{L}'’-]{2,25}){0,2})/giu;
@@ -684,6 +694,8 @@ const LU = /\p{Lu}/u;
 const LL = /\p{Ll}/u;
 const LETTER = /\p{L}/u;
 const PARTICLE_WORDS = new Set(['van', 'von', 'de', 'da', 'del', 'della', 'der', 'den', 'di', 'du', 'le', 'la', 'dos', 'das', 'bin', 'ibn', 'al', 'el', 'ter', 'ten']);
+/** First letters of PARTICLE_WORDS (checked before a word is sliced and looked up). */
+const PARTICLE_FIRST = new Set([...PARTICLE_WORDS].map((w) => w.charCodeAt(0)));
 
 const isUpper = (c: number): boolean => (c >= 65 && c <= 90) || (c > 127 && LU.test(String.fromCharCode(c)));
 const isLower = (c: number): boolean => (c >= 97 && c <= 122) || (c > 127 && LL.test(String.fromCharCode(c)));
@@ -750,7 +762,7 @@ function particleAt(text: string, p: number): number {
   for (let k = 0; k < 2; k++) {
     let e = q;
     while (e < q + 6 && text.charCodeAt(e) >= 97 && text.charCodeAt(e) <= 122) e++;
-    if (e === q || e - q > 5 || text.charCodeAt(e) !== 32 || !PARTICLE_WORDS.has(text.slice(q, e))) return 0;
+    if (e === q || e - q > 5 || text.charCodeAt(e) !== 32 || !PARTICLE_FIRST.has(text.charCodeAt(q)) || !PARTICLE_WORDS.has(text.slice(q, e))) return 0;
     if (isUpper(text.charCodeAt(e + 1))) return e - p;
     q = e + 1;
   }
@@ -892,9 +904,15 @@ function collectRuns(text: string): Run[] {
     }
     const e = tokenEnd(text, i);
     if (e < 0) continue;
-    // Fast path: a lone short or stop word ("The", "What", "Ok") is no run.
-    if (!runContinues(text, e) && (e - i < 3 || NAME_STOP.has(text.slice(i, e)))) {
+    // Fast path: a lone word; a short, stop or unit word ("The", "What", "Ok", "Suite") is no run.
+    if (!runContinues(text, e)) {
       re.lastIndex = e;
+      if (e - i < 3) continue;
+      const w = text.slice(i, e);
+      if (NAME_STOP.has(w) || UNIT_WORDS.has(w)) continue;
+      const words = [w];
+      const verdict = judgeRun(text, i, e, words);
+      runs.push({ start: i, end: e, words, verdict, confidence: judgedConfidence, weak: judgedListed });
       continue;
     }
     const r = readRun(text, i, e);
@@ -922,9 +940,13 @@ function takeGroups(text: string, runs: Run[], known: Set<string>, dialogue: boo
     }
   }
   if (cur.length > 1) groups.push(cur);
+  let speakerGroup: Run[] | undefined;
   if (dialogue) {
     const speakers = runs.filter((r) => r.words.length === 1 && text.charCodeAt(r.end) === 58 && (r.start === 0 || /\n[ \t>]*$/.test(text.slice(Math.max(0, r.start - 4), r.start))));
-    if (speakers.length > 1) groups.push(speakers);
+    if (speakers.length > 1) {
+      groups.push(speakers);
+      speakerGroup = speakers;
+    }
   }
   for (const grp of groups) {
     if (grp.some((r) => r.verdict === -1 || r.words.length > 3)) continue;
@@ -933,7 +955,8 @@ function takeGroups(text: string, runs: Run[], known: Set<string>, dialogue: boo
     // Two or more listed names, one of them taken; or, in a list of two, one taken listed name.
     const taken = grp.some((r) => r.verdict === 1 && r.weak);
     const pair = grp.length === 2 && /^ (?:and|&) $/.test(text.slice((grp[0] as Run).end, (grp[1] as Run).start));
-    if (!(listed >= 2 && grp.some((r) => r.verdict === 1)) && !(pair && taken)) continue;
+    // Speakers of a dialogue ("Koppány: ...\nElizabeth: ..."): one taken listed name takes the others.
+    if (!(listed >= 2 && grp.some((r) => r.verdict === 1)) && !(pair && taken) && !(grp === speakerGroup && taken)) continue;
     for (const r of grp) {
       if (r.verdict !== 0 || NOT_NAME.has(r.words[0] as string)) continue;
       r.verdict = 1;
@@ -945,7 +968,8 @@ function takeGroups(text: string, runs: Run[], known: Set<string>, dialogue: boo
 
 const personName: Finder = {
   entity: 'person-name',
-  gate: (t) => /\p{Lu}/u.test(t) || (hasNameWord(t) && myNameGate(t)),
+  // (a text without capitals may still hold "my name is ..." or a label line "name: ...")
+  gate: (t) => /\p{Lu}/u.test(t) || (hasNameWord(t) && myNameGate(t)) || (t.includes(':') && LABEL_NAME_ONE.test(t)),
   find(text, push) {
     const known = new Set<string>(); // words of names found in this text
     const emit = (start: number, end: number, confidence: number, data: Record<string, string | boolean> = {}): void => {
