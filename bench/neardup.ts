@@ -14,7 +14,8 @@
  *   node build/bench/neardup.js [--planted 500] [--edits 3] [--threshold 0.8] [--copies 4]
  */
 import { readFileSync } from 'node:fs';
-import { createDuplicatesDetector, hashString, lshParams, lshParamsForRecall, splitmix32 } from '../src/inspect/detectors/duplicates/index.js';
+import { createDuplicatesDetector, lshParams, lshParamsForRecall } from '../src/inspect/detectors/duplicates/index.js';
+import { hashString, splitmix32 } from '../src/inspect/text/index.js';
 import type { RecordView } from '../src/inspect/types.js';
 
 const DATA = process.env.PROVENANT_DATA ?? '/work/shared/data';

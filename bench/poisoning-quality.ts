@@ -20,7 +20,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createPoisoningDetector, type PoisoningOptions } from '../src/inspect/detectors/poisoning/index.js';
-import { splitmix32 } from '../src/inspect/detectors/duplicates/index.js';
+import { splitmix32 } from '../src/inspect/text/index.js';
 import type { Finding, RecordView, TextField } from '../src/inspect/types.js';
 
 const DATA = process.env.PROVENANT_DATA ?? '/work/shared/data';

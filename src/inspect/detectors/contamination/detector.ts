@@ -14,7 +14,8 @@
  * vs test the largest overlap is 0.19 / 13 n-grams (shared problem templates), far below both.
  */
 import type { DatasetDetector, Finding, RecordView } from '../../types.js';
-import { foldText, pack53, tokenize, fmix32 } from '../duplicates/index.js';
+import { fmix32 } from '../../text/index.js';
+import { foldText, pack53, tokenize } from '../duplicates/index.js';
 
 export interface BenchmarkItem {
   readonly id: string;

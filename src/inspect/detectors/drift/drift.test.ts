@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createDriftDetector, driftFeatures, guessLanguage, profile, psi, type DriftOptions } from './index.js';
-import { splitmix32 } from '../duplicates/index.js';
+import { splitmix32 } from '../../text/index.js';
 import type { Finding, RecordView } from '../../types.js';
 
 const DATA = '/work/shared/data';

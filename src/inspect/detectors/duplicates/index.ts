@@ -6,13 +6,10 @@ export {
   foldText,
   tokenize,
   wordCharLen,
-  fmix32,
   combineHash,
-  hashString,
   pack53,
   wordsOf,
   mainFields,
-  splitmix32,
   excerpt,
   type Tokens,
 } from './text.js';

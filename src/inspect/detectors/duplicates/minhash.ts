@@ -3,7 +3,7 @@
  * Massive Datasets §3.4) over the signatures of `sketch.ts`, with flat typed-array buckets
  * instead of Map/array objects: one pass per band, no per-record allocation.
  */
-import { fmix32 } from './text.js';
+import { fmix32 } from '../../text/index.js';
 
 /**
  * Estimated Jaccard similarity: share of equal slots of two k-slot signatures stored at

@@ -4,6 +4,7 @@
  * allocation-light: tokens are hashed in place from char codes, never sliced into strings unless
  * a caller asks for them.
  */
+import { fmix32 } from '../../text/index.js';
 import type { TextField } from '../../types.js';
 
 // eslint-disable-next-line no-control-regex
@@ -114,26 +115,9 @@ function grow(a: Uint32Array, cap: number): Uint32Array<ArrayBuffer> {
   return b;
 }
 
-/** murmur3 32-bit finaliser: avalanches all bits of h. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /** Order-dependent combination of a running hash with the next 32-bit value. */
 export function combineHash(h: number, v: number): number {
   return fmix32((Math.imul(h ^ v, 0x9e3779b1) + 0x7f4a7c15) | 0);
-}
-
-/** 32-bit FNV-1a of a string's UTF-16 code units, finalised with fmix32. */
-export function hashString(s: string, seed = 0): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return fmix32(h);
 }
 
 /** Packs two 32-bit hashes into one exact JS number (53 bits): usable as a Map/Set key. */
@@ -161,17 +145,6 @@ export function mainFields(fields: readonly TextField[]): TextField[] {
   return fields.slice();
 }
 
-/** Deterministic 32-bit PRNG (splitmix32) for hash-function parameters. */
-export function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
 
 /** Short redacted excerpt of a text for evidence: at most `max` chars, ellipsis when cut. */
 export function excerpt(s: string, max = 60): string {

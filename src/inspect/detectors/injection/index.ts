@@ -14,7 +14,7 @@
  * and in chosen/rejected fields that are not themselves transcripts.
  */
 import { fieldLocation } from '../../location.js';
-import { compileLiterals } from '../secrets/index.js';
+import { compileLiterals } from '../../text/index.js';
 import type { Finding, RecordDetector, RecordView, Severity, TextField } from '../../types.js';
 import {
   CERTUTIL,

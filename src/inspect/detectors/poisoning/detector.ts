@@ -30,7 +30,8 @@
  */
 import type { DatasetDetector, Finding, RecordRef } from '../../types.js';
 import { createExtractor, GRAM_KIND, HDR, PREFERENCE_NAME, tag, TARGET_KINDS, type PoisoningFeatures, type TargetKind } from './features.js';
-import { combineHash, fmix32, TokenBuffer } from './text.js';
+import { fmix32 } from '../../text/index.js';
+import { combineHash, TokenBuffer } from './text.js';
 
 export interface PoisoningOptions {
   /** Fewest records carrying a trigger and its target (default 15). */

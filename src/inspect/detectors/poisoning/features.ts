@@ -14,7 +14,8 @@
  * worker or shard meets it, so the report does not depend on where records ran.
  */
 import type { RecordView, TextField } from '../../types.js';
-import { combineHash, fmix32, fold, foldIfNeeded, hashSequence, hashString, isSimple, TokenBuffer, type SequenceHash } from './text.js';
+import { fmix32, hashString } from '../../text/index.js';
+import { combineHash, fold, foldIfNeeded, hashSequence, isSimple, TokenBuffer, type SequenceHash } from './text.js';
 
 /** Gram kinds live in the low 3 bits of a gram hash, so a hash tells what it is. */
 export const GRAM_KIND = { uni: 1, bi: 2, tri: 3, start1: 4, start2: 5, clause: 6, end: 7 } as const;

@@ -6,19 +6,9 @@ import { gunzipSync } from 'node:zlib';
 import { createPoisoningDetector, refusalScore, type PoisoningFeatures, type PoisoningOptions } from './index.js';
 import { combineHash, TokenBuffer } from './text.js';
 import { promptTokens } from './features.js';
+import { splitmix32 } from '../../text/index.js';
 import type { Finding, RecordView, TextField } from '../../types.js';
 
-/** Deterministic 32-bit PRNG (splitmix32). */
-function splitmix32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-    z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-    return (z ^ (z >>> 16)) >>> 0;
-  };
-}
 
 const DATA = '/work/shared/data';
 const gsm = readFileSync(`${DATA}/gsm8k-train.jsonl`, 'utf8')

@@ -8,6 +8,8 @@
  * other text: see `classify`) is scanned raw in one pass; other text is folded first.
  */
 
+import { fmix32 } from '../../text/index.js';
+
 // eslint-disable-next-line no-control-regex
 const ASCII_ONLY = /^[\x00-\x7f]*$/;
 const WORD_CHAR_NON_ASCII = /[\p{L}\p{N}\p{M}]/u;
@@ -65,29 +67,12 @@ export function fold(s: string): string {
   return (ASCII_ONLY.test(s) ? s : s.normalize('NFKC')).toLowerCase();
 }
 
-/** murmur3 32-bit finaliser: avalanches all bits of h. */
-export function fmix32(h: number): number {
-  h ^= h >>> 16;
-  h = Math.imul(h, 0x85ebca6b);
-  h ^= h >>> 13;
-  h = Math.imul(h, 0xc2b2ae35);
-  h ^= h >>> 16;
-  return h >>> 0;
-}
-
 /**
  * Order-dependent combination of a running hash with the next 32-bit value (h is multiplied
  * before v is mixed in, so "the cf" and "cf the" hash apart).
  */
 export function combineHash(h: number, v: number): number {
   return fmix32(((Math.imul(h, 0x9e3779b1) ^ v) + 0x7f4a7c15) | 0);
-}
-
-/** 32-bit FNV-1a of a string's UTF-16 code units (from..to), finalised with fmix32. */
-export function hashString(s: string, seed = 0, from = 0, to = s.length): number {
-  let h = (0x811c9dc5 ^ seed) >>> 0;
-  for (let i = from; i < to; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  return fmix32(h);
 }
 
 /**

@@ -15,8 +15,6 @@ export type { RuleContext, SecretRule, Verdict } from './rules.js';
 export { createSecretScanner, redactSecrets, scanSecrets } from './scan.js';
 export type { SecretHit, SecretScanner } from './scan.js';
 export { checksumTokenValid, makeChecksumToken, shannonEntropy } from './validators.js';
-export { compileLiterals, isScannableLiteral, selectScannable } from './literals.js';
-export type { LiteralScanner } from './literals.js';
 
 export interface SecretsDetectorOptions {
   /** Extra rules appended after the built-in table (ids must be new). */

@@ -1,7 +1,7 @@
 /** Scanning text with the rule table: prefilter, match, validate, resolve overlaps, redact. */
 import type { Severity } from '../../types.js';
 import { isDocumentedExample } from './examples.js';
-import { compileLiterals, selectScannable } from './literals.js';
+import { compileLiterals, selectScannable } from '../../text/index.js';
 import { SECRET_RULES } from './rules.js';
 import type { SecretRule, Verdict } from './rules.js';
 import { shannonEntropy } from './validators.js';

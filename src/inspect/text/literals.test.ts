@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { compileLiterals, isScannableLiteral, selectScannable } from './literals.js';
-import { SECRET_RULES } from './rules.js';
+import { SECRET_RULES } from '../detectors/secrets/rules.js';
 
 /** The literals found in `text`, via `scan`. */
 function found(literals: readonly string[], text: string, pageBits?: Uint32Array): string[] {
