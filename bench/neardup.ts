@@ -17,8 +17,9 @@ import { readFileSync } from 'node:fs';
 import { createDuplicatesDetector, lshParams, lshParamsForRecall } from '../src/inspect/detectors/duplicates/index.js';
 import { hashString, splitmix32 } from '../src/inspect/text/index.js';
 import type { RecordView } from '../src/inspect/types.js';
+import { sharedPath } from '../src/core/index.js';
 
-const DATA = process.env.PROVENANT_DATA ?? '/work/shared/data';
+const DATA = process.env.PROVENANT_DATA ?? sharedPath('data');
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : def;

@@ -22,8 +22,9 @@ import { gunzipSync } from 'node:zlib';
 import { createPoisoningDetector, type PoisoningOptions } from '../src/inspect/detectors/poisoning/index.js';
 import { splitmix32 } from '../src/inspect/text/index.js';
 import type { Finding, RecordView, TextField } from '../src/inspect/types.js';
+import { sharedPath } from '../src/core/index.js';
 
-const DATA = process.env.PROVENANT_DATA ?? '/work/shared/data';
+const DATA = process.env.PROVENANT_DATA ?? sharedPath('data');
 const rnd = splitmix32(7);
 
 function run(views: RecordView[], opts: PoisoningOptions = {}): { findings: Finding[]; secs: number } {

@@ -6,3 +6,4 @@ export * from './digest.js';
 export * from './merkle.js';
 export * from './version.js';
 export * from './glob.js';
+export * from './shared.js';

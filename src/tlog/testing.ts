@@ -2,27 +2,13 @@
  * Test support for tlog/ (not exported from index.ts): locates the shared public vectors
  * (../shared next to the repository, or $PROVENANT_SHARED) and builds in-memory node stores.
  */
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { nodeHash } from '../core/index.js';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { nodeHash, sharedPath as coreSharedPath } from '../core/index.js';
 import type { GetNode } from './merkle.js';
 
-function repoRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src'))) return dir;
-    const up = dirname(dir);
-    if (up === dir) return process.cwd();
-    dir = up;
-  }
-}
-
-/** Absolute path of the shared vectors folder. */
-export function sharedPath(...parts: string[]): string {
-  const base = process.env['PROVENANT_SHARED'] ?? resolve(repoRoot(), '..', 'shared');
-  return join(base, ...parts);
-}
+/** Absolute path of the shared vectors folder (core's sharedPath). */
+export const sharedPath = coreSharedPath;
 
 /** Reads a JSON file from the shared folder. */
 export function readSharedJson(...parts: string[]): unknown {

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { InputError } from '../../core/index.js';
 import { analyzeRecord, detectRoles, extractFields, parseFieldsFlag, recordFields, recordLayout, splitTranscripts } from './index.js';
+import { sharedPath } from '../../core/index.js';
 
-const DATA = '/work/shared/data';
+const DATA = sharedPath('data');
 
 function firstLine(buf: Buffer): unknown {
   const text = buf.toString('utf8');

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { benchmarkItems, createContaminationDetector, type ContaminationFeatures, type ContaminationOptions } from './index.js';
 import type { Finding, RecordView } from '../../types.js';
+import { sharedPath } from '../../../core/index.js';
 
-const DATA = '/work/shared/data';
+const DATA = sharedPath('data');
 const jsonl = (text: string): Array<Record<string, string>> =>
   text
     .split('\n')

@@ -4,8 +4,9 @@ import { readFileSync } from 'node:fs';
 import { createDriftDetector, driftFeatures, guessLanguage, profile, psi, type DriftOptions } from './index.js';
 import { splitmix32 } from '../../text/index.js';
 import type { Finding, RecordView } from '../../types.js';
+import { sharedPath } from '../../../core/index.js';
 
-const DATA = '/work/shared/data';
+const DATA = sharedPath('data');
 const sst = readFileSync(`${DATA}/hiddenkiller-sst2/clean-train.tsv`, 'utf8')
   .split('\n')
   .slice(1)

@@ -7,6 +7,7 @@ import { estimateJaccard, estimateSimilarity, lshParams, lshParamsForRecall, sim
 import { createSketcher, exactHash } from './sketch.js';
 import { foldText, tokenize, wordsOf } from './text.js';
 import type { Finding, RecordView } from '../../types.js';
+import { sharedPath } from '../../../core/index.js';
 
 function view(index: number, value: Record<string, string>, roles: Record<string, 'prompt' | 'response' | 'text' | 'label'> = {}): RecordView {
   return {
@@ -24,7 +25,7 @@ function run(views: RecordView[], opts = {}): Finding[] {
   return det.reduce(items);
 }
 
-const gsm = readFileSync('/work/shared/data/gsm8k-train.jsonl', 'utf8')
+const gsm = readFileSync(sharedPath('data', 'gsm8k-train.jsonl'), 'utf8')
   .split('\n')
   .filter((l) => l !== '')
   .slice(0, 400)

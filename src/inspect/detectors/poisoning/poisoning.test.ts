@@ -8,9 +8,10 @@ import { combineHash, TokenBuffer } from './text.js';
 import { promptTokens } from './features.js';
 import { splitmix32 } from '../../text/index.js';
 import type { Finding, RecordView, TextField } from '../../types.js';
+import { sharedPath } from '../../../core/index.js';
 
 
-const DATA = '/work/shared/data';
+const DATA = sharedPath('data');
 const gsm = readFileSync(`${DATA}/gsm8k-train.jsonl`, 'utf8')
   .split('\n')
   .filter((l) => l.trim() !== '')

@@ -5,6 +5,7 @@ import { gunzipSync } from 'node:zlib';
 import type { Finding, RecordView } from '../../types.js';
 import { analyzeRecord } from '../../fields/index.js';
 import { createSchemaDetector, schemaFeatures, topKey } from './index.js';
+import { sharedPath } from '../../../core/index.js';
 
 const det = createSchemaDetector();
 
@@ -28,9 +29,9 @@ function summary(f: Finding[]): Array<[string, number]> {
 
 test('clean deliveries give no findings (alpaca with empty inputs, gsm8k, hh-rlhf)', () => {
   assert.deepEqual(inspect(alpaca(50)), []);
-  const gsm = readFileSync('/work/shared/data/gsm8k-test.jsonl', 'utf8').split('\n').filter(Boolean).slice(0, 200).map((l) => JSON.parse(l) as unknown);
+  const gsm = readFileSync(sharedPath('data', 'gsm8k-test.jsonl'), 'utf8').split('\n').filter(Boolean).slice(0, 200).map((l) => JSON.parse(l) as unknown);
   assert.deepEqual(inspect(gsm), []);
-  const hh = gunzipSync(readFileSync('/work/shared/data/hh-rlhf-harmless-base-test.jsonl.gz')).toString('utf8').split('\n').filter(Boolean).slice(0, 200).map((l) => JSON.parse(l) as unknown);
+  const hh = gunzipSync(readFileSync(sharedPath('data', 'hh-rlhf-harmless-base-test.jsonl.gz'))).toString('utf8').split('\n').filter(Boolean).slice(0, 200).map((l) => JSON.parse(l) as unknown);
   assert.deepEqual(inspect(hh), []);
 });
 

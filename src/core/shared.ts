@@ -1,0 +1,24 @@
+/**
+ * Where the public vectors and data sets live for tests and benchmarks: $PROVENANT_SHARED, else
+ * `../shared` beside the repository (DESIGN: ../shared/SOURCES.md). Never read by the tool itself.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root: the nearest folder above this module holding package.json and src/. */
+function repoRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) return process.cwd();
+    dir = up;
+  }
+}
+
+/** Absolute path inside the shared folder, e.g. sharedPath('data', 'gsm8k-train.jsonl'). */
+export function sharedPath(...parts: string[]): string {
+  const env = process.env['PROVENANT_SHARED'];
+  return join(env !== undefined && env !== '' ? env : resolve(repoRoot(), '..', 'shared'), ...parts);
+}
