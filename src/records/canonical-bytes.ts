@@ -88,6 +88,9 @@ function controlFree(b: Uint8Array): boolean {
   // Bytes before the first 4-byte boundary of the underlying buffer, then whole words, then the tail.
   const head = Math.min(b.length, (4 - (b.byteOffset % 4)) % 4);
   if (!bytesControlFree(b, 0, head)) return false;
+  // A block shorter than the distance to the boundary has no whole word (and the view below
+  // would start off the boundary).
+  if (head === b.length) return true;
   const w = new Int32Array(b.buffer, b.byteOffset + head, (b.length - head) >>> 2);
   const groups = w.length & ~7;
   for (let k = 0; k < groups; k += 8) {
