@@ -102,6 +102,7 @@ const BAD: [string, string, string][] = [
   ['payload not base64', mutate((b) => (env(b)['payload'] = 'not base64!')), 'SEAL_BUNDLE_BASE64'],
   ['signature not base64', mutate((b) => (env(b)['signatures'] = [{ sig: '%%%' }])), 'SEAL_BUNDLE_BASE64'],
   ['empty signature list', mutate((b) => (env(b)['signatures'] = [])), 'SEAL_DSSE_NO_SIGNATURES'],
+  ['a second (junk) signature appended', mutate((b) => (env(b)['signatures'] = [...(env(b)['signatures'] as unknown[]), { sig: 'AAAA' }])), 'SEAL_DSSE_SIGNATURE_COUNT'],
   ['empty signature', mutate((b) => (env(b)['signatures'] = [{ sig: '' }])), 'SEAL_BUNDLE_SHAPE'],
   ['payloadType not a string', mutate((b) => (env(b)['payloadType'] = 5)), 'SEAL_BUNDLE_SHAPE'],
   ['message signature instead of DSSE', mutate((b) => {

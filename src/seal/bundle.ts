@@ -248,6 +248,10 @@ function parseEnvelope(doc: Record<string, unknown>, add: Add): ParsedBundle['en
   const signatures: ParsedSignature[] = [];
   if (!Array.isArray(sigs)) add(sigs === undefined ? 'SEAL_DSSE_NO_SIGNATURES' : 'SEAL_BUNDLE_SHAPE', `${p}.signatures`, 'must be an array of signatures');
   else if (sigs.length === 0) add('SEAL_DSSE_NO_SIGNATURES', `${p}.signatures`, 'is empty; DSSE needs at least one signature');
+  // A Sigstore bundle's envelope holds exactly one signature. Accepting extra ones would let anyone
+  // append a junk signature that still verifies (one good one suffices) yet changes the envelope's
+  // digest, the identity its log entry and store record are keyed by.
+  else if (sigs.length > 1) add('SEAL_DSSE_SIGNATURE_COUNT', `${p}.signatures`, `holds ${sigs.length} signatures; a Sigstore bundle's envelope holds exactly one`);
   else
     sigs.forEach((s, i) => {
       const sp = `${p}.signatures[${i}]`;
@@ -258,7 +262,7 @@ function parseEnvelope(doc: Record<string, unknown>, add: Add): ParsedBundle['en
       const sig = base64Field(s['sig'], `${sp}.sig`, add);
       if (sig) signatures.push(typeof keyid === 'string' && keyid !== '' ? { sig, keyid } : { sig });
     });
-  if (payload === undefined || typeof payloadType !== 'string' || !Array.isArray(sigs) || signatures.length !== sigs.length || sigs.length === 0) return undefined;
+  if (payload === undefined || typeof payloadType !== 'string' || !Array.isArray(sigs) || signatures.length !== sigs.length || sigs.length !== 1) return undefined;
   return { payloadType, payload, signatures };
 }
 

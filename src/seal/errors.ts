@@ -38,6 +38,7 @@ export const SEAL_ERROR_CODES = {
   // DSSE and signature (verification)
   SEAL_DSSE_PAYLOAD_TYPE: 'the DSSE payloadType is not application/vnd.in-toto+json',
   SEAL_DSSE_NO_SIGNATURES: 'the DSSE envelope carries no signature',
+  SEAL_DSSE_SIGNATURE_COUNT: 'the DSSE envelope carries more than one signature (a Sigstore bundle holds exactly one; an extra one was added)',
   SEAL_SIGNATURE_INVALID: 'no DSSE signature verifies with the given public key (seal altered)',
   SEAL_WRONG_KEY: "the seal was signed by another key than the one given (its key id differs)",
   // statement (verification)

@@ -218,6 +218,11 @@ const CASES: TamperCase[] = [
   },
   { name: 'bundle of the wrong media type', code: 'SEAL_BUNDLE_MEDIA_TYPE', tamper: (c) => editBundle(c, (b) => (b['mediaType'] = 'application/vnd.dev.sigstore.bundle.v0.1+json')) },
   { name: 'empty signature list', code: 'SEAL_DSSE_NO_SIGNATURES', tamper: (c) => editBundle(c, (b) => (obj(b['dsseEnvelope'])['signatures'] = [])) },
+  {
+    name: 'junk second signature appended (the good one still verifies, the envelope digest changes)',
+    code: 'SEAL_DSSE_SIGNATURE_COUNT',
+    tamper: (c) => editBundle(c, (b) => void (obj(b['dsseEnvelope'])['signatures'] as unknown[]).push({ sig: Buffer.alloc(64, 7).toString('base64'), keyid: 'junk' })),
+  },
   { name: 'wrong predicate type (re-signed)', code: 'SEAL_PREDICATE_TYPE', tamper: (c) => resign(c, (st) => void (st['predicateType'] = 'https://slsa.dev/provenance/v1')) },
   { name: 'wrong statement type (re-signed)', code: 'SEAL_STATEMENT_TYPE', tamper: (c) => resign(c, (st) => void (st['_type'] = 'https://in-toto.io/Statement/v0.1')) },
   {
