@@ -1,6 +1,8 @@
 /**
- * Where the public vectors and data sets live for tests and benchmarks: $PROVENANT_SHARED, else
- * `../shared` beside the repository (DESIGN: ../shared/SOURCES.md). Never read by the tool itself.
+ * Where the public spec vectors and data sets the tests read live: $PROVENANT_SHARED, else the
+ * copy in test/shared/ (the files the tests need, with their SOURCES.md), so `npm test` works in
+ * any clone. Benchmarks read the full ../shared beside the repository (bench/lib.ts). Never read by
+ * the tool itself.
  */
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -20,5 +22,5 @@ function repoRoot(): string {
 /** Absolute path inside the shared folder, e.g. sharedPath('data', 'gsm8k-train.jsonl'). */
 export function sharedPath(...parts: string[]): string {
   const env = process.env['PROVENANT_SHARED'];
-  return join(env !== undefined && env !== '' ? env : resolve(repoRoot(), '..', 'shared'), ...parts);
+  return join(env !== undefined && env !== '' ? env : resolve(repoRoot(), 'test', 'shared'), ...parts);
 }

@@ -2,6 +2,7 @@
  * Distributed inspection against a real Redis and real worker processes (the built CLI). Runs
  * when PROVENANT_TEST_REDIS_URL is set (then it must not skip) or 127.0.0.1:6379 answers.
  */
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -16,6 +17,7 @@ import { inspectDelivery, type InspectReport } from '../inspect/index.js';
 import { checkReachable, createRedisClient, parseRedisUrl } from './redis.js';
 import { inspectDistributed, runsQueueName } from './index.js';
 import { runProvenant, untimed } from './testkit.js';
+import { sharedPath } from '../core/index.js';
 
 const ENV_URL = process.env['PROVENANT_TEST_REDIS_URL'];
 const URL_ = ENV_URL ?? 'redis://127.0.0.1:6379';
@@ -28,7 +30,7 @@ const skip = available ? false : 'no Redis (set PROVENANT_TEST_REDIS_URL or run 
 if (skip) process.stderr.write(`dist tests skipped: ${skip}\n`);
 
 const MAIN = fileURLToPath(new URL('../cli/main.js', import.meta.url));
-const DATA = new URL('../../../../shared/data/', import.meta.url);
+const DATA = pathToFileURL(`${sharedPath('data')}/`);
 const gsm = readFileSync(new URL('gsm8k-train.jsonl', DATA), 'utf8').split('\n').filter(Boolean);
 // One queue namespace per test run, so parallel runs never share jobs; obliterated at the end.
 const PREFIX = `ptest-${randomBytes(5).toString('hex')}`;

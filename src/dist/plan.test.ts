@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { appendFile, mkdtemp, utimes, writeFile } from 'node:fs/promises';
@@ -10,8 +11,9 @@ import { detectFormat } from '../records/index.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { checkReachable, checkShardFile, parseRedisUrl, planShards } from './index.js';
 import { runProvenant, untimed } from './testkit.js';
+import { sharedPath } from '../core/index.js';
 
-const DATA = new URL('../../../../shared/data/', import.meta.url);
+const DATA = pathToFileURL(`${sharedPath('data')}/`);
 const gsm = readFileSync(new URL('gsm8k-train.jsonl', DATA), 'utf8').split('\n').filter(Boolean);
 let dir: string;
 

@@ -10,7 +10,7 @@ import { parquetWriteBuffer } from 'hyparquet-writer';
 import { merkleRoot } from '../core/index.js';
 import { createScanPool, deliveryRoots, computeRecordRoots, readRecords, recordDigest, recordRoots, scanFile, type ScanPool } from './index.js';
 
-const GSM8K = new URL('../../../../shared/data/gsm8k-test.jsonl', import.meta.url);
+const GSM8K = sharedPath('data', 'gsm8k-test.jsonl');
 let dir: string;
 let rows: { question: string; answer: string }[];
 let pool: ScanPool;
@@ -127,3 +127,4 @@ function createHashHex(b: Buffer): string {
   return createHash('sha256').update(b).digest('hex');
 }
 import { createHash } from 'node:crypto';
+import { sharedPath } from '../core/index.js';

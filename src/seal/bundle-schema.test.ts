@@ -7,13 +7,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { BUNDLE_NAME, generateKeyPair, sealDelivery } from './index.js';
+import { sharedPath } from '../core/index.js';
 
-const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const schemas = join(process.env['PROVENANT_SHARED'] ?? resolve(repo, '..', 'shared'), 'vectors', 'model-signing', 'schemas', 'v1.0');
+const schemas = sharedPath('vectors', 'model-signing', 'schemas', 'v1.0');
 
 async function validator(): Promise<(doc: unknown) => string[]> {
   const ajv = new Ajv2020({ allErrors: true, strict: false });

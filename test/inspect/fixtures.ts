@@ -3,8 +3,9 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { makeChecksumToken } from '../../src/inspect/detectors/secrets/index.js';
+import { sharedPath } from '../../src/core/index.js';
 
-const GSM8K = new URL('../../../../shared/data/gsm8k-train.jsonl', import.meta.url);
+const GSM8K = sharedPath('data', 'gsm8k-train.jsonl');
 
 export interface QA {
   question: string;

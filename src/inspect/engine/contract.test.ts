@@ -11,13 +11,14 @@ import { driftFeatures, profile } from '../detectors/drift/index.js';
 import type { DatasetDetector, Detector, Finding } from '../types.js';
 import { processBatch, recordView, type BatchRecord } from './batch.js';
 import { builtinRegistry, DETECTOR_IDS } from './registry.js';
+import { sharedPath } from '../../core/index.js';
 
 const SECRET = makeChecksumToken('ghp_', 'Zq4Vn8Kd2Lp6Xw0Ts3Hy7Bm1Rc5Fg9');
 const AWS = 'AKIA' + 'W4N7QZ2XK5RT3YBM';
 const EMAIL = 'eleanor.vance@hillhouse-mail.net';
 const SEVERITIES = ['info', 'low', 'medium', 'high', 'critical'];
 
-const gsm = readFileSync(new URL('../../../../../shared/data/gsm8k-train.jsonl', import.meta.url), 'utf8')
+const gsm = readFileSync(sharedPath('data', 'gsm8k-train.jsonl'), 'utf8')
   .split('\n')
   .filter(Boolean)
   .slice(0, 60)

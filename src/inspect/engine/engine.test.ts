@@ -1,3 +1,4 @@
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -6,8 +7,9 @@ import { readFileSync } from 'node:fs';
 import { before, test } from 'node:test';
 import type { Detector, Finding } from '../types.js';
 import { inspectDelivery, listFiles } from './index.js';
+import { sharedPath } from '../../core/index.js';
 
-const DATA = new URL('../../../../../shared/data/', import.meta.url);
+const DATA = pathToFileURL(`${sharedPath('data')}/`);
 const lines = (name: string, n: number, from = 0): string[] => readFileSync(new URL(name, DATA), 'utf8').split('\n').filter(Boolean).slice(from, from + n);
 let dir: string;
 

@@ -1,4 +1,5 @@
 /** The sharded engine: whole shards on workers, reduced in order; the per-rule findings cap with exact counts. */
+import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
@@ -9,8 +10,9 @@ import { DEFAULT_POLICY, type Policy } from '../policy/index.js';
 import type { Finding, InspectReport } from '../types.js';
 import { detectFormat } from '../../records/index.js';
 import { builtinRegistry, DEFAULT_DETECTORS, inspectDelivery, inspectShard, listFiles, planShards, processBatch, ShardReducer, type InspectProgress } from './index.js';
+import { sharedPath } from '../../core/index.js';
 
-const DATA = new URL('../../../../../shared/data/', import.meta.url);
+const DATA = pathToFileURL(`${sharedPath('data')}/`);
 const gsm = readFileSync(new URL('gsm8k-train.jsonl', DATA), 'utf8').split('\n').filter(Boolean);
 let dir: string;
 
