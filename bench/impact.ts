@@ -18,6 +18,7 @@ import { sha256, sha256Hex } from '../src/core/index.js';
 import { computeImpact, deriveDataset, parseSelector, registerDeployment, registerModel, registerRun, addIncident, type DatasetFacts } from '../src/lineage/index.js';
 import { createSqliteLineageStore, type DeliveryRecord, type RecordRef } from '../src/store/index.js';
 import { table, timeIt } from './lib.js';
+import { seededRandom } from '../src/core/index.js';
 
 const SCALE = Number(process.env['IMPACT_SCALE'] ?? '1');
 const DELIVERIES = 100;
@@ -26,16 +27,6 @@ const DATASETS = Math.round(10_000 * SCALE);
 const RUNS = Math.round(1_000 * SCALE);
 const VENDORS = 20;
 
-/** Deterministic PRNG (mulberry32) so every run builds the same graph. */
-function rng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function recordText(d: number, i: number): unknown {
   return { prompt: `delivery ${d} question ${i}`, response: `answer ${i}` };
@@ -49,7 +40,7 @@ function percentile(xs: readonly number[], p: number): number {
 async function main(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'provenant-bench-impact-'));
   const store = await createSqliteLineageStore({ path: join(dir, 'provenant.db'), synchronous: 'normal' });
-  const rand = rng(42);
+  const rand = seededRandom(42);
   try {
     const { recordDigest } = await import('../src/records/index.js');
     // ---- deliveries ---------------------------------------------------------------------

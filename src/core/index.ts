@@ -7,3 +7,4 @@ export * from './merkle.js';
 export * from './version.js';
 export * from './glob.js';
 export * from './shared.js';
+export * from './random.js';

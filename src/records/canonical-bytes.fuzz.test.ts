@@ -11,18 +11,8 @@ import { canonicalRecordText, parseJsonRecord } from './json-record.js';
 import { digestLineChunk } from './chunk.js';
 import { stripBom } from './lines.js';
 import { canonicalize, parseStrictJson } from '../core/index.js';
+import { seededRandom } from '../core/index.js';
 
-/** mulberry32: small seeded generator. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const loc = { file: 'f.jsonl', line: 1 };
 
@@ -334,7 +324,7 @@ function isValidUtf8(b: Buffer): boolean {
 }
 
 test('byte path never disagrees with the strict path on generated and mutated lines (seeded)', () => {
-  const r = rng(0x5eed2026);
+  const r = seededRandom(0x5eed2026);
   const stats: Stats = { lines: 0, fast: 0, strictOk: 0, blocks: 0 };
   const started = process.cpuUsage();
   for (let k = 0; k < 6000; k++) runBlock(r, stats);
@@ -346,7 +336,7 @@ test('byte path never disagrees with the strict path on generated and mutated li
 });
 
 test('every \\u escape of a control, ASCII and a few other code units, in either hex case, in names and values', () => {
-  const r = rng(7);
+  const r = seededRandom(7);
   const units = [...Array(0x80).keys(), 0x80, 0xe9, 0x7ff, 0x800, 0x2019, 0x2028, 0xfeff, 0xffff, 0xd800, 0xdbff, 0xdc00, 0xdfff];
   let fast = 0;
   for (const u of units) {
@@ -413,7 +403,7 @@ test('regression: blocks shorter than the distance to a word boundary are canoni
 });
 
 test('many members, duplicates among them, and records longer than the reused output buffer', () => {
-  const r = rng(99);
+  const r = seededRandom(99);
   let fast = 0;
   for (let k = 0; k < 400; k++) {
     const n = 1 + Math.floor(r() * 40);

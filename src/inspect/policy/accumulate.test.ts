@@ -2,25 +2,15 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { DetectorId, Finding, Severity } from '../types.js';
 import { DEFAULT_POLICY, PolicyAccumulator, SEVERITIES, applyPolicy, type Policy } from './index.js';
+import { seededRandom } from '../../core/index.js';
 
-/** A small deterministic PRNG (mulberry32), so a failing case can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DETECTORS: DetectorId[] = ['schema', 'secrets', 'pii', 'unicode', 'injection', 'duplicates', 'poisoning', 'contamination', 'drift'];
 const RULES = ['email', 'phone', 'tag-characters', 'download-exec', 'near-duplicate', 'aws-access-key-id', 'x'];
 const FILES = ['a.jsonl', 'b.jsonl', 'fixtures/c.jsonl', 'fixtures/deep/d.csv'];
 
 function findings(seed: number, n: number): Finding[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(r() * xs.length)] as T;
   return Array.from({ length: n }, () => ({
     detector: pick(DETECTORS),
