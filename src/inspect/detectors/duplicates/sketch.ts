@@ -72,14 +72,17 @@ let cacheA = new Int32Array(8);
 let cacheB = new Int32Array(8);
 let cacheN = 0;
 
+/** A copy of `a` with twice the room (the scratch arrays grow, never shrink). */
+function doubled(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 function pushToken(h1: number, h2: number): void {
   if (count === toks1.length) {
-    const a = new Int32Array(count * 2);
-    a.set(toks1);
-    toks1 = a;
-    const b = new Int32Array(count * 2);
-    b.set(toks2);
-    toks2 = b;
+    toks1 = doubled(toks1);
+    toks2 = doubled(toks2);
   }
   toks1[count] = h1;
   toks2[count] = h2;
@@ -88,12 +91,8 @@ function pushToken(h1: number, h2: number): void {
 
 function cacheString(s: string): void {
   if (cacheN === cacheA.length) {
-    const a = new Int32Array(cacheN * 2);
-    a.set(cacheA);
-    cacheA = a;
-    const b = new Int32Array(cacheN * 2);
-    b.set(cacheB);
-    cacheB = b;
+    cacheA = doubled(cacheA);
+    cacheB = doubled(cacheB);
   }
   cacheStr[cacheN] = s;
   cacheA[cacheN] = sa;
