@@ -25,8 +25,17 @@ export interface ParsedRecord {
   readonly canonical: string;
 }
 
+export interface ParseRecordOptions {
+  /**
+   * `canonical` (default): objects of the value enumerate their keys in RFC 8785 order, so the
+   * canonical text is one JSON.stringify away (what sealing wants). `source`: keys stay in the
+   * order of the text and no object is rebuilt (readers whose callers want the value as written).
+   */
+  readonly keyOrder?: 'canonical' | 'source';
+}
+
 /** Parses one JSON record strictly; throws RECORD_* errors located at `location`. */
-export function parseJsonRecord(text: string, location: SourceLocation): ParsedRecord {
+export function parseJsonRecord(text: string, location: SourceLocation, options: ParseRecordOptions = {}): ParsedRecord {
   let value: unknown;
   const risky = text.includes('\\u') && RISKY_ESCAPE.test(text);
   try {
@@ -37,7 +46,7 @@ export function parseJsonRecord(text: string, location: SourceLocation): ParsedR
     }
     throw strictFailure(text, location) ?? fromJsonError(err, location);
   }
-  const walk = { sorted: true, bad: false, colons: 0 };
+  const walk = { sorted: true, bad: false, colons: 0, reorder: options.keyOrder !== 'source' };
   value = normalize(value, 0, walk);
   if (walk.bad) {
     // Too deep, non-finite or possibly unsafe number: find exactly what and where (a large
@@ -105,7 +114,7 @@ function countColons(s: string): number {
  * objects whose keys are out of order. Keys that look like array indices enumerate first in
  * numeric order whatever the insertion order, so such objects clear `sorted` (use canonicalize).
  */
-function normalize(v: unknown, depth: number, st: { sorted: boolean; bad: boolean; colons: number }): unknown {
+function normalize(v: unknown, depth: number, st: { sorted: boolean; bad: boolean; colons: number; readonly reorder: boolean }): unknown {
   if (typeof v === 'string') {
     st.colons += countColons(v);
     return v;
@@ -142,6 +151,11 @@ function normalize(v: unknown, depth: number, st: { sorted: boolean; bad: boolea
     if (y !== x) o[k] = y;
   }
   if (inOrder) return o;
+  if (!st.reorder) {
+    // Keys stay as written: the canonical text, if ever asked for, goes through canonicalize.
+    st.sorted = false;
+    return o;
+  }
   keys.sort();
   const out: Record<string, unknown> = {};
   for (const k of keys) Object.defineProperty(out, k, { value: o[k], enumerable: true, writable: true, configurable: true });

@@ -5,7 +5,7 @@
  */
 import { isAscii, isUtf8 } from 'node:buffer';
 import { recordError } from './errors.js';
-import { parseJsonRecord, type ParsedRecord } from './json-record.js';
+import { parseJsonRecord, type ParseRecordOptions, type ParsedRecord } from './json-record.js';
 import type { SourceLocation } from '../core/index.js';
 
 /** Longest line (bytes) a reader accepts; a longer one is refused rather than buffered without bound. */
@@ -18,11 +18,27 @@ export async function* newlineBlocks(source: AsyncIterable<Uint8Array>, file: st
   let carry: Buffer | undefined;
   let carriedLines = 1;
   for await (const piece of source) {
-    const buf: Buffer = carry ? Buffer.concat([carry, piece]) : Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    let buf = Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength);
+    if (carry) {
+      // Only the carried partial line and the head of this piece up to its first '\n' are
+      // copied; the rest of the piece is passed on without a copy.
+      const first = buf.indexOf(0x0a);
+      if (first === -1) {
+        carry = Buffer.concat([carry, buf]);
+        if (carry.length > MAX_LINE_BYTES) throw lineTooLong(file, carriedLines);
+        continue;
+      }
+      const head = Buffer.concat([carry, buf.subarray(0, first + 1)]);
+      carry = undefined;
+      if (head.length > MAX_LINE_BYTES + 1) throw lineTooLong(file, carriedLines);
+      carriedLines++;
+      yield head;
+      buf = buf.subarray(first + 1);
+    }
     const cut = buf.lastIndexOf(0x0a) + 1;
     if (cut === 0) {
       if (buf.length > MAX_LINE_BYTES) throw lineTooLong(file, carriedLines);
-      carry = buf;
+      if (buf.length > 0) carry = Buffer.from(buf);
       continue;
     }
     carry = cut < buf.length ? Buffer.from(buf.subarray(cut)) : undefined;
@@ -73,10 +89,15 @@ export function stripBom(text: string): string {
 }
 
 /** The record on one line: a JSON value (jsonl) or `{"text": line}` (text, CR of CRLF removed). */
-export function lineRecord(kind: LineKind, line: string, location: SourceLocation): ParsedRecord {
-  if (kind === 'jsonl') return parseJsonRecord(line, location);
+export function lineRecord(kind: LineKind, line: string, location: SourceLocation, options?: ParseRecordOptions): ParsedRecord {
+  if (kind === 'jsonl') return parseJsonRecord(line, location, options);
   const text = line.endsWith('\r') ? line.slice(0, -1) : line;
-  return { value: { text }, canonical: `{"text":${JSON.stringify(text)}}` };
+  return {
+    value: { text },
+    get canonical() {
+      return `{"text":${JSON.stringify(text)}}`;
+    },
+  };
 }
 
 /**

@@ -5,7 +5,7 @@ import { recordError } from './errors.js';
 import { detectFormat } from './format.js';
 import { splitJsonArray } from './json-array.js';
 import { parseJsonRecord } from './json-record.js';
-import { decodeBlock, forEachLine, newlineBlocks, stripBom, type LineKind } from './lines.js';
+import { decodeBlock, lineRecord, newlineBlocks, stripBom, type LineKind } from './lines.js';
 import { readParquetRows } from './parquet.js';
 
 export { parquetRowGroups } from './parquet.js';
@@ -24,9 +24,12 @@ export interface ReadOptions {
   readonly format?: RecordFormat;
 }
 
+/** Values are handed out with their keys as written (nothing here needs the canonical text). */
+const SOURCE_ORDER = { keyOrder: 'source' } as const;
+
 /**
- * Streams the records of a file as JSON values (memory bounded by the largest record or Parquet
- * row group). Throws a coded RecordError on the first problem; never yields a partial result silently.
+ * Streams the records of a file as JSON values, objects keeping the key order of the file (memory
+ * bounded by the largest record or Parquet row group). Throws a coded RecordError on the first problem; never yields a partial result silently.
  */
 export async function* readRecords(absPath: string, options: ReadOptions): AsyncGenerator<RecordItem> {
   const { file } = options;
@@ -56,21 +59,38 @@ async function* readLines(kind: LineKind, bytes: AsyncIterable<Buffer>, file: st
   let line = 1;
   let index = 0;
   for await (const block of newlineBlocks(bytes, file)) {
-    const { text, error } = decodeBlock(block, file, line);
+    // Each line is decoded on its own: a block decoded whole becomes one two-byte string as soon
+    // as it holds a single character above U+00FF, and every record sliced from it (and every
+    // detector pass over it) then runs on two-byte text. Validity is checked once per block.
+    const valid = isUtf8(block);
+    let start = line === 1 && hasBom(block) ? 3 : 0;
     const items: RecordItem[] = [];
-    line += forEachLine(kind, line === 1 ? stripBom(text) : text, file, line, (rec, ln) => {
-      items.push({ file, index: index++, line: ln, value: rec.value });
-    });
+    while (start < block.length) {
+      const nl = block.indexOf(0x0a, start);
+      const end = nl === -1 ? block.length : nl;
+      if (!valid && !isUtf8(block.subarray(start, nl === -1 ? end : nl + 1))) {
+        yield* items;
+        throw recordError('RECORD_INVALID_UTF8', 'invalid UTF-8; re-encode the file as UTF-8', { file, line });
+      }
+      const rec = lineRecord(kind, block.toString('utf8', start, end), { file, line }, SOURCE_ORDER);
+      items.push({ file, index: index++, line, value: rec.value });
+      line++;
+      start = end + 1;
+    }
     yield* items;
-    if (error) throw error;
   }
+}
+
+/** Whether a block starts with a UTF-8 byte order mark (EF BB BF); Excel and others write one. */
+function hasBom(block: Buffer): boolean {
+  return block.length >= 3 && block[0] === 0xef && block[1] === 0xbb && block[2] === 0xbf;
 }
 
 async function* readJsonArray(bytes: AsyncIterable<Buffer>, file: string): AsyncGenerator<RecordItem> {
   let index = 0;
   for await (const el of splitJsonArray(bytes, file)) {
     if (!isUtf8(el.bytes)) throw recordError('RECORD_INVALID_UTF8', 'invalid UTF-8; re-encode the file as UTF-8', { file, line: el.line });
-    const rec = parseJsonRecord(el.bytes.toString('utf8'), { file, line: el.line });
+    const rec = parseJsonRecord(el.bytes.toString('utf8'), { file, line: el.line }, SOURCE_ORDER);
     yield { file, index: index++, line: el.line, value: rec.value };
   }
 }

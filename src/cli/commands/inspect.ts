@@ -6,7 +6,6 @@ import { InputError } from '../../core/index.js';
 import { RECORD_FORMATS, type RecordFormat } from '../../records/index.js';
 import { DETECTOR_IDS, inspectDelivery, loadPolicy, parseFieldsFlag, redactDelivery, type DetectorId, type InspectReport } from '../../inspect/index.js';
 import { renderHtml, renderSarif, renderText } from '../../inspect/report/index.js';
-import { inspectDistributed } from '../../dist/index.js';
 import { optString, optStrings, writeJson, type Command, type Invocation } from '../command.js';
 import { createProgress } from '../progress.js';
 
@@ -162,7 +161,7 @@ export const inspect: Command = {
       };
       report =
         distributed !== undefined
-          ? await inspectDistributed({
+          ? await (await import('../../dist/index.js')).inspectDistributed({
               ...common,
               redis: distributed,
               ...(queue !== undefined ? { queue } : {}),
