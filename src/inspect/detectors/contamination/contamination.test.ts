@@ -60,8 +60,22 @@ function lightEdit(s: string, k: number): string {
 test('benchmarkItems: ids from task_id/id or the index, all string fields or chosen ones', () => {
   const items = benchmarkItems([{ task_id: 'HumanEval/7', prompt: 'a', canonical_solution: 'b', n: 3 }, { question: 'q', answer: 'x' }, 'plain', null, 42]);
   assert.deepEqual(items, [
-    { id: 'HumanEval/7', text: 'a\nb' },
-    { id: '1', text: 'q\nx' },
+    {
+      id: 'HumanEval/7',
+      text: 'a\nb',
+      parts: [
+        { name: 'prompt', text: 'a' },
+        { name: 'canonical_solution', text: 'b' },
+      ],
+    },
+    {
+      id: '1',
+      text: 'q\nx',
+      parts: [
+        { name: 'question', text: 'q' },
+        { name: 'answer', text: 'x' },
+      ],
+    },
     { id: '2', text: 'plain' },
   ]);
   assert.deepEqual(benchmarkItems([{ id: 9, prompt: 'p', test: 't' }], { fields: ['prompt'] }), [{ id: '9', text: 'p' }]);
@@ -106,13 +120,44 @@ test('hard negative: the whole clean gsm8k train set has no hits against gsm8k t
   assert.ok(low.every((x) => (x.data?.overlap as number) < 0.3));
 });
 
-test('a partial copy (question only) is reported with its overlap share', () => {
+test('a copied evaluation prompt alone (question only, answer of the copier\'s own) is reported through the item\'s question part', () => {
   const g = gsmTest[3]!;
-  const f = run([view(0, g.question!, 'I do not know.')], { minOverlap: 0.2 });
+  const f = run([view(0, `Please solve: ${g.question!}`, 'I do not know.')]);
   assert.equal(f.length, 1);
-  const o = f[0]?.data?.overlap as number;
-  assert.ok(o > 0.2 && o < 0.8, String(o));
-  assert.equal(run([view(0, g.question!, 'I do not know.')]).length, 0);
+  assert.equal(f[0]?.data?.item, '3');
+  assert.equal(f[0]?.data?.part, 'question');
+  assert.equal(f[0]?.data?.overlap, 1);
+  assert.equal(f[0]?.severity, 'high');
+  assert.match(f[0]?.message ?? '', /the "question" field of benchmark gsm8k-test item 3/);
+  // A HumanEval prompt without its solution, likewise.
+  const h = humaneval[11]!;
+  const fh = run([view(1, h.prompt!, 'pass')]);
+  assert.equal(fh[0]?.data?.item, h.task_id);
+  assert.equal(fh[0]?.data?.part, 'prompt');
+});
+
+test('a whole copy is reported as the whole item, not as one of its parts', () => {
+  const g = gsmTest[5]!;
+  const f = run([view(0, g.question!, g.answer!)]);
+  assert.equal(f.length, 1);
+  assert.equal(f[0]?.data?.part, undefined);
+  assert.match(f[0]?.message ?? '', /of benchmark gsm8k-test item 5\.$/);
+});
+
+test('hard negatives for parts: half a question, the same template with other numbers, a short field', () => {
+  const g = gsmTest[3]!;
+  const words = g.question!.split(' ');
+  // The first half of the question: below the part's 0.8 share and the whole item's 0.5.
+  assert.deepEqual(run([view(0, words.slice(0, Math.floor(words.length / 2)).join(' '), 'I do not know.')]), []);
+  // GSM8K train item 1345-like template vs test item 602 ("travels N miles in 3 hours ... additional"):
+  const t602 = gsmTest[602]!;
+  const sameTemplate = t602.question!.replace('plane', 'train').replace('1200', '270').replace('2000', '180');
+  assert.notEqual(sameTemplate, t602.question);
+  assert.deepEqual(run([view(0, sameTemplate, 'The rate is 90 mph. It takes 2 more hours.')]), []);
+  // A field shorter than n tokens is never matched alone (HumanEval entry_point is one word).
+  const det = createContaminationDetector({ benchmarks: [{ name: 'b', items: benchmarkItems([{ prompt: 'short prompt of five words', solution: 'x '.repeat(40) }]) }] });
+  const fv = det.features(view(0, 'Here is a long sentence that holds a short prompt of five words somewhere in the middle of it all.', ''));
+  assert.deepEqual(fv ? det.reduce([{ ref: { file: 'x', index: 0 }, features: fv }]) : [], []);
 });
 
 test('items shorter than n use their own length; very short items are skipped', () => {

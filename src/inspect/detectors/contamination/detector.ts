@@ -10,7 +10,10 @@
  *
  * A record hits an item when the share of the item's distinct n-grams found in the record
  * reaches `minOverlap` (default 0.5) — "this record contains most of that benchmark item" — or
- * when it contains at least `minMatches` (default 40) of the item's n-grams. On clean GSM8K train
+ * when it contains at least `minMatches` (default 40) of the item's n-grams. Each field of a
+ * structured item (a GSM8K question, a HumanEval prompt) of at least n tokens is also indexed as a
+ * part: a record holding `minPartOverlap` (0.8) of one part's n-grams hits the item too, because the usual
+ * leak is the evaluation prompt alone, with an answer of the copier's own. On clean GSM8K train
  * vs test the largest overlap is 0.19 / 13 n-grams (shared problem templates), far below both.
  */
 import type { DatasetDetector, Finding, RecordView } from '../../types.js';
@@ -20,6 +23,8 @@ import { foldText, pack53, tokenize } from '../duplicates/index.js';
 export interface BenchmarkItem {
   readonly id: string;
   readonly text: string;
+  /** The item's fields (name and text), when it has more than one: each is matched on its own too. */
+  readonly parts?: ReadonlyArray<{ readonly name: string; readonly text: string }>;
 }
 
 export interface Benchmark {
@@ -39,6 +44,12 @@ export interface ContaminationOptions {
    * parts rarely copied (e.g. HumanEval's test harness).
    */
   readonly minMatches?: number;
+  /**
+   * Share of one part's n-grams (a field of a structured item, e.g. a GSM8K question) a record
+   * must contain to hit the item through that part alone (default 0.8: stricter than the whole
+   * item's, since one field is short and problem templates recur with other numbers).
+   */
+  readonly minPartOverlap?: number;
   /** Items with fewer tokens are not indexed (default 8). */
   readonly minItemTokens?: number;
   /** Findings per record at most (default 5, best overlap first). */
@@ -51,9 +62,14 @@ export interface ContaminationFeatures {
   readonly paths: readonly string[];
 }
 
+/** What the n-gram index points to: a whole benchmark item, or one part (field) of it. */
 interface IndexedItem {
   readonly benchmark: string;
   readonly id: string;
+  /** Ordinal of the whole item this unit belongs to (its own ordinal for a whole item). */
+  readonly item: number;
+  /** The field, for a part. */
+  readonly part?: string;
   readonly grams: number;
   readonly n: number;
 }
@@ -79,12 +95,13 @@ export function benchmarkItems(records: readonly unknown[], options: { readonly 
       }
     }
     const keys = options.fields ?? Object.keys(o).filter((k) => !ID_KEYS.includes(k));
-    const parts: string[] = [];
+    const parts: Array<{ name: string; text: string }> = [];
     for (const k of keys) {
       const v = o[k];
-      if (typeof v === 'string') parts.push(v);
+      if (typeof v === 'string') parts.push({ name: k, text: v });
     }
-    if (parts.length > 0) out.push({ id, text: parts.join('\n') });
+    if (parts.length === 1) out.push({ id, text: (parts[0] as { text: string }).text });
+    else if (parts.length > 1) out.push({ id, text: parts.map((p) => p.text).join('\n'), parts });
   });
   return out;
 }
@@ -127,33 +144,42 @@ export function createContaminationDetector(options: ContaminationOptions): Data
   if (!Number.isInteger(n) || n < 1 || n > 64) throw new RangeError('contamination n must be an integer in 1..64');
   const minOverlap = options.minOverlap ?? 0.5;
   const minMatches = options.minMatches ?? 40;
+  const minPartOverlap = options.minPartOverlap ?? 0.8;
   const minItemTokens = Math.min(options.minItemTokens ?? 8, n);
   const maxHits = options.maxHitsPerRecord ?? 5;
 
   const items: IndexedItem[] = [];
-  // key -> item ordinal; keys shared by several items map to -1 and live in `multi`.
+  // key -> unit ordinal; keys shared by several units map to -1 and live in `multi`.
   const index = new Map<number, number>();
   const multi = new Map<number, number[]>();
   const lengths = new Set<number>();
+  const add = (text: string, len: number, unit: Omit<IndexedItem, 'grams' | 'n'>, t = tokenize(foldText(text))): void => {
+    const ord = items.length;
+    const own = new Set<number>();
+    forEachGram(t.h1, t.h2, t.count, len, (k) => own.add(k));
+    for (const k of own) {
+      const prev = index.get(k);
+      if (prev === undefined) index.set(k, ord);
+      else if (prev === -1) (multi.get(k) as number[]).push(ord);
+      else {
+        index.set(k, -1);
+        multi.set(k, [prev, ord]);
+      }
+    }
+    lengths.add(len);
+    items.push({ ...unit, grams: own.size, n: len });
+  };
   for (const bench of options.benchmarks) {
     for (const item of bench.items) {
       const t = tokenize(foldText(item.text));
       if (t.count < minItemTokens) continue;
-      const len = Math.min(n, t.count);
-      const ord = items.length;
-      const own = new Set<number>();
-      forEachGram(t.h1, t.h2, t.count, len, (k) => own.add(k));
-      for (const k of own) {
-        const prev = index.get(k);
-        if (prev === undefined) index.set(k, ord);
-        else if (prev === -1) (multi.get(k) as number[]).push(ord);
-        else {
-          index.set(k, -1);
-          multi.set(k, [prev, ord]);
-        }
+      const whole = items.length;
+      add(item.text, Math.min(n, t.count), { benchmark: bench.name, id: item.id, item: whole }, t);
+      // Parts shorter than n tokens are not matched alone: a short field is too generic.
+      for (const part of item.parts ?? []) {
+        const pt = tokenize(foldText(part.text));
+        if (pt.count >= n && pt.count < t.count) add(part.text, n, { benchmark: bench.name, id: item.id, item: whole, part: part.name }, pt);
       }
-      lengths.add(len);
-      items.push({ benchmark: bench.name, id: item.id, grams: own.size, n: len });
     }
   }
   const lens = [...lengths].sort((x, y) => y - x);
@@ -208,21 +234,27 @@ export function createContaminationDetector(options: ContaminationOptions): Data
     reduce(records): Finding[] {
       const findings: Finding[] = [];
       for (const { ref, features } of records) {
-        const cands: Array<{ ord: number; ratio: number; matched: number; field: number }> = [];
+        // Best unit per item (the whole item, or one of its parts).
+        const best = new Map<number, { ord: number; ratio: number; matched: number; field: number }>();
         const h = features.hits;
         for (let i = 0; i + 2 < h.length; i += 3) {
           const ord = h[i] as number;
-          const item = items[ord];
-          if (!item) continue;
+          const unit = items[ord];
+          if (!unit) continue;
           const matched = h[i + 1] as number;
-          const ratio = Math.min(1, matched / Math.max(1, item.grams));
-          if (ratio >= minOverlap || matched >= minMatches) cands.push({ ord, ratio, matched, field: h[i + 2] as number });
+          const ratio = Math.min(1, matched / Math.max(1, unit.grams));
+          if (!(ratio >= (unit.part === undefined ? minOverlap : minPartOverlap) || matched >= minMatches)) continue;
+          const prev = best.get(unit.item);
+          // Whole-item overlap is the stronger claim: a part wins only with a higher share.
+          if (!prev || ratio > prev.ratio || (ratio === prev.ratio && unit.part === undefined)) best.set(unit.item, { ord, ratio, matched, field: h[i + 2] as number });
         }
+        const cands = [...best.values()];
         cands.sort((x, y) => y.ratio - x.ratio || x.ord - y.ord);
         for (const c of cands.slice(0, maxHits)) {
           const item = items[c.ord] as IndexedItem;
           const field = features.paths[c.field];
           const pct = Math.round(c.ratio * 100);
+          const what = item.part === undefined ? `benchmark ${item.benchmark} item ${item.id}` : `the ${JSON.stringify(item.part)} field of benchmark ${item.benchmark} item ${item.id}`;
           findings.push({
             detector: 'contamination',
             rule: 'benchmark-overlap',
@@ -235,8 +267,16 @@ export function createContaminationDetector(options: ContaminationOptions): Data
               ...(ref.row !== undefined ? { row: ref.row } : {}),
               ...(field !== undefined ? { field } : {}),
             },
-            message: `Record contains ${pct}% of the ${item.n}-grams of benchmark ${item.benchmark} item ${item.id}.`,
-            data: { benchmark: item.benchmark, item: item.id, overlap: Math.round(c.ratio * 1000) / 1000, matchedNgrams: c.matched, itemNgrams: item.grams, n: item.n },
+            message: `Record contains ${pct}% of the ${item.n}-grams of ${what}.`,
+            data: {
+              benchmark: item.benchmark,
+              item: item.id,
+              ...(item.part !== undefined ? { part: item.part } : {}),
+              overlap: Math.round(c.ratio * 1000) / 1000,
+              matchedNgrams: c.matched,
+              itemNgrams: item.grams,
+              n: item.n,
+            },
           });
         }
       }
