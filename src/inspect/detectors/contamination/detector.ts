@@ -18,7 +18,8 @@
  */
 import type { DatasetDetector, Finding, RecordView } from '../../types.js';
 import { fmix32 } from '../../text/index.js';
-import { foldText, pack53, tokenize } from '../duplicates/index.js';
+import { foldText, tokenize } from '../duplicates/index.js';
+import { GramIndex } from './gram-index.js';
 
 export interface BenchmarkItem {
   readonly id: string;
@@ -120,7 +121,7 @@ function powImul(p: number, e: number): number {
  * per hash stream (O(1) per position), finalised and packed to 53 bits. Token hashes are already
  * avalanched, so a polynomial over them mod 2^32 spreads well.
  */
-function forEachGram(h1: Uint32Array, h2: Uint32Array, count: number, n: number, emit: (key: number, at: number) => void): void {
+function forEachGram(h1: Uint32Array, h2: Uint32Array, count: number, n: number, emit: (hi: number, lo: number, at: number) => void): void {
   if (count < n) return;
   const top1 = powImul(P1, n - 1);
   const top2 = powImul(P2, n - 1);
@@ -131,7 +132,7 @@ function forEachGram(h1: Uint32Array, h2: Uint32Array, count: number, n: number,
     b = (Math.imul(b, P2) + (h2[j] as number)) | 0;
   }
   for (let i = 0; ; i++) {
-    emit(pack53(fmix32(a ^ n), fmix32(b + n)), i);
+    emit(fmix32(a ^ n), fmix32(b + n), i);
     if (i + n >= count) break;
     a = (Math.imul((a - Math.imul(h1[i] as number, top1)) | 0, P1) + (h1[i + n] as number)) | 0;
     b = (Math.imul((b - Math.imul(h2[i] as number, top2)) | 0, P2) + (h2[i + n] as number)) | 0;
@@ -149,25 +150,19 @@ export function createContaminationDetector(options: ContaminationOptions): Data
   const maxHits = options.maxHitsPerRecord ?? 5;
 
   const items: IndexedItem[] = [];
-  // key -> unit ordinal; keys shared by several units map to -1 and live in `multi`.
-  const index = new Map<number, number>();
-  const multi = new Map<number, number[]>();
+  const index = new GramIndex(1 << 16);
   const lengths = new Set<number>();
+  const filterKeys: number[] = [];
   const add = (text: string, len: number, unit: Omit<IndexedItem, 'grams' | 'n'>, t = tokenize(foldText(text))): void => {
     const ord = items.length;
-    const own = new Set<number>();
-    forEachGram(t.h1, t.h2, t.count, len, (k) => own.add(k));
-    for (const k of own) {
-      const prev = index.get(k);
-      if (prev === undefined) index.set(k, ord);
-      else if (prev === -1) (multi.get(k) as number[]).push(ord);
-      else {
-        index.set(k, -1);
-        multi.set(k, [prev, ord]);
-      }
-    }
+    let grams = 0;
+    forEachGram(t.h1, t.h2, t.count, len, (hi, lo) => {
+      if (!index.add(hi, lo, ord)) return;
+      grams++;
+      filterKeys.push(lo);
+    });
     lengths.add(len);
-    items.push({ ...unit, grams: own.size, n: len });
+    items.push({ ...unit, grams, n: len });
   };
   for (const bench of options.benchmarks) {
     for (const item of bench.items) {
@@ -183,6 +178,13 @@ export function createContaminationDetector(options: ContaminationOptions): Data
     }
   }
   const lens = [...lengths].sort((x, y) => y - x);
+  // A bit per hashed n-gram (low word of the key), ~16 bits per indexed key: almost every n-gram
+  // of a clean record misses here, before the index is probed.
+  const bits = Math.max(1 << 16, 1 << Math.ceil(Math.log2(Math.max(1, index.size) * 16)));
+  const filter = new Uint32Array(bits >>> 5);
+  const mask = bits - 1;
+  for (const lo of filterKeys) filter[(lo & mask) >>> 5] = (filter[(lo & mask) >>> 5] as number) | (1 << (lo & 31));
+  filterKeys.length = 0;
 
   return {
     id: 'contamination',
@@ -211,13 +213,14 @@ export function createContaminationDetector(options: ContaminationOptions): Data
         else perItem.set(ord, { count: 1, field });
       };
       for (const len of lens) {
-        forEachGram(a1, a2, total, len, (k, i) => {
-          const ord = index.get(k);
-          if (ord === undefined || seen.has(k)) return;
-          seen.add(k);
+        forEachGram(a1, a2, total, len, (hi, lo, i) => {
+          if (((filter[(lo & mask) >>> 5] as number) & (1 << (lo & 31))) === 0) return;
+          const first = index.find(hi, lo);
+          // A key is named by its newest posting (the index no longer changes).
+          if (first < 0 || seen.has(first)) return;
+          seen.add(first);
           const field = fieldOf[i] as number;
-          if (ord >= 0) credit(ord, field);
-          else for (const o of multi.get(k) as number[]) credit(o, field);
+          for (let p = first; p >= 0; p = index.nextOf(p)) credit(index.unitOf(p), field);
         });
       }
       if (perItem.size === 0) return undefined;
