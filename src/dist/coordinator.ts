@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FlowProducer, Job, Queue } from 'bullmq';
 import { ProvenantError } from '../core/index.js';
-import { DEFAULT_POLICY, InspectError, listFiles, planDetectors, ShardReducer, type InspectOptions, type InspectReport, type ShardOutput } from '../inspect/index.js';
+import { DEFAULT_POLICY, InspectError, listFiles, maxFindingsPerRule, planDetectors, ShardReducer, type InspectOptions, type InspectReport, type ShardOutput } from '../inspect/index.js';
 import { detectFormat } from '../records/index.js';
 import { decodeValue, encodeValue } from './codec.js';
 import { DistError } from './errors.js';
@@ -60,7 +60,14 @@ export async function inspectDistributed(o: DistributedOptions): Promise<Inspect
   const shards = await planShards(files, { ...(o.format ? { format: o.format } : {}), ...(o.shardBytes !== undefined ? { shardBytes: o.shardBytes } : {}) });
   await checkReachable(target);
 
-  const setup: RunSetup = { specs, ...(o.fields ? { fields: o.fields } : {}), ...(o.format ? { format: o.format } : {}), ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}) };
+  const setup: RunSetup = {
+    specs,
+    ...(o.fields ? { fields: o.fields } : {}),
+    ...(o.format ? { format: o.format } : {}),
+    ...(o.batchSize !== undefined ? { batchSize: o.batchSize } : {}),
+    // Workers send whole only the findings the report can list; the rest compacted.
+    keepPerRule: maxFindingsPerRule(o.maxFindingsPerRule),
+  };
   const run = randomUUID();
   const runsName = runsQueueName(queue);
   const client = createRedisClient(target);

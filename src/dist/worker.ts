@@ -22,6 +22,8 @@ export interface RunSetup {
   readonly fields?: FieldOverrides;
   readonly format?: RecordFormat;
   readonly batchSize?: number;
+  /** Findings kept whole per (detector, rule) in a shard's output (older coordinators: all). */
+  readonly keepPerRule?: number;
 }
 
 /** Data of a shard job. */
@@ -135,6 +137,7 @@ export async function startShardWorker(options: ShardWorkerOptions): Promise<Sha
         exec: async (batch) => processBatch(detectors, setup.fields, batch),
         ...(setup.format ? { format: setup.format } : {}),
         ...(setup.batchSize !== undefined ? { batchSize: setup.batchSize } : {}),
+        ...(setup.keepPerRule !== undefined ? { keepPerRule: setup.keepPerRule } : {}),
       });
       emit({ type: 'done', job: job.id ?? '?', shard, ms: Date.now() - t0, records: out.records });
       return encodeValue({ seq, out });

@@ -21,7 +21,7 @@ import { InspectError } from './errors.js';
 import { planShards, shardBytesOf } from './plan.js';
 import { createShardPool, type ShardPool } from './pool.js';
 import { builtinRegistry, type DetectorSpec } from './registry.js';
-import { inspectShard, ShardReducer, type Shard, type ShardOutput } from './shard.js';
+import { inspectShard, maxFindingsPerRule, ShardReducer, type Shard, type ShardOutput } from './shard.js';
 import { listFiles } from './walk.js';
 
 /** Progress of a run, reported after each shard (and each batch when running on the calling thread). */
@@ -151,6 +151,8 @@ export async function inspectDelivery(options: InspectOptions): Promise<InspectR
   const onWorkers = workerCount > 0 && built.length > 0;
   const inProcess: Detector[] = onWorkers ? instances : all;
   const reducer = new ShardReducer(all, { policy, ...(options.maxFindingsPerRule !== undefined ? { maxFindingsPerRule: options.maxFindingsPerRule } : {}) });
+  // Shards send whole only the findings the report can list (the cap per rule); the rest compacted.
+  const keepPerRule = maxFindingsPerRule(options.maxFindingsPerRule);
   const totalBytes = files.reduce((s, f) => s + f.size, 0);
   let records = 0;
   let bytesDone = 0;
@@ -160,6 +162,7 @@ export async function inspectDelivery(options: InspectOptions): Promise<InspectR
       exec: async (batch) => processBatch(inProcess, options.fields, batch),
       ...(options.format ? { format: options.format } : {}),
       ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      keepPerRule,
       onBatch: (n) => options.onProgress?.({ records: records + n, bytes: bytesDone, totalBytes, file: shard.file }),
     });
   const done = (i: number, out: ShardOutput): void => {
@@ -179,6 +182,7 @@ export async function inspectDelivery(options: InspectOptions): Promise<InspectR
     overrides: options.fields,
     ...(options.format ? { format: options.format } : {}),
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+    keepPerRule,
   });
   try {
     // At most two shards per worker in flight; outputs are reduced strictly in shard order.

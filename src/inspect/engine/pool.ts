@@ -21,6 +21,8 @@ export interface WorkerSetup {
   readonly format?: RecordFormat;
   /** Records per detector batch inside a shard (default 500). */
   readonly batchSize?: number;
+  /** Findings kept whole per (detector, rule) in each shard's output (InspectShardOptions.keepPerRule). */
+  readonly keepPerRule?: number;
 }
 
 export type WorkerReply =

@@ -47,12 +47,80 @@ export interface ShardOutput {
   readonly lines: Array<number | undefined>;
   /** Whether records carry data rows (csv, tsv, parquet: row = index + 1). */
   readonly rows: boolean;
-  /** Findings of record detectors, in record order. */
+  /** Findings of record detectors, in record order (with `keepPerRule`, the first of each rule). */
   readonly findings: Finding[];
+  /** With `keepPerRule`: the shard's other findings, reduced to what the policy and the counts read. */
+  readonly more?: CompactFindings;
   /** Per detector (plan order): features parallel to the records (`undefined` where none). */
   readonly features: unknown[][];
   /** Milliseconds spent per detector. */
   readonly ms: number[];
+}
+
+/**
+ * Findings of a shard past the first `keepPerRule` of their (detector, rule), in record order:
+ * never listed in a report (the report lists the first findings of each rule in delivery order,
+ * and a shard's first ones come before them), so only the fields the policy and the counts read
+ * cross the thread or queue — a few bytes each instead of a finding's message, evidence and data.
+ */
+export interface CompactFindings {
+  /** `detector` + "\u0000" + `rule` of each rule number. */
+  readonly rules: string[];
+  readonly rule: Uint32Array;
+  /** Index in SEVERITIES. */
+  readonly severity: Uint8Array;
+  readonly confidence: Float64Array;
+  /** Record index in the shard's file. */
+  readonly index: Float64Array;
+}
+
+/** Keeps the first `keep` findings of each (detector, rule) whole; compacts the rest (all of them in `file`). */
+export function compactFindings(findings: readonly Finding[], file: string, keep: number): { findings: Finding[]; more?: CompactFindings } {
+  const seen = new Map<string, number>();
+  const full: Finding[] = [];
+  const rest: Finding[] = [];
+  const ruleNo = new Map<string, number>();
+  for (const f of findings) {
+    const key = `${f.detector}\u0000${f.rule}`;
+    const n = (seen.get(key) ?? 0) + 1;
+    seen.set(key, n);
+    if (n <= keep || f.location.file !== file || SEVERITIES.indexOf(f.severity) < 0) full.push(f);
+    else {
+      rest.push(f);
+      if (!ruleNo.has(key)) ruleNo.set(key, ruleNo.size);
+    }
+  }
+  if (rest.length === 0) return { findings: full };
+  const more = {
+    rules: [...ruleNo.keys()],
+    rule: new Uint32Array(rest.length),
+    severity: new Uint8Array(rest.length),
+    confidence: new Float64Array(rest.length),
+    index: new Float64Array(rest.length),
+  };
+  rest.forEach((f, i) => {
+    more.rule[i] = ruleNo.get(`${f.detector}\u0000${f.rule}`) as number;
+    more.severity[i] = SEVERITIES.indexOf(f.severity);
+    more.confidence[i] = f.confidence;
+    more.index[i] = f.location.index;
+  });
+  return { findings: full, more };
+}
+
+/** The compacted findings back as minimal findings (detector, rule, severity, confidence, file, index). */
+function* expandFindings(more: CompactFindings, file: string): Generator<Finding> {
+  const rules = more.rules.map((k) => k.split('\u0000') as [DetectorId, string]);
+  for (let i = 0; i < more.rule.length; i++) {
+    const [detector, rule] = rules[more.rule[i] as number] as [DetectorId, string];
+    yield {
+      detector,
+      rule,
+      severity: SEVERITIES[more.severity[i] as number] as Severity,
+      confidence: more.confidence[i] as number,
+      location: { file, index: more.index[i] as number },
+      message: '',
+    };
+  }
 }
 
 /** Runs one batch through every planned detector (in plan order): a thread pool, or in-process. */
@@ -69,6 +137,11 @@ export interface InspectShardOptions {
   readonly maxInFlight?: number;
   /** Called after each batch with the records read so far in this shard. */
   readonly onBatch?: (records: number) => void;
+  /**
+   * Findings of each (detector, rule) kept whole, the first in record order (the report's cap per
+   * rule); the rest go compacted into `more`. Default 0: every finding whole.
+   */
+  readonly keepPerRule?: number;
 }
 
 /** Re-bases a ranged reader's error to the real line of the file. */
@@ -152,7 +225,9 @@ export async function inspectShard(shard: Shard, options: InspectShardOptions): 
   }
   if (batch.length > 0) await submit(batch);
   while (queue.length > 0) await flushOne();
-  return { file: shard.file, firstIndex: firstIndex ?? 0, records, lines, rows, findings, features, ms };
+  const keep = options.keepPerRule ?? 0;
+  const split = keep > 0 ? compactFindings(findings, shard.file, keep) : { findings };
+  return { file: shard.file, firstIndex: firstIndex ?? 0, records, lines, rows, ...split, features, ms };
 }
 
 function compareFindings(order: ReadonlyMap<string, number>): (a: Finding, b: Finding) => number {
@@ -198,6 +273,11 @@ export interface ReducerOptions {
   readonly maxFindingsPerRule?: number;
 }
 
+/** The findings cap per rule a run uses (validated; 0 = no cap). */
+export function maxFindingsPerRule(n: number | undefined): number {
+  return capOf(n);
+}
+
 function capOf(n: number | undefined): number {
   if (n === undefined) return DEFAULT_MAX_FINDINGS_PER_RULE;
   if (!Number.isSafeInteger(n) || n < 0) throw new InspectError('INSPECT_OPTIONS', `the findings cap per rule must be an integer >= 0 (0 = no cap), not ${String(n)}`);
@@ -222,15 +302,25 @@ class FindingSink {
     this.acc = new PolicyAccumulator(policy);
   }
 
-  add(f: Finding): void {
-    if (!this.acc.add(f)) return;
+  /** Counts a finding compacted by its shard: it must be past the cap (else the shard kept too few whole). */
+  addCompact(f: Finding): void {
+    if (this.add(f)) {
+      throw new InspectError('INSPECT_OPTIONS', `a shard compacted findings of ${f.detector}/${f.rule} that the report must list: the shard's keepPerRule is below the report's cap`, { kind: 'internal' });
+    }
+  }
+
+  /** Counts the finding; true when it is listed in the report. */
+  add(f: Finding): boolean {
+    if (!this.acc.add(f)) return false;
     this.bySeverity.set(f.severity, (this.bySeverity.get(f.severity) ?? 0) + 1);
     this.byDetector.set(f.detector, (this.byDetector.get(f.detector) ?? 0) + 1);
     let rules = this.perRule.get(f.detector);
     if (!rules) this.perRule.set(f.detector, (rules = new Map()));
     const n = (rules.get(f.rule) ?? 0) + 1;
     rules.set(f.rule, n);
-    if (this.cap === 0 || n <= this.cap) this.kept.push(f);
+    if (this.cap !== 0 && n > this.cap) return false;
+    this.kept.push(f);
+    return true;
   }
 
   outcome(records: number): ReturnType<PolicyAccumulator['outcome']> {
@@ -263,6 +353,7 @@ export class ShardReducer {
   private sink: FindingSink | undefined;
   /** Findings held until `finish` when no policy was given up front. */
   private readonly buffered: Finding[] = [];
+  private readonly bufferedMore: Array<{ file: string; more: CompactFindings }> = [];
   private readonly ms: number[];
   private readonly perFile = new Map<string, number>();
   private records = 0;
@@ -291,8 +382,13 @@ export class ShardReducer {
   /** Adds the next shard output (delivery order). */
   add(out: ShardOutput): void {
     const sink = this.sink;
-    if (sink) for (const f of out.findings) sink.add(f);
-    else for (const f of out.findings) this.buffered.push(f);
+    if (sink) {
+      for (const f of out.findings) sink.add(f);
+      if (out.more) for (const f of expandFindings(out.more, out.file)) sink.addCompact(f);
+    } else {
+      for (const f of out.findings) this.buffered.push(f);
+      if (out.more) this.bufferedMore.push({ file: out.file, more: out.more });
+    }
     this.records += out.records;
     this.perFile.set(out.file, (this.perFile.get(out.file) ?? 0) + out.records);
     for (let k = 0; k < this.detectors.length; k++) this.ms[k] = (this.ms[k] ?? 0) + (out.ms[k] ?? 0);
@@ -339,6 +435,8 @@ export class ShardReducer {
       sink = this.sink = new FindingSink(o.policy, capOf(o.maxFindingsPerRule));
       for (const f of this.buffered) sink.add(f);
       this.buffered.length = 0;
+      for (const b of this.bufferedMore) for (const f of expandFindings(b.more, b.file)) sink.addCompact(f);
+      this.bufferedMore.length = 0;
     }
     const refs = this.feats.size > 0 ? this.refs() : [];
     const ms = new Map<DetectorId, number>();

@@ -2,14 +2,15 @@
 import { pathToFileURL } from 'node:url';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { serialize } from 'node:v8';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
-import { DEFAULT_POLICY, type Policy } from '../policy/index.js';
+import { DEFAULT_POLICY, SEVERITIES, type Policy } from '../policy/index.js';
 import type { Finding, InspectReport } from '../types.js';
 import { detectFormat } from '../../records/index.js';
-import { builtinRegistry, DEFAULT_DETECTORS, inspectDelivery, inspectShard, listFiles, planShards, processBatch, ShardReducer, type InspectProgress } from './index.js';
+import { builtinRegistry, compactFindings, DEFAULT_DETECTORS, inspectDelivery, inspectShard, listFiles, planShards, processBatch, ShardReducer, type InspectProgress, type ShardOutput } from './index.js';
 import { sharedPath } from '../../core/index.js';
 
 const DATA = pathToFileURL(`${sharedPath('data')}/`);
@@ -125,6 +126,66 @@ test('a reducer given the policy up front builds the same report as one that hol
   const other = new ShardReducer(detectors, { policy: { ...DEFAULT_POLICY } });
   assert.throws(() => other.finish(finish), { code: 'INSPECT_OPTIONS' });
   assert.throws(() => new ShardReducer(detectors, { maxFindingsPerRule: 3 }), { code: 'INSPECT_OPTIONS' });
+});
+
+test('shards that send only the first findings of each rule whole give the same reports, and much smaller outputs', async () => {
+  const files = await listFiles(['.'], dir);
+  const detectors = builtinRegistry().createAll(DEFAULT_DETECTORS.map((id) => ({ id })));
+  const shards = await planShards(files, { shardBytes: 12_000 });
+  const finish = { files, formats: files.map((f) => detectFormat(f.absPath).format), roots: ['.'], startedAt: '', policy: DEFAULT_POLICY };
+  const run = async (keepPerRule: number): Promise<ShardOutput[]> => {
+    const outs: ShardOutput[] = [];
+    for (const sh of shards) outs.push(await inspectShard(sh, { detectorCount: detectors.length, exec: async (b) => processBatch(detectors, undefined, b), keepPerRule }));
+    return outs;
+  };
+  const whole = await run(0);
+  assert.ok(whole.every((o) => o.more === undefined));
+  const ignoring: Policy = { ...DEFAULT_POLICY, ignore: [{ rule: 'pii/email', file: 'a.jsonl' }] };
+  for (const cap of [1, 3]) {
+    const compact = await run(cap);
+    assert.ok(compact.some((o) => (o.more?.rule.length ?? 0) > 0), 'some findings were compacted');
+    const bytes = (outs: ShardOutput[]): number => outs.reduce((n, o) => n + serialize({ findings: o.findings, more: o.more }).length, 0);
+    assert.ok(bytes(compact) * 2 < bytes(whole), `compacted ${bytes(compact)} vs whole ${bytes(whole)} bytes`);
+    for (const policy of [DEFAULT_POLICY, ignoring]) {
+      const a = new ShardReducer(detectors, { policy, maxFindingsPerRule: cap });
+      const b = new ShardReducer(detectors, { policy, maxFindingsPerRule: cap });
+      const c = new ShardReducer(detectors);
+      for (let i = 0; i < whole.length; i++) {
+        a.add(whole[i] as ShardOutput);
+        b.add(compact[i] as ShardOutput);
+        c.add(compact[i] as ShardOutput);
+      }
+      const want = untimed(a.finish({ ...finish, policy }));
+      assert.equal(untimed(b.finish({ ...finish, policy })), want);
+      assert.equal(untimed(c.finish({ ...finish, policy, maxFindingsPerRule: cap })), want, 'a reducer holding outputs until finish');
+    }
+    // A report listing more per rule than the shards kept whole cannot be built: refused, not wrong.
+    const wider = new ShardReducer(detectors, { policy: DEFAULT_POLICY, maxFindingsPerRule: cap + 5 });
+    assert.throws(() => {
+      for (const o of compact) wider.add(o);
+    }, { code: 'INSPECT_OPTIONS' });
+  }
+});
+
+test('compactFindings keeps the first findings of each rule whole, in order, and the rest exactly as the policy reads them', () => {
+  const f = (rule: string, index: number, severity: Finding['severity'], file = 'x.jsonl'): Finding => ({
+    detector: 'pii',
+    rule,
+    severity,
+    confidence: index / 10,
+    location: { file, index, field: '$.t' },
+    message: `m${index}`,
+    evidence: 'e',
+  });
+  const input = [f('email', 0, 'medium'), f('phone', 1, 'low'), f('email', 2, 'high'), f('email', 3, 'low'), f('phone', 4, 'low'), f('email', 5, 'medium', 'other.jsonl')];
+  const { findings, more } = compactFindings(input, 'x.jsonl', 1);
+  assert.deepEqual(findings, [input[0], input[1], input[5]], 'a finding of another file stays whole');
+  assert.deepEqual(more?.rules, ['pii\u0000email', 'pii\u0000phone']);
+  assert.deepEqual([...(more?.rule ?? [])], [0, 0, 1]);
+  assert.deepEqual([...(more?.index ?? [])], [2, 3, 4]);
+  assert.deepEqual([...(more?.confidence ?? [])], [0.2, 0.3, 0.4]);
+  assert.deepEqual([...(more?.severity ?? [])].map((i) => SEVERITIES[i]), ['high', 'low', 'low']);
+  assert.deepEqual(compactFindings(input, 'x.jsonl', 10), { findings: input });
 });
 
 test('the planner never cuts before a BOM line, also where the newline ends a read block; unreadable files are coded', async () => {

@@ -37,6 +37,7 @@ if (port !== null) {
         exec: async (batch) => processBatch(ds, overrides, batch),
         ...(setup.format ? { format: setup.format } : {}),
         ...(setup.batchSize !== undefined ? { batchSize: setup.batchSize } : {}),
+        ...(setup.keepPerRule !== undefined ? { keepPerRule: setup.keepPerRule } : {}),
       });
       return { seq, ok: true, result };
     } catch (err) {
