@@ -21,7 +21,7 @@ import { InspectError } from './errors.js';
 import { planShards, shardBytesOf } from './plan.js';
 import { createShardPool, type ShardPool } from './pool.js';
 import { builtinRegistry, type DetectorSpec } from './registry.js';
-import { inspectShard, maxFindingsPerRule, ShardReducer, type Shard, type ShardOutput } from './shard.js';
+import { inspectShard, joinCompact, maxFindingsPerRule, ShardReducer, type Shard, type ShardOutput } from './shard.js';
 import { listFiles } from './walk.js';
 
 /** Progress of a run, reported after each shard (and each batch when running on the calling thread). */
@@ -211,5 +211,6 @@ export async function inspectDelivery(options: InspectOptions): Promise<InspectR
 
 /** One shard's outputs of the worker group and the in-process group (plan order: specs, then instances). */
 function joinOutputs(w: ShardOutput, m: ShardOutput): ShardOutput {
-  return { ...w, findings: [...w.findings, ...m.findings], features: [...w.features, ...m.features], ms: [...w.ms, ...m.ms] };
+  const more = joinCompact(w.more, m.more);
+  return { ...w, findings: [...w.findings, ...m.findings], ...(more ? { more } : {}), features: [...w.features, ...m.features], ms: [...w.ms, ...m.ms] };
 }

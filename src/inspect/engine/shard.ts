@@ -15,6 +15,7 @@ import { PolicyAccumulator, SEVERITIES, type Policy } from '../policy/index.js';
 import type { DatasetDetector, Detector, DetectorId, DetectorStats, Finding, InspectReport, RecordRef, Severity, TruncatedRule } from '../types.js';
 import type { BatchRecord, BatchResult } from './batch.js';
 import { InspectError } from './errors.js';
+import { isPacked, packFeatures, unpackFeatures, type PackedFeatures } from './pack.js';
 import { DETECTOR_IDS } from './registry.js';
 import { compareBytewise, type InspectFile } from './walk.js';
 
@@ -51,8 +52,8 @@ export interface ShardOutput {
   readonly findings: Finding[];
   /** With `keepPerRule`: the shard's other findings, reduced to what the policy and the counts read. */
   readonly more?: CompactFindings;
-  /** Per detector (plan order): features parallel to the records (`undefined` where none). */
-  readonly features: unknown[][];
+  /** Per detector (plan order): features parallel to the records (`undefined` where none), packed when their shape allows. */
+  readonly features: Array<readonly unknown[] | PackedFeatures>;
   /** Milliseconds spent per detector. */
   readonly ms: number[];
 }
@@ -105,6 +106,26 @@ export function compactFindings(findings: readonly Finding[], file: string, keep
     more.index[i] = f.location.index;
   });
   return { findings: full, more };
+}
+
+/** Two groups' compacted findings of one shard as one (rule numbers of `b` shifted past `a`'s). */
+export function joinCompact(a: CompactFindings | undefined, b: CompactFindings | undefined): CompactFindings | undefined {
+  if (!a || !b) return a ?? b;
+  const cat = <T extends Uint8Array | Uint32Array | Float64Array>(x: T, y: T, make: (n: number) => T): T => {
+    const out = make(x.length + y.length);
+    out.set(x);
+    out.set(y, x.length);
+    return out;
+  };
+  const rule = cat(a.rule, b.rule, (n) => new Uint32Array(n));
+  for (let i = a.rule.length; i < rule.length; i++) rule[i] = (rule[i] as number) + a.rules.length;
+  return {
+    rules: [...a.rules, ...b.rules],
+    rule,
+    severity: cat(a.severity, b.severity, (n) => new Uint8Array(n)),
+    confidence: cat(a.confidence, b.confidence, (n) => new Float64Array(n)),
+    index: cat(a.index, b.index, (n) => new Float64Array(n)),
+  };
 }
 
 /** The compacted findings back as minimal findings (detector, rule, severity, confidence, file, index). */
@@ -227,7 +248,7 @@ export async function inspectShard(shard: Shard, options: InspectShardOptions): 
   while (queue.length > 0) await flushOne();
   const keep = options.keepPerRule ?? 0;
   const split = keep > 0 ? compactFindings(findings, shard.file, keep) : { findings };
-  return { file: shard.file, firstIndex: firstIndex ?? 0, records, lines, rows, ...split, features, ms };
+  return { file: shard.file, firstIndex: firstIndex ?? 0, records, lines, rows, ...split, features: features.map(packFeatures), ms };
 }
 
 function compareFindings(order: ReadonlyMap<string, number>): (a: Finding, b: Finding) => number {
@@ -406,7 +427,8 @@ export class ShardReducer {
       this.refLine.push(out.lines[i] ?? 0);
     }
     for (const [k, dst] of this.feats) {
-      const src = out.features[k] ?? [];
+      const f = out.features[k] ?? [];
+      const src = isPacked(f) ? unpackFeatures(f) : f;
       for (let i = 0; i < out.records; i++) dst.push(src[i]);
     }
   }

@@ -9,6 +9,7 @@ import type { Detector } from '../types.js';
 import { processBatch } from './batch.js';
 import { builtinRegistry, type DetectorSpec } from './registry.js';
 import type { WorkerReply, WorkerSetup } from './pool.js';
+import { isPacked, packedBuffers } from './pack.js';
 import { inspectShard, type Shard } from './shard.js';
 
 function serialize(err: unknown): Extract<WorkerReply, { ok: false }>['error'] {
@@ -47,6 +48,11 @@ if (port !== null) {
   // One shard at a time: the next waits for the previous (they are CPU-bound).
   let chain: Promise<void> = Promise.resolve();
   port.on('message', (msg: { seq: number; shard: Shard }) => {
-    chain = chain.then(async () => port.postMessage(await run(msg.seq, msg.shard)));
+    chain = chain.then(async () => {
+      const reply = await run(msg.seq, msg.shard);
+      // Packed feature buffers move to the main thread without a copy.
+      const transfer = reply.ok ? reply.result.features.flatMap((f) => (isPacked(f) ? packedBuffers(f) : [])) : [];
+      port.postMessage(reply, transfer);
+    });
   });
 }
