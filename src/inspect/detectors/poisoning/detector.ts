@@ -24,9 +24,11 @@
  * Findings: one per record that carries the trigger (and the target, except for preference
  * flips), located at the prompt field.
  *
- * Memory: reduce derives every record's grams once into one flat Uint32Array, counts document
- * frequencies in a fixed 2^22-slot hashed table first and keeps exact counts (an open-addressing
- * table) only for grams whose slot reaches minSupport.
+ * Work and memory: reduce counts grams exactly, but first among the records that carry a frequent
+ * target only (bucketed, cache-sized tables); keeps only the grams that can still pass the
+ * support and purity tests there (`candidates`); then reads every record once for their document
+ * frequencies, forming bi/trigrams only from the words of candidate grams and keeping the
+ * (gram, record) pairs it counted, from which the flagged grams' records are read back.
  */
 import type { DatasetDetector, Finding, RecordRef } from '../../types.js';
 import { createExtractor, GRAM_KIND, HDR, PREFERENCE_NAME, tag, TARGET_KINDS, type PoisoningFeatures, type TargetKind } from './features.js';
@@ -140,59 +142,86 @@ function recordGrams(t: Uint32Array, out: Uint32Array, o: number): number {
     }
   }
   if (hdr & (1 << 25)) {
-    const g = tag(fmix32((t[2] as number) ^ 0xe7d0), GRAM_KIND.end);
+    const g = endGram(t);
     if (fresh(g)) out[o++] = g;
   }
   return o;
 }
 
-const BLOOM = (1 << 18) - 1;
+const BLOOM = (1 << 15) - 1;
+/** At most this many (gram, record) pairs are kept from step 3 of reduce for step 6. */
+let maxStoredHits = 1 << 23;
 
-/** A bitmap over 18 bits of a gram hash: a cheap "surely not in the set" test. */
-function bloomOf(grams: Iterable<number>): Uint32Array {
-  const bloom = new Uint32Array((BLOOM + 1) >>> 5);
+/** Test hook: sets that bound (0: step 6 always reads all records again); returns the previous one. */
+export function setStoredHitLimit(max: number): number {
+  const prev = maxStoredHits;
+  maxStoredHits = max;
+  return prev;
+}
+
+/**
+ * A "surely not in the set" filter over 15 bits of a gram hash holding two sets, one bit each
+ * per byte: bit 1 the word gate (unigram tags), bit 2 the grams to test. visitGrams reads one
+ * byte per token for both its gate and its unigram test. 32 KB: it stays in the nearest cache.
+ */
+function filterOf(gate: Iterable<number>, test: Iterable<number>): Uint8Array {
+  const f = new Uint8Array(BLOOM + 1);
+  for (const g of gate) {
+    const b = (g >>> 3) & BLOOM;
+    f[b] = (f[b] as number) | 1;
+  }
+  setTested(f, test);
+  return f;
+}
+
+/** Replaces the tested set (bit 2) of filter `f` by `grams`. */
+function setTested(f: Uint8Array, grams: Iterable<number>): void {
+  for (let b = 0; b <= BLOOM; b++) f[b] = (f[b] as number) & 1;
   for (const g of grams) {
     const b = (g >>> 3) & BLOOM;
-    bloom[b >>> 5] = (bloom[b >>> 5] as number) | (1 << (b & 31));
+    f[b] = (f[b] as number) | 2;
   }
-  return bloom;
 }
 
 /**
  * Calls visit(g) for the grams of one record whose kind is in `kinds` (bit 1 << kind) and whose
- * hash passes `bloom`; a gram may be visited more than once per record. Bi- and trigrams are only
- * formed where every word's unigram passes `gate` (Apriori: a gram frequent among some records
- * has frequent words there), which skips most hashing when few grams are wanted.
+ * hash passes the tested set of `filter`; a gram may be visited more than once per record. Bi-
+ * and trigrams are only formed where every word's unigram passes the gate (Apriori: a gram
+ * frequent among some records has frequent words there), which skips most hashing when few
+ * grams are wanted.
  */
-function visitGrams(t: Uint32Array, kinds: number, bloom: Uint32Array, gate: Uint32Array, visit: (g: number) => void): void {
+function visitGrams(t: Uint32Array, kinds: number, filter: Uint8Array, visit: (g: number) => void): void {
   const hdr = t[0] as number;
   const nH = hdr & 1023;
   const nT = (hdr >>> 10) & 1023;
   const base = HDR + ((hdr >>> 20) & 15);
   const test = (g: number): void => {
-    const b = (g >>> 3) & BLOOM;
-    if (((bloom[b >>> 5] as number) & (1 << (b & 31))) !== 0) visit(g);
+    if (((filter[(g >>> 3) & BLOOM] as number) & 2) !== 0) visit(g);
   };
-  // A bi/tri-gram in the set implies each of its words' unigrams is in `gate` (see frequentGrams).
-  const word = (a: number): boolean => {
-    const b = (((a & ~7) | GRAM_KIND.uni) >>> 3) & BLOOM;
-    return ((gate[b >>> 5] as number) & (1 << (b & 31))) !== 0;
-  };
+  // The filter byte of a token's unigram: its gate bit (1) and whether the unigram is tested (2).
+  const flags = (a: number): number => filter[(((a & ~7) | GRAM_KIND.uni) >>> 3) & BLOOM] as number;
   const uni = (kinds & (1 << GRAM_KIND.uni)) !== 0;
   const bi = (kinds & (1 << GRAM_KIND.bi)) !== 0;
   const tri = (kinds & (1 << GRAM_KIND.tri)) !== 0;
   if (uni || bi || tri) {
+    const multi = bi || tri;
     for (let span = 0; span < 2; span++) {
       const from = span === 0 ? base : base + nH;
       const last = from + (span === 0 ? nH : nT);
+      // Filter bytes of the tokens at i, i + 1 and i + 2, rolled forward: one read per token.
+      let f0 = from < last ? flags(t[from] as number) : 0;
+      let f1 = from + 1 < last ? flags(t[from + 1] as number) : 0;
       for (let i = from; i < last; i++) {
         const a = t[i] as number;
-        if (uni) test(((a & ~7) | GRAM_KIND.uni) >>> 0);
-        if ((bi || tri) && i + 1 < last && word(a) && word(t[i + 1] as number)) {
+        if (uni && (f0 & 2) !== 0) visit(((a & ~7) | GRAM_KIND.uni) >>> 0);
+        const f2 = i + 2 < last ? flags(t[i + 2] as number) : 0;
+        if (multi && (f0 & f1 & 1) !== 0) {
           const b = combineHash(a, t[i + 1] as number);
           if (bi) test(((b & ~7) | GRAM_KIND.bi) >>> 0);
-          if (tri && i + 2 < last && word(t[i + 2] as number)) test(tag(combineHash(b, t[i + 2] as number), GRAM_KIND.tri));
+          if (tri && (f2 & 1) !== 0) test(tag(combineHash(b, t[i + 2] as number), GRAM_KIND.tri));
         }
+        f0 = f1;
+        f1 = f2;
       }
     }
   }
@@ -216,6 +245,7 @@ const hasEnd = (t: Uint32Array): boolean => ((t[0] as number) & (1 << 25)) !== 0
  */
 function frequentGrams(items: readonly Item[], select: Uint8Array, min: number): GramCounts {
   const scratch = new Uint32Array(3 * 2 * 1024 + 8);
+  const n = items.length;
   const gen = (ri: number): number => {
     const t = (items[ri] as Item).features.t;
     if (select[ri] === 2) {
@@ -227,7 +257,7 @@ function frequentGrams(items: readonly Item[], select: Uint8Array, min: number):
     return recordGrams(t, scratch, 0);
   };
   let o = 0;
-  for (let ri = 0; ri < items.length; ri++) if (select[ri] !== 0) o += gen(ri);
+  for (let ri = 0; ri < n; ri++) if (select[ri] !== 0) o += gen(ri);
   const out = new GramCounts();
   if (o < min) return out;
   const B = o > 8192 ? Math.min(10, Math.ceil(Math.log2(o / 8192))) : 0;
@@ -235,7 +265,7 @@ function frequentGrams(items: readonly Item[], select: Uint8Array, min: number):
   const bucket = (g: number): number => (B === 0 ? 0 : g >>> (32 - B));
   // Sizes, then scatter (the second read regenerates the same grams).
   const starts = new Uint32Array(nb + 1);
-  for (let ri = 0; ri < items.length; ri++) {
+  for (let ri = 0; ri < n; ri++) {
     if (select[ri] === 0) continue;
     const k = gen(ri);
     for (let i = 0; i < k; i++) {
@@ -250,7 +280,7 @@ function frequentGrams(items: readonly Item[], select: Uint8Array, min: number):
   }
   const pos = starts.slice(0, nb);
   const part = new Uint32Array(o);
-  for (let ri = 0; ri < items.length; ri++) {
+  for (let ri = 0; ri < n; ri++) {
     if (select[ri] === 0) continue;
     const k = gen(ri);
     for (let i = 0; i < k; i++) {
@@ -435,27 +465,187 @@ interface Config {
   readonly maxFindings: number;
 }
 
+interface Bounds {
+  readonly minSupport: number;
+  readonly minPurity: number;
+  readonly maxDf: number;
+  readonly prefTarget: boolean;
+}
+
+/**
+ * Step 2b of reduce: the support grams that can still be flagged, each with the document
+ * frequency past which it no longer can (`limit`), and the word gate of the full pass.
+ *
+ * A gram's count with a frequent target is the same over the selected records as over all of
+ * them (every record carrying such a target is selected; a preference-only record contributes
+ * only its end gram and end token's unigram, the only grams a preference flip reads), and its
+ * document frequency over all records is at least `sup`, its count among the selected ones. So
+ * a gram whose best count with a label/response/substring target is below minSupport or below
+ * minPurity·sup can never pass the purity test, and one that can passes it only while
+ * df ≤ best / minPurity; a preference flip needs an end gram with ≥ minSupport records of the
+ * target, and the document frequency of the end token's unigram (read up to maxDf / 0.9, see
+ * the preference filter). Everything else is dropped before the full pass, which then counts only
+ * what can matter.
+ *
+ * The gate: bi- and trigrams are formed in the full pass only where every word is one of the
+ * words of a candidate bi/trigram as met in the selected records (its unigram tag, for the gate of
+ * `filterOf`), so that common words no candidate holds cost no hashing there.
+ */
+function candidates(
+  items: readonly Item[],
+  select: Uint8Array,
+  support: GramCounts,
+  targets: ReadonlyArray<readonly [number, number]>,
+  tOff: Uint32Array,
+  rtFlat: Int32Array,
+  b: Bounds,
+): { pList: number[]; limit: number[]; gate: number[] } {
+  const n = items.length;
+  const T = targets.length;
+  const isPref = targets.map(([t]) => TARGET_KIND_OF(t) === 'preference');
+  const sList: number[] = [];
+  const sup: number[] = [];
+  for (let s = 0; s < support.keys.length; s++) {
+    const g = support.keys[s] as number;
+    if (g === 0) continue;
+    sup.push(support.vals[s] as number);
+    support.vals[s] = sList.length;
+    sList.push(g);
+  }
+  // Counts with each frequent target among the selected records, and the (end gram, end token's
+  // unigram) pairs of the records that carry a preference target.
+  const Q = sList.length;
+  const coSel = new Uint32Array(Q * T);
+  const prefEnds: number[] = [];
+  const scratch = new Uint32Array(3 * 2 * 1024 + 8);
+  for (let ri = 0; ri < n; ri++) {
+    if (select[ri] === 0) continue;
+    const t = (items[ri] as Item).features.t;
+    let k: number;
+    if (select[ri] === 2) {
+      if (!hasEnd(t)) continue;
+      scratch[0] = endGram(t);
+      scratch[1] = tag(t[2] as number, GRAM_KIND.uni);
+      k = 2;
+    } else k = recordGrams(t, scratch, 0);
+    const from = tOff[ri] as number;
+    const to = tOff[ri + 1] as number;
+    for (let i = 0; i < k; i++) {
+      const s = support.find(scratch[i] as number);
+      if (s < 0) continue;
+      const qi = support.vals[s] as number;
+      for (let j = from; j < to; j++) {
+        const ti = rtFlat[j] as number;
+        if (ti >= 0) coSel[qi * T + ti] = (coSel[qi * T + ti] as number) + 1;
+      }
+    }
+    if (b.prefTarget && hasEnd(t)) {
+      for (let j = from; j < to; j++) {
+        const ti = rtFlat[j] as number;
+        if (ti >= 0 && isPref[ti]) {
+          prefEnds.push(endGram(t), tag(t[2] as number, GRAM_KIND.uni));
+          break;
+        }
+      }
+    }
+  }
+  const bestOf = (qi: number, pref: boolean): number => {
+    let best = 0;
+    for (let ti = 0; ti < T; ti++) if (isPref[ti] === pref) best = Math.max(best, coSel[qi * T + ti] as number);
+    return best;
+  };
+  // End grams a preference flip can take (≥ minSupport records of a preference target), and
+  // the unigrams of their end tokens.
+  const prefEnd = new Set<number>();
+  for (let qi = 0; qi < Q; qi++) {
+    const g = sList[qi] as number;
+    if ((g & 7) === GRAM_KIND.end && bestOf(qi, true) >= b.minSupport) prefEnd.add(g);
+  }
+  const endUni = new Set<number>();
+  for (let j = 0; j < prefEnds.length; j += 2) if (prefEnd.has(prefEnds[j] as number)) endUni.add(prefEnds[j + 1] as number);
+  const pList: number[] = [];
+  const limit: number[] = [];
+  let multi = false;
+  for (let qi = 0; qi < Q; qi++) {
+    const g = sList[qi] as number;
+    const kind = g & 7;
+    const best = bestOf(qi, false);
+    // The largest bound among the ways this gram can matter; -1: none.
+    let lim = -1;
+    if (best >= b.minSupport && best / (sup[qi] as number) >= b.minPurity) lim = b.minPurity > 0 ? Math.min(b.maxDf, Math.floor(best / b.minPurity) + 1) : b.maxDf;
+    if (prefEnd.has(g)) lim = Math.max(lim, b.maxDf);
+    if (kind === GRAM_KIND.uni && endUni.has(g)) lim = Math.max(lim, Math.ceil(b.maxDf / 0.9) + 1);
+    if (lim < 0) continue;
+    pList.push(g);
+    limit.push(lim);
+    if (kind === GRAM_KIND.bi || kind === GRAM_KIND.tri) multi = true;
+  }
+  const gate: number[] = [];
+  if (multi) {
+    const want = new GramCounts();
+    for (const g of pList) if ((g & 7) === GRAM_KIND.bi || (g & 7) === GRAM_KIND.tri) want.add(g, 1);
+    const seen = new Set<number>();
+    const word = (a: number): void => {
+      const u = tag(a, GRAM_KIND.uni);
+      if (!seen.has(u)) {
+        seen.add(u);
+        gate.push(u);
+      }
+    };
+    for (let ri = 0; ri < n; ri++) {
+      if (select[ri] !== 1) continue;
+      const t = (items[ri] as Item).features.t;
+      const hdr = t[0] as number;
+      const nH = hdr & 1023;
+      const nT = (hdr >>> 10) & 1023;
+      const base = HDR + ((hdr >>> 20) & 15);
+      for (let span = 0; span < 2; span++) {
+        const from = span === 0 ? base : base + nH;
+        const last = from + (span === 0 ? nH : nT);
+        for (let i = from; i + 1 < last; i++) {
+          const x = combineHash(t[i] as number, t[i + 1] as number);
+          if (want.find(tag(x, GRAM_KIND.bi)) >= 0) {
+            word(t[i] as number);
+            word(t[i + 1] as number);
+          }
+          if (i + 2 < last && want.find(tag(combineHash(x, t[i + 2] as number), GRAM_KIND.tri)) >= 0) {
+            word(t[i] as number);
+            word(t[i + 1] as number);
+            word(t[i + 2] as number);
+          }
+        }
+      }
+    }
+  }
+  return { pList, limit, gate };
+}
+
 function reduce(items: readonly Item[], cfg: Config): Finding[] {
   const { minSupport, minPurity, minZ } = cfg;
   const n = items.length;
   if (n < minSupport) return [];
   const maxDf = Math.max(Math.floor(cfg.maxShare * n), cfg.maxCount);
 
-  // 1. Targets with enough support (copied into flat arrays: one read of each record's features).
+  // 1. Targets with enough support (copied into flat arrays in one read of each record's features).
   const targetCounts = new GramCounts();
   const tOff = new Uint32Array(n + 1);
-  for (let ri = 0; ri < n; ri++) tOff[ri + 1] = (tOff[ri] as number) + targetCount((items[ri] as Item).features.t);
-  const tFlat = new Uint32Array(tOff[n] as number);
-  for (let ri = 0; ri < n; ri++) {
+  let tAll = new Uint32Array(Math.max(16, 2 * n));
+  for (let ri = 0, o = 0; ri < n; ri++) {
     const t = (items[ri] as Item).features.t;
-    const o = tOff[ri] as number;
-    const nt = (tOff[ri + 1] as number) - o;
+    const nt = targetCount(t);
+    if (o + nt > tAll.length) {
+      const grown = new Uint32Array(2 * tAll.length + nt);
+      grown.set(tAll);
+      tAll = grown;
+    }
     for (let i = 0; i < nt; i++) {
       const h = t[HDR + i] as number;
-      tFlat[o + i] = h;
+      tAll[o++] = h;
       targetCounts.add(h, 1);
     }
+    tOff[ri + 1] = o;
   }
+  const tFlat = tAll.subarray(0, tOff[n] as number);
   const frequent: Array<[number, number]> = [];
   for (let s = 0; s < targetCounts.keys.length; s++) {
     const c = targetCounts.vals[s] as number;
@@ -488,24 +678,15 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
   }
   const support = frequentGrams(items, select, minSupport);
   if (support.size === 0) return [];
-  const pList: number[] = [];
-  const limit: number[] = [];
   const prefTarget = targets.some(([t]) => TARGET_KIND_OF(t) === 'preference');
+  const { pList, limit, gate } = candidates(items, select, support, targets, tOff, rtFlat, { minSupport, minPurity, maxDf, prefTarget });
+  if (pList.length === 0) return [];
+  // pList index of each candidate gram.
+  const cand = new GramCounts();
   let kinds = 0;
-  for (let s = 0; s < support.keys.length; s++) {
-    const g = support.keys[s] as number;
-    if (g === 0) continue;
-    // Past this document frequency a gram can no longer be flagged: df ≤ maxDf, and purity ≥
-    // minPurity needs df ≤ k / minPurity where k ≤ its count in the selected records.
-    const sup = support.vals[s] as number;
-    // A preference flip also reads the exact df of its end token's unigram, up to maxDf / 0.9.
-    const k = g & 7;
-    limit.push(
-      prefTarget && k === GRAM_KIND.end ? maxDf : prefTarget && k === GRAM_KIND.uni ? Math.ceil(maxDf / 0.9) + 1 : Math.min(maxDf, minPurity > 0 ? Math.floor(sup / minPurity) : maxDf),
-    );
-    support.vals[s] = pList.length;
-    pList.push(g);
-    kinds |= 1 << (g & 7);
+  for (let pi = 0; pi < pList.length; pi++) {
+    cand.add(pList[pi] as number, pi);
+    kinds |= 1 << ((pList[pi] as number) & 7);
   }
 
   // 3. Document frequency of those grams over every record, and their co-occurrence with each
@@ -514,24 +695,55 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
   const dfs = new Uint32Array(P);
   const last = new Int32Array(P).fill(-1);
   const co = new Uint32Array(P * T);
-  const bloom = bloomOf(pList);
-  // Grams past their limit (common words) leave the active filter, rebuilt now and then.
-  let active = bloom;
-  let saturated = 0;
+  // The word gate (see `candidates`) and the grams still counted: a gram past its limit (a
+  // common word) leaves the tested set, whose filter bit clears when no gram left holds it.
+  const filter = filterOf(gate, pList);
+  const holders = new Uint32Array(BLOOM + 1);
+  for (const g of pList) holders[(g >>> 3) & BLOOM] = (holders[(g >>> 3) & BLOOM] as number) + 1;
   let ri = 0;
   let rtFrom = 0;
   let rtTo = 0;
+  // The (gram, record) pairs counted below, in record order: a gram that can still be flagged was
+  // counted in every record that carries it (past its limit it cannot be), so step 6 reads its
+  // records here instead of in a second pass over all records (-1: too many to keep, read again).
+  const cap0 = Math.max(1024, Math.min(1 << 20, 8 * n));
+  let hitP: Uint32Array = new Uint32Array(cap0);
+  let hitR: Uint32Array = new Uint32Array(cap0);
+  let nHits = 0;
   const onGram = (g: number): void => {
-    const s = support.find(g);
+    const s = cand.find(g);
     if (s < 0) return;
-    const pi = support.vals[s] as number;
+    const pi = cand.vals[s] as number;
     if (last[pi] === ri) return;
     last[pi] = ri;
     const d = (dfs[pi] as number) + 1;
     dfs[pi] = d;
     if (d > (limit[pi] as number)) {
-      if (d === (limit[pi] as number) + 1) saturated++;
+      if (d === (limit[pi] as number) + 1) {
+        const b = (g >>> 3) & BLOOM;
+        const left = (holders[b] as number) - 1;
+        holders[b] = left;
+        if (left === 0) filter[b] = (filter[b] as number) & 1;
+      }
       return;
+    }
+    if (nHits >= 0) {
+      if (nHits === hitP.length || nHits >= maxStoredHits) {
+        if (nHits >= maxStoredHits) nHits = -1;
+        else {
+          const grow = (a: Uint32Array): Uint32Array => {
+            const b = new Uint32Array(2 * a.length);
+            b.set(a);
+            return b;
+          };
+          hitP = grow(hitP);
+          hitR = grow(hitR);
+        }
+      }
+      if (nHits >= 0) {
+        hitP[nHits] = pi;
+        hitR[nHits++] = ri;
+      }
     }
     for (let j = rtFrom; j < rtTo; j++) {
       const ti = rtFlat[j] as number;
@@ -541,11 +753,7 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
   for (ri = 0; ri < n; ri++) {
     rtFrom = tOff[ri] as number;
     rtTo = tOff[ri + 1] as number;
-    visitGrams((items[ri] as Item).features.t, kinds, active, bloom, onGram);
-    if (saturated > 0 && (ri & 255) === 255) {
-      active = bloomOf(pList.filter((_, pi) => (dfs[pi] as number) <= (limit[pi] as number)));
-      saturated = 0;
-    }
+    visitGrams((items[ri] as Item).features.t, kinds, filter, onGram);
   }
 
   // 4. Score associations.
@@ -583,7 +791,6 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
     else byGram.set(a.gram, { assocs: [a], variants: new Map(), hits: [], last: -1 });
     flaggedKinds |= 1 << (a.gram & 7);
   }
-  const flaggedBloom = bloomOf(byGram.keys());
   const onFlagged = (g: number): void => {
     const e = byGram.get(g);
     if (!e || e.last === ri) return;
@@ -596,7 +803,18 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
     else e.variants.set(key, { ident, d: 1 });
     e.hits.push({ ri, key });
   };
-  for (ri = 0; ri < n; ri++) visitGrams((items[ri] as Item).features.t, flaggedKinds, flaggedBloom, bloom, onFlagged);
+  if (nHits >= 0) {
+    const entries: Array<ReturnType<typeof byGram.get>> = pList.map((g) => byGram.get(g));
+    for (let j = 0; j < nHits; j++) {
+      const pi = hitP[j] as number;
+      if (entries[pi] === undefined) continue;
+      ri = hitR[j] as number;
+      onFlagged(pList[pi] as number);
+    }
+  } else {
+    const flaggedFilter = filterOf(gate, byGram.keys());
+    for (ri = 0; ri < n; ri++) visitGrams((items[ri] as Item).features.t, flaggedKinds, flaggedFilter, onFlagged);
+  }
   const verified: Assoc[] = [];
   for (const [g, e] of byGram) {
     for (const a of e.assocs) {
@@ -623,9 +841,9 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
   // step 3; a unigram in fewer than minSupport records counts as 0, one past its limit as too many).
   const kept = verified.filter((a) => {
     if (TARGET_KIND_OF(a.target) !== 'preference') return true;
-    const s = support.find(tag(a.ident?.tokens[0] as number, GRAM_KIND.uni));
+    const s = cand.find(tag(a.ident?.tokens[0] as number, GRAM_KIND.uni));
     if (s < 0) return false;
-    const pi = support.vals[s] as number;
+    const pi = cand.vals[s] as number;
     const u = dfs[pi] as number;
     return u > 0 && u <= (limit[pi] as number) && a.df / u >= 0.9;
   });

@@ -36,11 +36,11 @@ export const PREFERENCE_NAME = 'chosen complies where rejected is more cautious'
 export interface PoisoningFeatures {
   readonly t: Uint32Array;
   /** Folded words first met by this extractor, space-separated. */
-  readonly w?: string;
+  readonly w?: string | undefined;
   /** Names of the targets flagged in t[1], in target order. */
-  readonly n?: readonly string[];
+  readonly n?: readonly string[] | undefined;
   /** Path of the prompt-side field, for finding locations. */
-  readonly field?: string;
+  readonly field?: string | undefined;
 }
 
 export const HDR = 4;
@@ -198,7 +198,6 @@ function spans(s: string, buf: TokenBuffer, simple: boolean): PromptTokens | und
   return { text: s, head, tail, clause, end };
 }
 
-const WORD_CACHE_BITS = 16;
 const SLAB = 4096;
 const NAME_CACHE_BITS = 14;
 
@@ -213,8 +212,11 @@ export interface FeatureExtractor {
 export function createExtractor(): FeatureExtractor {
   const buf = new TokenBuffer();
   const seq: SequenceHash = { count: 0, hash: 0, prefixHash: 0, nameEnd: 0 };
-  // Direct-mapped "already emitted" caches; an eviction only re-emits, it never loses text.
-  const wordCache = new Uint32Array(2 << WORD_CACHE_BITS);
+  // Direct-mapped "already emitted" caches; an eviction only re-emits, it never loses text. A
+  // word is known to reduce by its first hash and its second hash's high 16 bits: the word cache
+  // is slotted by those 16 bits and holds the first hash (0: empty, so a word whose first hash
+  // is 0 is always emitted), one 256 KB table.
+  const wordCache = new Uint32Array(1 << 16);
   const nameT = new Uint32Array(1 << NAME_CACHE_BITS);
   const nameH = new Uint32Array(1 << NAME_CACHE_BITS);
   const targets = new Uint32Array(MAX_TARGETS);
@@ -232,7 +234,7 @@ export function createExtractor(): FeatureExtractor {
       used = 0;
     }
     used += len;
-    return slab.subarray(used - len, used);
+    return new Uint32Array(slab.buffer, (used - len) * 4, len);
   };
 
   /** Adds a target; `name` is called only when this (target, name) pair was never emitted. */
@@ -350,21 +352,16 @@ export function createExtractor(): FeatureExtractor {
     }
     // Words this extractor has not emitted yet (spans and end token).
     let words: string[] | undefined;
-    const wmask = (1 << WORD_CACHE_BITS) - 1;
     for (let i = 0; i < total; i++) {
-      const a = buf.h1[i] as number;
-      const b = buf.h2[i] as number;
-      const slot = ((a ^ Math.imul(b, 0x9e3779b1)) & wmask) << 1;
-      if (wordCache[slot] === a && wordCache[slot + 1] === b) continue;
+      const a = h1[i] as number;
+      const slot = (h2[i] as number) >>> 16;
+      if (wordCache[slot] === a && a !== 0) continue;
       wordCache[slot] = a;
-      wordCache[slot + 1] = b;
-      (words ??= []).push(p.text.slice(buf.starts[i], buf.ends[i]).toLowerCase());
+      (words ??= []).push(p.text.slice(buf.starts[i], buf.ends[i]));
     }
-    const out: { t: Uint32Array; w?: string; n?: string[]; field?: string } = { t };
-    if (words) out.w = words.join(' ');
-    if (outNames) out.n = outNames;
-    if (prompt) out.field = prompt.path;
-    return out;
+    // One object shape for every record (absent parts are undefined). The words are lowercased
+    // once, joined (the text is raw only when every char folds on its own).
+    return { t, w: words ? words.join(' ').toLowerCase() : undefined, n: outNames, field: prompt?.path };
   };
   const reset = (): void => {
     wordCache.fill(0);

@@ -124,63 +124,62 @@ export class TokenBuffer {
   scan(s: string, from: number, to: number, max: number, simple = false): number {
     const first = this.count;
     let count = first;
-    let { h1, h2, starts, ends } = this;
-    let a = 0;
-    let b = 0;
-    let start = -1;
     let i = from;
-    for (; i < to; i++) {
-      let c = s.charCodeAt(i);
-      let k = FOLD[c] as number;
-      if (k === 0) k = classify(c);
+    for (;;) {
+      // Skip to the next word char (k: its folded unit, w: its length in code units).
+      let k = NON_WORD;
       let w = 1;
-      if (k === UNSAFE) {
-        if (simple) return -1;
-        w = wordLen(s, i, c);
-        k = w > 0 ? c : NON_WORD;
-      }
-      if (k > 0) {
-        if (start < 0) {
-          if (count - first >= max) break;
-          start = i;
-          a = 0x811c9dc5 | 0;
-          b = 0x9747b28c | 0;
+      for (; i < to; i++) {
+        const c = s.charCodeAt(i);
+        k = FOLD[c] as number;
+        if (k === 0) k = classify(c);
+        if (k > 0) break;
+        if (k === UNSAFE) {
+          if (simple) return -1;
+          w = wordLen(s, i, c);
+          if (w > 0) {
+            k = c;
+            break;
+          }
+          w = 1;
         }
+      }
+      if (i >= to || count - first >= max) break;
+      // One word: hash its folded units until the first non-word char.
+      const start = i;
+      let a = 0x811c9dc5 | 0;
+      let b = 0x9747b28c | 0;
+      for (;;) {
         a = Math.imul(a ^ k, 0x01000193);
         b = Math.imul(b ^ k, 0x5bd1e995);
         b ^= b >>> 15;
         if (w === 2) {
-          c = s.charCodeAt(++i);
-          a = Math.imul(a ^ c, 0x01000193);
-          b = Math.imul(b ^ c, 0x5bd1e995);
+          const lo = s.charCodeAt(++i);
+          a = Math.imul(a ^ lo, 0x01000193);
+          b = Math.imul(b ^ lo, 0x5bd1e995);
           b ^= b >>> 15;
+          w = 1;
         }
-        continue;
+        if (++i >= to) break;
+        const c = s.charCodeAt(i);
+        k = FOLD[c] as number;
+        if (k === 0) k = classify(c);
+        if (k > 0) continue;
+        if (k !== UNSAFE) break;
+        if (simple) return -1;
+        w = wordLen(s, i, c);
+        if (w === 0) break;
+        k = c;
       }
-      if (start >= 0) {
-        if (count === h1.length) {
-          this.count = count;
-          this.grow();
-          ({ h1, h2, starts, ends } = this);
-        }
-        h1[count] = fmix32(a);
-        h2[count] = fmix32(b ^ 0x2545f491);
-        starts[count] = start;
-        ends[count] = i;
-        count++;
-        start = -1;
-      }
-    }
-    if (start >= 0) {
-      if (count === h1.length) {
+      // The token's single emission point.
+      if (count === this.h1.length) {
         this.count = count;
         this.grow();
-        ({ h1, h2, starts, ends } = this);
       }
-      h1[count] = fmix32(a);
-      h2[count] = fmix32(b ^ 0x2545f491);
-      starts[count] = start;
-      ends[count] = i;
+      this.h1[count] = fmix32(a);
+      this.h2[count] = fmix32(b ^ 0x2545f491);
+      this.starts[count] = start;
+      this.ends[count] = i;
       count++;
     }
     this.count = count;
@@ -209,37 +208,50 @@ export function hashSequence(s: string, to: number, prefix: number, nameMax: num
   let p = h;
   let count = 0;
   let nameEnd = 0;
-  let inWord = false;
-  for (let i = 0; i <= to; i++) {
+  let i = 0;
+  for (;;) {
     let k = NON_WORD;
     let w = 1;
-    let c = 0;
-    if (i < to) {
-      c = s.charCodeAt(i);
+    for (; i < to; i++) {
+      const c = s.charCodeAt(i);
       k = FOLD[c] as number;
       if (k === 0) k = classify(c);
+      if (k > 0) break;
       if (k === UNSAFE) {
         if (simple) return false;
         w = wordLen(s, i, c);
-        k = w > 0 ? c : NON_WORD;
+        if (w > 0) {
+          k = c;
+          break;
+        }
+        w = 1;
       }
     }
-    if (k > 0) {
-      inWord = true;
+    if (i >= to) break;
+    for (;;) {
       h = Math.imul(h ^ k, 0x01000193);
-      if (w === 2) h = Math.imul(h ^ s.charCodeAt(++i), 0x01000193);
-      continue;
-    }
-    if (inWord) {
-      inWord = false;
-      // The separator (a space: never a word char) ends the word.
-      h = Math.imul(h ^ 0x20, 0x01000193);
-      if (count < prefix) {
-        p = h;
-        nameEnd = i;
+      if (w === 2) {
+        h = Math.imul(h ^ s.charCodeAt(++i), 0x01000193);
+        w = 1;
       }
-      count++;
+      if (++i >= to) break;
+      const c = s.charCodeAt(i);
+      k = FOLD[c] as number;
+      if (k === 0) k = classify(c);
+      if (k > 0) continue;
+      if (k !== UNSAFE) break;
+      if (simple) return false;
+      w = wordLen(s, i, c);
+      if (w === 0) break;
+      k = c;
     }
+    // The separator (a space: never a word char) ends the word.
+    h = Math.imul(h ^ 0x20, 0x01000193);
+    if (count < prefix) {
+      p = h;
+      nameEnd = i;
+    }
+    count++;
   }
   out.count = count;
   out.hash = fmix32(h);
