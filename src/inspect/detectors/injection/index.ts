@@ -11,8 +11,10 @@
  * reported, at low severity and confidence, because poisoned data can hide behind a tutorial
  * framing; a role token inside a code span or fence is low for the same reason. hh-rlhf transcripts
  * legitimately hold "Human:"/"Assistant:", so transcript markers count only in response fields
- * and in chosen/rejected fields that are not themselves transcripts.
+ * and in chosen/rejected fields that are not themselves transcripts (a field starting with a
+ * "Human:" turn, or any chosen/rejected of a record whose layout is hh-rlhf).
  */
+import { recordLayout } from '../../fields/index.js';
 import { fieldLocation } from '../../location.js';
 import { compileLiterals } from '../../text/index.js';
 import type { Finding, RecordDetector, RecordView, Severity, TextField } from '../../types.js';
@@ -81,8 +83,13 @@ export function createInjectionDetector(options: InjectionDetectorOptions = {}):
     kind: 'record',
     inspect(view: RecordView): Finding[] {
       const out: Finding[] = [];
+      // In an hh-rlhf record, chosen and rejected are whole transcripts, turn markers included,
+      // even when one of them does not start with "Human:" (text before the first turn).
+      let transcripts: boolean | undefined;
       for (const field of view.fields) {
-        const hits = scanText(field.text, field.role);
+        const pair = field.role === 'chosen' || field.role === 'rejected';
+        if (pair) transcripts ??= recordLayout(view.value) === 'hh-rlhf';
+        const hits = scanText(field.text, field.role, pair && transcripts === true);
         if (hits.length === 0) continue;
         hits.sort((a, b) => a.start - b.start || cmp(a.rule, b.rule));
         const perRule = new Map<InjectionRule, number>();
@@ -103,8 +110,12 @@ export function createInjectionDetector(options: InjectionDetectorOptions = {}):
   };
 }
 
-/** Runs every rule over one text; `role` is the field's role (undefined when unknown). */
-export function scanText(text: string, role?: TextField['role']): InjectionHit[] {
+/**
+ * Runs every rule over one text; `role` is the field's role (undefined when unknown);
+ * `transcript` says the field is a whole dialogue (hh-rlhf chosen/rejected), so its turn markers
+ * are its structure, not a forged turn.
+ */
+export function scanText(text: string, role?: TextField['role'], transcript = false): InjectionHit[] {
   const hits: InjectionHit[] = [];
   // One pass finds which rule families can match at all (most text: none), then each family's
   // own gate and patterns run only when its keywords occur. The lower-cased copy is made only
@@ -119,7 +130,7 @@ export function scanText(text: string, role?: TextField['role']): InjectionHit[]
     overrides(text, (lower ??= text.toLowerCase()), hits);
   }
   if ((g & G_ROLE) !== 0) roleTokens(text, hits);
-  if ((g & G_TRANSCRIPT) !== 0) transcriptMarkers(text, role, hits);
+  if ((g & G_TRANSCRIPT) !== 0 && !transcript) transcriptMarkers(text, role, hits);
   if ((g & G_LINK) !== 0 && (text.includes('](') || /<[a-z]/i.test(text))) links(text, hits);
   if ((g & G_HTML) !== 0 && text.includes('<')) hiddenHtml(text, hits);
   if ((g & G_EXEC) !== 0) downloadExec(text, (lower ??= text.toLowerCase()), hits);
