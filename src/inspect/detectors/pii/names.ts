@@ -86,10 +86,146 @@ jakob david tobias elena nejc ziga rok  luka jure anze
 kenji hiroshi yusuke shinji kazuo akira  yoshiko keiko michiko
 jae-won min-ho seung hyun-woo ji-woo soo-jin eun-ji
 aarav vivaan aditya vihaan arjun sai reyansh ayaan krishna ishaan
+adnan alen almir amar amela amina armin asim azra belma damir dzenana edin elma elvir emina emir enes ermin esad
+haris hasan irma jasmin jasmina kenan lejla mahir merima mirza nermin nihad sabina safet sanel selma senad suad
+vedad vehbija zlatan boris branimir darko davor domagoj dragica goran hrvoje igor ivica josip jure kresimir
+marin matej mato mladen nenad petra sanja slavko snjezana stanko tihomir tomislav vesna vlatka zeljko zvonimir
+aleksandar biljana borislav bozidar branko dejan dobrila dragan dusan gordana jelena jovan ljiljana ljubica milan
+milena miodrag mirjana nebojsa predrag radmila slobodan sladjana stevan svetlana tatjana uros vladan zoran
+ales andrej bostjan blaz gregor janez jernej joze klemen mateja matjaz metka mojca primoz spela tadej tina urska
+adam adrian agata alicja amelia aniela antoni bartosz beata bogumila bronislaw czeslaw dariusz dominika edyta elzbieta
+franciszek genowefa grazyna halina henryk hubert ignacy irena irenka iwona izabela jacek jadwiga jolanta julian kacper
+karol kazimierz kinga konrad leszek lucja lukasz marianna mariola mieczyslaw miroslawa monika natalia oliwer patrycja
+przemyslaw radoslaw robert ryszard sebastian slawomir stanislawa szymon teresa urszula wanda wieslaw
+wladyslaw zbigniew zdzislaw zenon zuzanna
+blanka bohumil bozena dagmar dana daniela eliska frantisek helena hynek ivana jaromir jindrich jitka karel katerina
+libor lubomir marketa milada milos miroslav oldrich otakar radka radim radovan stanislav svatopluk vaclava vendula
+vit vlasta vojtech zdenka zuzana
+aniko bela bence dora ervin eszter gizella gyorgy gyula ildiko imre jolan kalman klara krisztina levente
+lili magdolna marton mihaly nandor noemi orsolya piroska reka szilvia tibor timea vilmos zsofia zsolt
+aarne aatos aki ansa arvo eemeli eeva elias erkki hannu harri heli hilja ilmari inkeri irmeli jaakko jussi kaarlo
+kaisa kalle kerttu lempi markku martti miia mika milla nelli niilo olli onni oskari pasi petteri pirkko ruut sami
+sanni santeri satu seija sulo taina tuija tuomas tuula valtteri veera vesa viljami vilho
+aivar andres arvo eha enn heino helle indrek jaan juhan kadri kaja kalev katrin koidula kristjan lauri liis maarja
+meelis merike peeter piret priit raivo reet riho siim sirje taavi tiit toomas triin urmas vello
+agusta aron arnar asdis baldur birgir bjarni bjork brynjar dagur einar eyja freyr fridrik gisli gudmundur gudrun
+gunnhildur haukur helgi hjordis hrafn ingibjorg jona kolbrun kristjan olafur palmi ragnheidur sigridur sigurdur
+solveig steinunn svanhildur thora thorunn thorsteinn unnur valdis
+arne asger birthe bo carsten dorthe ejnar flemming gitte grete hanne inge jesper jorgen karen kirsten
+mogens niels poul signe soren svend tove troels vagn vibeke
+akifumi akihiro asuka atsushi ayumi chiharu daisuke eiji emiko fumiko goro hajime haruko hayato hideo hikaru hiromi
+hitomi isamu itsuki jiro junko kaede kanako katsuo kazuhiro kei kenichi kiyoshi koji kumiko mamoru masaki masako
+masaru mayumi megumi michio minoru mitsuko miyuki momoko nao natsuki nobuo osamu riku ryota ryuji sachiko saki
+shigeru shiori sora susumu tadashi takao takuya tetsuya tomoya toshiro tsubasa wataru yasuo yoshiko yuito
+yusuke yutaka
+ahmet alper aysel aysegul baris berk bulent burcu cem cemal deniz derya ebru ece engin esra fatih gokhan gulsen
+hakan halil irem kemal levent melike merve nazli oguz onur ozlem selin serkan sevgi sibel tolga tugba ugur volkan
+yasemin yigit zafer
+alexandros angeliki anastasios apostolos athanasios chrysa despina dimitra evangelia evangelos fotini giannis
+ilias kyriakos konstantina lambros michalis nektarios panagiota paraskevi spyros stavros theodora
+thanos vasiliki yiannis
+adelino adolfo aldo amadeu amalio anacleto aniceto bartolome benito casimiro cayetano cipriano clemente
+conrado crispin dario demetrio efrain eladio eleuterio eliseo ernesto eusebio evaristo faustino favian feliciano
+fermin florencio fortunato gaspar genaro gerardo gregorio guillermo heriberto hilario homero ignacio isidro
+jacobo jenaro leonardo leopoldo lisandro lucio marcelino mariano maximo nicanor nicolas norberto
+pascual patricio porfirio rigoberto rosendo rufino saturnino severino teofilo tomas valentin
+abril adriana amalia anabel aurelia belen benita candela casilda catalina
+celestina celina clotilde dorotea elvira emilia encarnacion eugenia eva felisa filomena gloria
+herminia hortensia ines ingrid jacinta josefa juana leonor lidia lorena lucrecia macarena manuela
+marcela maria matilde micaela mireia natividad nuria obdulia petra purificacion ramona
+sonia tatiana teodora valeria victoria virginia zoila
+ans anneke annemiek bas bram coen corrie dirk els erik evert fenna frits gert gerrit geert hendrik
+henk hennie ineke jaap jeroen joop jorien kees klaas koen lieke maaike marieke marijke mark maud mies niels
+nienke pim rianne rik roel rutger saskia sietske sjoerd stijn teun tjitske truus wim wouter
+aase agnete anneli annika asbjorn asmund bengt birger birte bodil borghild dagny dagrun eirik eivind elin elisabet
+erling esben espen fredrik gudrun gunvor gustaf hakon halvard halvor harald hedda helle henning hjalmar idun ingvar
+ingrid jarl jorunn jostein kaare katrine kjell kjersti knut kristoffer lasse liv malene mette morten nils oddny
+ola ole pernille preben ragnar rune sigbjorn sigve steffen stig sunniva svein synnove terje thorvald tone
+torbjorn tore torunn trond ulf unni vebjorn vidar
+aarne aatu aila aleksi anja anneli annikki arto eero eila eliisa elina esko heikki helena hilkka ilkka irja jaana
+jari jouni kaarina kalevi kari kimmo kirsi kyosti lauri leena liisa maija marja marketta mervi minna mirja oili
+olavi outi paavo paivi pentti pirjo raimo reijo riitta ritva sakari seppo sirpa taisto tapani tapio tarja teemu terhi
+tiina tuomas tuomo ulla unto urho vaino veikko virpi
+alexandra alexandre alessio aleksandr aleksei alla alina alisa allan amalia amanda ambrose anders
+andre andrei angelica angelina anita annette antonio ari arianna arvid asa asya aurelia axel
+benedikt bertha bettina bianca blanca bogdana bohdan boris borislav branka brigitta camilla caspar
+cecilia cecile charlotte christa cillian ciaran clarissa claudio clemens conor constance cormac
+dalia damian darko darya declan desmond dmitry dorota dragomir edmund eduard eileen eleanor
+elin elisabeth eloise emilie enrico ernst ettore eugenia evgeny fabio fabrizio farida fatih federica
+filip filippo fleur francesca franziska frederikke gareth gemma georg gerhard gianluca gilles
+gisele giuliana gudrun gunhild gustav gwen gwendolyn hakan halina hamid hanna hedvig helga henrietta
+hilda hilde hiroko horatio idris igor ilya imogen inga ingeborg irma isadora ivo jacques jadwiga janne jarmila
+jeroen joachim jolanta jonna jorge josefina josephine jovan judit julius jurgen kaja karina karolina kasper
+katja katarina kieran klara kristina kristof kristian ksenia kurt larisa laszlo leila lena leopold liana lidia
+liesel lina lisbeth lorenza lotta louisa lucien ludovic ludwig luise lukas lyudmila madeleine magda magnus
+malin manfred marcela marek margit marguerite marianne mariusz marisa marit marlene marta mathilde matthias
+maximilian melina mercedes michaela mikhail milena milos mirela mirko moira morten
+nadezhda natasja nikita nikolaj noelle norbert odile olena oleksandr oliwia ondrej orsolya
+oskar otto pablo pascale patrizia pavla pelle petra philippa pia piet radek radoslav rainer rasmus regina reinhard
+rosalind rudolf ruta sabina salome samira saskia selma severin sibylle sigmund silja
+simona slavomir sofie soren stanislav sven sybille tadeusz tatjana terence terrence teodor theodor therese
+tilda tobias tomasz torsten ulla ulrich ulrike valentin valeria vanessa vasily veronika viktoria vilma vincenzo vitaly
+vsevolod waldemar walther werner wilhelm wilhelmina wojciech xavier yaroslav yelena yevgeny yolanda yuliya yusuf zbigniew
+zofia zora zuzana
+adaeze adebayo afua akua amadou aminata babajide chiamaka chioma chukwuma dayo folake ifeoma ikechukwu kehinde
+kojo kunle mamadou moussa nkechi obinna olumide oumar seun taiwo yetunde
+aiko chie emi haruki hideki hiroki kaori kazuko kotaro mariko masato michiko noriko reiko shinichi sayuri takeshi
+tomoko yasuko yoko yoshiro yuji yumi
+binh cuong giang hanh hieu khanh ngoc phuong quang quynh thanh tien trung vinh xuan
+guang jian jiayi jiahui lihua meiling peng qing rui xiaolong xiu zhen zhi
+hamza hussain imran irfan junaid kamran nadeem naveed rizwan shahid usman zubair ayesha farah hina mehwish
+sana saima shazia
+abhishek akash amitabh anand anupam ashok bhavna chetan dinesh gaurav harish hemant jayant kiran lalit mahesh
+mukesh naresh nikhil nitin pankaj pradeep rakesh ritu sachin sandeep sanjeev shweta sumit swati tanvi uday vandana
+varun vinod yash
+adriano afonso agostinho alcides amadeo anselmo aurelio baltasar benedito caetano celso cristiano custodio damiao
+edson elisio estevao fabricio gilberto horacio ivo jacinto jeronimo lourenco marcelo mauricio moises nelson octavio
+osvaldo reinaldo renato rogerio silvio teodoro ulisses valter wagner
+adela alejandra araceli azucena estela eulalia fabiola graciela imelda
+inmaculada maite marisol noemi perla rocio veronica ximena yolanda
+`;
+
+/**
+ * More English given names, written for this project: a second tier. Alone, without a surname
+ * or a person cue, they do not make a name (they are the usual story characters of word problems
+ * and fiction); with a surname, a cue, an initial or in a lower-case text they count like the
+ * first list.
+ */
+const RAW_MORE = `
+abby abe ada adele adrienne agnes aidan aiden alana alberto albin alec alfred alfredo alicia alison allison alvin amos
+angel angie anton april arnold ashlee ashton audrey avery barry becky ben bennett bernadette bernice bert beth bethany
+betsy beverley bianca bonnie brad bradley brady brendan brett bridget brooke bryce caitlin caleb calvin cameron candace
+carina carla carlton carmen carol caroline carrie casey cassandra cecil chelsea cheyenne chris christa christy clara
+clarence claudia clifford clint clyde cole colleen connie conrad constance cora corey cornelius courtney craig crystal
+curtis cynthia daisy dale dallas damon dan daniela danny daphne darius darla darrell daryl dave davis dawn deanna debbie
+delia della derek derrick desiree devin dexter diego dina dolly dominic don donovan dora doreen dorian doug duane dustin
+dwight earl ed eddie edgar edith edna edwin eileen elaine eleanor elena eli elijah ella ellen elliot elliott elmer eloise
+elsie elton elvis emanuel emerson emilia emmett enid ernest ernestine esmeralda estelle esther ethel eugene eunice eve
+everett ezra fay felicia fern floyd forrest francine francis freddy frederick gail garrett gene geoffrey georgia
+geraldine gideon gilbert ginger gladys glenda glenn gloria gordon greg gretchen gwen hank harlan harriet harvey hazel
+heath hector heidi herman hilary hollis homer howard hubert ida imogen ira irma isaac isabel isaiah ivy jackie jacob
+jaime jake jamal jamie jane janelle janet janine jared jarrett jasmine jay jayden jayne jeanette jeanne jeff jenna jenny
+jerome jessie jill jim jimmy joan joanna jocelyn jodi joel joey johanna johnny jon jonah josh joy juan judith julian
+julianne june justine kaitlyn kara karl kate kathy katrina kay kayden keith kelsey ken kendra kenny kerry kim kirk kris
+kristen kristi kristin kristy kurt lacey lance lara leah lenny leona leroy leslie lester lewis lila lillian lincoln
+lindsey lionel lisa liz lloyd lois lola lonnie loretta lorraine lou louisa lucille lucinda luther lydia lyle lynn
+mabel mack madeline mae maggie malcolm mandy marc marcia margo marian marion marjorie marlene marshall marvin maureen
+maxine melanie melinda melody melvin mercy meredith micah mildred miles millie milton mindy miranda misty mitchell moses
+muriel myra myrtle nadine nancy naomi nell nellie nettie nick nicky noel nolan norma norman olive opal otis owen pam
+pearl peggy penelope percy perry phoebe phyllis preston priscilla quentin quinn rachael ralph randall reba reggie regina
+rene rex rhonda ricky rita robbie robin rodney roland ron ronnie rosalind rosemary ross rowan roxanne russ ruth sabrina
+sadie sally sam sammy sandy savannah seth shana shannon sharon shawn sheila shelby shelley sheldon sherry sidney silas
+sonia sonya spencer stacey stan stanley stella sterling stu sybil sylvia tabitha tammy tanya tara ted teddy terence
+terri thelma theo theodore tia tiffany toni tony tracey tracy travis tristan trudy ty tyrone ursula valerie vance
+vaughn vern vernon vicki vickie vince viola violet virgil wade wallace walt wanda warren wendell wendy wesley wilbur
+wilfred wilma winifred winston wyatt yvette yvonne zachary zack zoe zoey
+abel agnes alex alexa alicia alma antonia ariana beatrix benedict bert bridget celia christel clara cornelia damien edith erika esther felicity florence gavin giselle harriet heidi herbert jasper jon lana leif louise luisa marcel maurice melanie miriam nadia natasha nina nora olaf randi renata roxanne sabrina serena stella susana
 `;
 
 /** Lowercase given names, diacritics stripped (compare with `foldName`). */
 export const FIRST_NAMES: ReadonlySet<string> = new Set(RAW.split(/\s+/).filter((w) => w.length > 1));
+/** Second-tier given names (RAW_MORE) not in FIRST_NAMES, same form. */
+export const MORE_FIRST_NAMES: ReadonlySet<string> = new Set(RAW_MORE.split(/\s+/).filter((w) => w.length > 1 && !FIRST_NAMES.has(w)));
 
 /** Given names that are also common words or months; they need a surname or a context phrase. */
 export const AMBIGUOUS_NAMES: ReadonlySet<string> = new Set([
@@ -98,7 +234,11 @@ export const AMBIGUOUS_NAMES: ReadonlySet<string> = new Set([
   'jun', 'min', 'ji', 'woo', 'young', 'eun', 'soo', 'sung', 'bo', 'tao', 'lei', 'jie', 'ming', 'hong',
   'fang', 'yan', 'lan', 'mai', 'anh', 'duc', 'amber', 'ruby', 'iris', 'olive', 'lily', 'poppy', 'sky',
   'christian', 'per', 'tim', 'jan', 'sem', 'saga', 'liv', 'vera', 'ama', 'rin', 'mei', 'ann', 'jean', 'dean',
-  'luke', 'roy', 'bobby', 'willie', 'noor',
+  'luke', 'roy', 'bobby', 'willie', 'noor', 'angel', 'eve', 'carol', 'miles', 'gene', 'heath', 'lance', 'mercy', 'misty',
+  'ginger', 'crystal', 'pearl', 'violet', 'daisy', 'hazel', 'ivy', 'fern', 'opal', 'robin', 'rowan', 'sterling', 'sandy',
+  'dale', 'dallas', 'lincoln', 'georgia', 'savannah', 'homer', 'jay', 'rex', 'earl', 'wade', 'kay', 'tony', 'vance', 'cole',
+  'tone', 'rune', 'ola', 'ole', 'hank', 'sam', 'stan', 'ted', 'chris', 'kim', 'lynn', 'ken', 'lou', 'mae', 'nell', 'ira',
+  'reba', 'ty', 'vern', 'kris', 'sally', 'teddy', 'penny', 'forrest', 'percy', 'nick', 'marshall', 'norman', 'spencer',
 ]);
 
 const DIACRITICS = /[\u0300-\u036f]/g;
@@ -295,6 +435,30 @@ hirano otsuka chiba kubo matsui iwasaki sakurai kinoshita noguchi matsuo nomura 
 sugimoto arai  
 kim lee park choi jung kang cho yoon jang lim han oh seo shin kwon hwang ahn song jeon hong
 nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly
+andou ando hirai hirayama ichikawa igarashi iida imamura inagaki isobe iwamoto iwata kagawa kamata kaneda kawaguchi
+kawakami kawamura kawasaki kishimoto kitamura kojima komatsu kono kubota kurata kuroda machida masuda matsumura
+miyake mizuno mochizuki morimoto murai nagai nagano naito nakai narita nishida nishikawa noda nomoto oda ohashi
+okabe okuda omura osawa otani ozawa sakaguchi sakata sawada sekine shimada shimizu sugita suzuki tachibana tajima
+takano takayama takemoto tamaki tanabe terada toyoda tsuchiya tsuda uchiyama umeda wakabayashi yagi yamane yano
+yasuda yoshikawa yoshimura
+kastner kleist gottschalk mauer ahrens albers baumgartner bischoff brandt brenner buchholz dietz ebert eckert
+engelhardt falk fiedler fink forster frey gerber giese goebel grimm grosse haag hansen harms hecker heinz
+heller henke herzog hesse hinz hoppe hubner jahn janssen kahl kessler kirchner kluge knoll kopp kuhn kunz lenz
+lindner lutz marx menzel metz mohr moser nagel naumann noack oswald pape petzold pohl preuss rau reuter
+riedel ritter rohde sachs schade scherer schlegel schott schwab seifert siebert sieg staub steiner strauss
+thiel ulrich unger voss walther wendt wenzel westphal wiegand wilke witt zander zimmer
+portillo rangel godina meza acuna alarcon arellano arroyo avalos barajas bautista bermudez bustamante cardona
+carrasco cazares ceballos cisneros davila escobar esparza espinosa esquivel estrada fajardo galindo gallegos
+gamez garza godoy granados guajardo guevara ibarra jaramillo lara leyva lozano luevano madrigal magana maldonado
+marroquin mata mejia miramontes montemayor montes mora muniz nava olivares orozco osorio pacheco palacios
+quintana quintero rangel renteria rincon robledo saenz salazar salcedo salinas sandoval segura sepulveda serna
+tapia trevino urias valadez valdes vallejo varela vela velazquez villalobos villanueva villegas zamora zapata
+nummelin ruoho aalto ahola anttila eskola hakala halonen hiltunen hirvonen holmstrom hyvonen ikonen jaaskelainen
+kallio kangas karppinen kauppinen kettunen kivela koivisto koponen kurki laakso lahti lampinen leino lindholm
+manninen markkanen miettinen mustonen nurmi oksanen pelto peltonen pitkanen rasanen riihimaki saari seppala
+sirola suominen tikkanen toivonen valtonen vesterinen
+lantos marcil ross holloway rocher bouwmeester desrosiers gagnon bouchard cote gauthier pelletier bergeron leblanc
+lavoie fortin ouellet tremblay
 okafor okonkwo adeyemi ogunleye mensah boateng asante owusu osei appiah kamau otieno mwangi
 ochieng njoroge kariuki dlamini nkosi ndlovu khumalo mokoena
 `;
@@ -336,3 +500,69 @@ export const AMBIGUOUS_SURNAMES: ReadonlySet<string> = new Set([
   'lloyd', 'bentley', 'mayo', 'sears', 'crane', 'cain', 'drake', 'britt', 'german', 'france', 'holland', 'england',
   'wales', 'ireland', 'china', 'india', 'ali', 'says', 'will', 'mark', 'hope', 'faith', 'art', 'max', 'bill', 'don',
 ]);
+
+/**
+ * Surname endings that are rare outside family names: Slavic patronymic and place-derived forms
+ * (-ović, -ov, -eva, -enko, -ski), Nordic (-sson, -dóttir, -nsen), Finnish (-inen), Romanian
+ * (-escu), Greek (-poulos, -akis, -idis), Turkish (-oğlu), Georgian (-shvili, -dze), Armenian
+ * (-yan), Baltic (-aitis, -auskas), German and Jewish (-mann, -stein, -berg), Swedish compounds
+ * (-ström, -qvist, -gren), Persian (-zadeh) and Spanish (-ez). Matched on the lower-cased word.
+ */
+const SHAPE = /(?:ović|ević|vić|ovic|evic|ovich|evich|[^aeiou][ao]v|[^aeiou]ev|[^aeiou]iev|yev|(?:[^n]|[^a]n)ova|[^n]eva|enko|chuk|yuk|[a-z]sky|skiy|skaya|[a-z]ski|[a-z]ska|[a-z]cki|[a-z]cka|wicz|czyk|czak|escu|eanu|poulos|opoulou|akis|idis|oglu|oğlu|shvili|dze|[a-z]yan|sson|dóttir|dottir|[nrl]sen|ssen|inen|änen|[a-z]mann|stein|berg|ström|strom|qvist|kvist|quist|gren|zadeh|aitis|auskas|avičius|evičius|ová|[aeiuo]rez|[aeiuo]nez|[aeiuo]lez|[aeiuo]quez|[aeiuo]guez)$/;
+/** Words with those endings that are places, things or common words, not surnames. */
+const NOT_SHAPED = new Set([
+  'kiev', 'rostov', 'kharkov', 'saratov', 'tambov', 'pskov', 'azov', 'lviv', 'geneva', 'moldova', 'padova', 'supernova', 'villanova',
+  'casanova', 'alaska', 'nebraska', 'athabaska', 'husky', 'whisky', 'essen', 'lesson', 'maelstrom', 'heidelberg', 'nuremberg',
+  'wittenberg', 'konigsberg', 'iceberg', 'liechtenstein', 'frankenstein', 'holstein', 'improv', 'molotov', 'linen', 'libyan',
+  'kenyan', 'mariinsky', 'cordova', 'genova', 'jerez', 'suez', 'karlova', 'cracov', 'tetov',
+]);
+/** Whether a capitalised word (any case) has a surname ending and is not a known exception. */
+export function surnameShaped(word: string): boolean {
+  if (word.length < 5) return false;
+  const l = word.toLowerCase();
+  return SHAPE.test(l) && !NOT_SHAPED.has(foldName(l));
+}
+
+// A bitmap of hashes of every listed word (given names of both tiers, surnames, ambiguous ones),
+// so that a word can be ruled out without slicing it from its text: most capitalised words and
+// nearly all lower-case words are in no list.
+const NAME_HASH_BITS = 16;
+const NAME_HASH_MASK = (1 << NAME_HASH_BITS) - 1;
+const NAME_BITMAP = new Uint8Array(1 << NAME_HASH_BITS);
+const hashStep = (h: number, c: number): number => (Math.imul(h, 33) + c) | 0;
+for (const set of [FIRST_NAMES, MORE_FIRST_NAMES, AMBIGUOUS_NAMES, SURNAMES, AMBIGUOUS_SURNAMES]) {
+  for (const w of set) {
+    let h = 5381;
+    for (let i = 0; i < w.length; i++) h = hashStep(h, w.charCodeAt(i));
+    NAME_BITMAP[h & NAME_HASH_MASK] = 1;
+  }
+}
+
+/**
+ * Whether the word text[start, end) may be in a name list: false only for a word of ASCII letters
+ * (and apostrophes, hyphens) whose lower-cased hash is no listed word's. Other words say true.
+ */
+export function maybeListed(text: string, start: number, end: number): boolean {
+  let h = 5381;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return true;
+    h = hashStep(h, c >= 65 && c <= 90 ? c + 32 : c);
+  }
+  return NAME_BITMAP[h & NAME_HASH_MASK] === 1;
+}
+
+/** Last two letters (lower case) of the SHAPE endings, as c1 * 65536 + c2. */
+const SHAPE_TAILS = new Set(
+  'ić ic ch av ov ev va ko uk ky iy ya ki ka cz yk ak cu nu os ou is lu li ze an on ir en nn in rg öm om st eh as us vá ez'
+    .split(' ')
+    .map((t) => t.charCodeAt(0) * 65536 + t.charCodeAt(1)),
+);
+const lowerCode = (c: number): number => (c >= 65 && c <= 90 ? c + 32 : c < 128 ? c : String.fromCharCode(c).toLowerCase().charCodeAt(0));
+
+/** surnameShaped for text[start, end), with a cheap test of its last two letters first. */
+export function surnameShapedAt(text: string, start: number, end: number): boolean {
+  if (end - start < 5) return false;
+  if (!SHAPE_TAILS.has(lowerCode(text.charCodeAt(end - 2)) * 65536 + lowerCode(text.charCodeAt(end - 1)))) return false;
+  return surnameShaped(text.slice(start, end));
+}

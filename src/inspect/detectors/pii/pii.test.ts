@@ -136,6 +136,19 @@ describe('pii person names: list, shape, cue and context rules', () => {
     ['a relation noun before a name', 'I would like to remove my kid Quillon from the will.', 'Quillon'],
     ['a classmate before a name', 'She met her classmate Oriel, who was buying milk.', 'Oriel'],
     ['dialogue speakers with one listed name', 'Koppány: "Who are you?"\nElizabeth: "A friend."', 'Koppány'],
+    ['a surname ending in -s after a strong cue', 'My grandfather was called Yulan Peres, they say.', 'Yulan Peres'],
+    ['a possessive before a relation noun', "It was a done thing between him and Asya's kid.", 'Asya'],
+    ['a role noun before two unlisted words', 'Police detained the tennis player Hülya Bouwmeester over visas.', 'Hülya Bouwmeester'],
+    ['a surname by its ending alone', 'Nothing beats early Živković, honestly.', 'Živković'],
+    ['a surname by its Nordic ending', 'This song by ex-Zombie Lundberg is a gem.', 'Lundberg'],
+    ['a second-tier given name with a surname', 'Yesterday Gladys Okoro called.', 'Gladys Okoro'],
+    ['a name called out', "Don't go to town, Mark!", 'Mark'],
+    ['a lower-case given name and surname', 'follow up with olga krylova in a couple of months.', 'olga krylova'],
+    ['a lower-case name line', 'naomi ryan\nsewer pipe cleaner', 'naomi ryan'],
+    ['a lower-case list of given names', 'they had 4: silvana, adam, kristina and caleb.', 'caleb'],
+    ['a lower-case list with a comma before "and"', 'we invited ana, ivan, and petra.', 'petra'],
+    ['a lower-case name mentioned again', 'my name is borna jerković but everyone calls me borna', 'borna'],
+    ['a lower-case surname after "name is"', 'her maiden name is nyberg', 'nyberg'],
   ];
   for (const [name, text, value] of positives) {
     it(`finds a person name: ${name}`, () => {
@@ -161,6 +174,15 @@ describe('pii person names: list, shape, cue and context rules', () => {
     ['dialogue role labels', 'Human: Who are you?\nAssistant: A helper.\nHuman: Thanks.'],
     ['dialogue labels without a listed name', 'Question: How many?\nSolution: Twelve.\nTotal: 12'],
     ['a plural after a strong cue', 'The show was called Narcos, and he told Muslims to leave.'],
+    ['a firm of surnames on its own line', 'Owens, Duran and Oneal\n12 Elm Street'],
+    ['a firm of surnames before a company word', 'The Clark, Romero and Hall Orchestra was founded in 1973.'],
+    ['a surname before "Ltd."', 'The Shepherd Ltd. Orchestra was founded in 1997.'],
+    ['a role after "the"', 'So the Packager, said hello.'],
+    ['a story character with a second-tier name alone', 'Jasper has 3 apples and gives 1 to his friend.'],
+    ['lower-case words that are also names', 'i will mark the rose and hope for the best, then chase the dawn.'],
+    ['a lower-case shopping list', 'we need eggs, milk, butter and flour.'],
+    ['places with surname endings', 'We drove from Rostov to Geneva and then Heidelberg.'],
+    ['groups of people after a weak cue', 'What are the differences between African Americans and White Americans?'],
   ];
   for (const [name, text] of negatives) {
     it(`does not flag ${name} as a person`, () => {
@@ -187,6 +209,12 @@ describe('pii street addresses: blocks, units and context', () => {
     ['"is on" before a street named after a person', 'The bus station is on Peter Zuidhove 188', ['Peter Zuidhove 188']],
     ['"is on" before a street, a city after it', 'The office is on Kastanjelaan 12, Utrecht', ['Kastanjelaan 12, Utrecht']],
     ['a number, street words and a suffix', 'Drop it off at 77 Old Quarry Lane, Suite 5', ['77 Old Quarry Lane', 'Suite 5']],
+    ['a block with "??? " line marks', '??? 66029 138 Consul Place\n??? Apt. 050\n??? New Zealand 57006', ['138 Consul Place', 'Apt. 050', '57006']],
+    ['a building number before the house number', 'Send it to 770 26 rue des Lilas, Paris', ['770 26 rue des Lilas']],
+    ['two numbers before a street, not a phone', 'Billing: 03262 2437 Main St Suite 442', ['03262 2437 Main St']],
+    ['a street named without a number', 'These early shows on Berg Hills Street were important.', ['Berg Hills Street']],
+    ['a lower-case address after a context phrase', 'meet me at 2407 tawastintie 6, helsinki', ['2407 tawastintie 6']],
+    ['an address after "live in"', 'I now live in 94472 Atamaria 55', ['94472 Atamaria 55']],
   ];
   for (const [name, text, parts] of positives) {
     it(`finds ${name}`, () => {
@@ -195,6 +223,13 @@ describe('pii street addresses: blocks, units and context', () => {
       for (const p of parts) assert.ok(hits[0]?.includes(p), `${JSON.stringify(p)} not in ${JSON.stringify(hits)}`);
     });
   }
+  it('a street named without any house number is low severity; with a number it is medium', () => {
+    const sev = (text: string): string[] => scanPii(text).filter((h) => h.entity === 'street-address').map((h) => h.severity);
+    assert.deepEqual(sev('There is very little car traffic on Happy Street during the week.'), ['low']);
+    assert.deepEqual(sev('These early shows on Berg Hills Street were important.'), ['low']);
+    assert.deepEqual(sev('Drop it off at 77 Old Quarry Lane, Suite 5'), ['medium']);
+    assert.deepEqual(sev('Send it to 770 26 rue des Lilas, Paris'), ['medium']);
+  });
   const negatives: [string, string][] = [
     ['"Main Street" without a number', 'Main Street is busy on Sundays.'],
     ['a time after "is at"', 'The meeting is at 10 AM in Room 4.'],
@@ -204,6 +239,9 @@ describe('pii street addresses: blocks, units and context', () => {
     ['a weekday and a number after "is on"', 'The party is on Saturday 12 and we need 5 cakes.'],
     ['a month and a number after "is on"', 'His birthday is on June 5 this year.'],
     ['a page number after "is on"', 'The answer is on Page 42 of the book.'],
+    ['an errand after "sent to"', 'Nadia was sent to the flower shop to buy 20 roses.'],
+    ['arithmetic after "delivered to"', 'he delivered to 13 people so he made 5*13 = $65.'],
+    ['times after "is at"', 'the meeting is at 3 pm and 5 pm'],
   ];
   for (const [name, text] of negatives) {
     it(`does not flag ${name} as an address`, () => {
@@ -213,6 +251,11 @@ describe('pii street addresses: blocks, units and context', () => {
   it('ends an "is on" address at its house number when prose follows', () => {
     assert.deepEqual(found('The bus station is on Villacher Strasse 89 downright generic and dull.', 'street-address'), ['Villacher Strasse 89']);
     assert.deepEqual(found('The bus station is on Kastanjelaan 89  He can read 51 pages.', 'street-address'), ['Kastanjelaan 89']);
+  });
+  it('keeps a post-box block when a phone line follows it', () => {
+    const text = 'Paxata\nPSC 3294, Box 9168\nAPO AA 61487\n416 60 039 office';
+    assert.ok(found(text, 'street-address').some((v) => v.includes('PSC 3294')), JSON.stringify(scanPii(text)));
+    assert.deepEqual(found(text, 'phone'), ['416 60 039']);
   });
   it('redacts a multi-line address block as one placeholder', () => {
     assert.equal(redactPii('Ship to 812 Tallinna 9\n Suite 4\n Tartu 50090'), 'Ship to [ADDRESS]');

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { ADDRESS_WORD, BIRTH_WORD, BOX_WORD, DIGIT, LONG_NUMBER, NAME_WORD, NUMBER_CAPITAL, prescan, STREET_PREFIX, WEAK_ADDRESS } from './prescan.js';
+import { ADDRESS_WORD, BIRTH_WORD, BOX_WORD, DIGIT, EU_STREET, EU_WORDS, LONG_NUMBER, NAME_WORD, NUMBER_CAPITAL, prescan, STREET_PREFIX, WEAK_ADDRESS } from './prescan.js';
 
 const has = (text: string, flag: number): boolean => (prescan(text) & flag) !== 0;
 
@@ -13,6 +13,7 @@ describe('pii prescan flags', () => {
     ['STREET_PREFIX', STREET_PREFIX, ['12 rue de la Paix', 'Via Roma 3', 'ul. Narewska 9', 'c/ Mayor 5', 'Av. Paulista 1', 'allée des Roses 4', 'piazza\u00a0Navona'], ['true story', 'ul Narewska', 'c/Mayor', 'viable', 'a place,']],
     ['BOX_WORD', BOX_WORD, ['P.O.Box 12', 'POBox 5', 'Apt. 4', 'Suite 9', 'USNS Vincent', 'PSC 1234'], ['box 12', 'suite 9', 'apt', 'Boxes']],
     ['ADDRESS_WORD', ADDRESS_WORD, ['my address: x', 'ship to', 'LIVE AT', 'meet me at', 'ſhip to'], ['relationship', 'email me', 'addresses', 'stopped']],
+    ['EU_STREET', EU_STREET, ['Hauptstraße 5', 'Koskikatu  25', 'Storgatan\u00a03', 'Rákóczi út 12', 'Sahantie 72'], ['Hauptstraße\n\n\n5', 'Koskikatu5', 'straßen 5', 'Kattu 3']],
     ['WEAK_ADDRESS', WEAK_ADDRESS, ['it is at 12 Elm', 'She lives on Rosenhøj 14', 'The shop is on Main 5', 'were at\n 4', 'is on Ödön'], ['it is at noon', 'was on sale', 'this at 12', 'is attending 5']],
   ];
   for (const [name, flag, yes, no] of cases) {
@@ -44,6 +45,24 @@ describe('pii prescan flags', () => {
         } else if (re.test(t)) assert.ok(has(t, flag), `${flag} on ${JSON.stringify(t)}`);
       }
     }
+  });
+  it('sets EU_STREET where the regex gate it replaced would pass', () => {
+    // The former gate (euStreetGate in scan.ts): each whitespace-digit pair, the word before it (one
+    // more whitespace allowed) ending in a continental street word, looked up by its last two
+    // characters (the first lower-cased, the second as written).
+    const old = (t: string): boolean => {
+      for (const m of t.matchAll(/\s\d/g)) {
+        let j = m.index;
+        if (j > 0 && /\s/.test(t.charAt(j - 1))) j--;
+        if (j < 2) continue;
+        const ending = t.charAt(j - 2).toLowerCase() + t.charAt(j - 1);
+        const word = t.slice(Math.max(0, j - 32), j).toLowerCase();
+        if (EU_WORDS.some((w) => w.endsWith(ending) && word.endsWith(w))) return true;
+      }
+      return false;
+    };
+    const samples = ['Hauptstraße 5', 'see Weg 12', 'a gate  4', 'tie\t9', 'Vej\n1', 'x 1 y 2', 'Ulica 3', 'ULICE 4', 'laan5', 'út 1', 'tér\u20031', 'bulvarı 2', 'u. 7'];
+    for (const t of samples) assert.equal(has(t, EU_STREET), old(t), JSON.stringify(t));
   });
   it('looks only for NAME_WORD in a text without digits', () => {
     assert.equal(prescan('Her Name was born at the address'), NAME_WORD);

@@ -22,6 +22,22 @@ export const WEAK_ADDRESS = 128;
 export const BIRTH_WORD = 256;
 /** The word "name" or "surname", any case (without a digit in the text: "name", "Name" or "NAME" anywhere). */
 export const NAME_WORD = 512;
+/** Whitespace, then a digit, after a word ending in a continental street word ("Hauptstraße 5", "Koskikatu  25"). */
+export const EU_STREET = 1024;
+
+/** Continental street words, used as suffix of a compound (Hauptstraße, Koskikatu, Storgatan) or as a word. */
+export const EU_WORDS: readonly string[] = [
+  'straße', 'strasse', 'str.', 'gasse', 'weg', 'platz', 'allee', 'damm', 'ufer', 'steig', 'katu', 'kuja', 'polku',
+  'gatan', 'vägen', 'gata', 'vej', 'vegen', 'veien', 'gade', 'stræde', 'laan', 'straat', 'plein', 'gracht', 'kade',
+  'singel', 'utca', 'út', 'útja', 'tér', 'ulica', 'ulice', 'cesta', 'iela', 'gatve', 'sokak', 'caddesi', 'sokağı',
+  'bulvarı', 'u.', 'tee', 'tänav', 'stien', 'gate', 'tie', 'bakken',
+];
+/** EU_WORDS by their last two characters (lower-case). */
+const EU_BY_ENDING = new Map<number, string[]>();
+for (const w of EU_WORDS) {
+  const key = w.charCodeAt(w.length - 2) * 65536 + w.charCodeAt(w.length - 1);
+  EU_BY_ENDING.set(key, [...(EU_BY_ENDING.get(key) ?? []), w]);
+}
 
 // Character classes for codes below 128.
 const LOWER = 1;
@@ -55,7 +71,7 @@ addWord('c', STREET_PREFIX, 4);
 for (const w of ['all', 'pra']) addWord(w, STREET_PREFIX, 5); // allée, praça
 // "P.O.Box", "P.OBox", "POBox": the letters run into "Box".
 for (const w of ['Box', 'OBox', 'POBox', 'PSC', 'Unit', 'USNS', 'USNV', 'USS', 'USCGC', 'APO', 'FPO', 'Apt', 'Apartment', 'Suite', 'Ste']) addWord(w, BOX_WORD, 0, w);
-for (const w of ['address', 'live', 'lives', 'living', 'located', 'reside', 'resides', 'ship', 'shipped', 'deliver', 'delivered', 'send', 'mail',
+for (const w of ['address', 'live', 'lives', 'living', 'located', 'reside', 'resides', 'ship', 'shipped', 'deliver', 'delivered', 'send', 'sent', 'mail',
   'mailed', 'return', 'corner', 'meet', 'stop']) {
   addWord(w, ADDRESS_WORD, 0);
 }
@@ -138,6 +154,24 @@ function dottedDob(text: string, s: number): boolean {
   return at(text, s - 2, 111) && (at(text, s - 3, 100) || (text.charCodeAt(s - 3) === 46 && at(text, s - 4, 100)));
 }
 
+/**
+ * EU_STREET for the digit at `d` when whitespace precedes it: the word before that whitespace (one
+ * more whitespace allowed) ends in a continental street word.
+ */
+function euStreetAt(text: string, d: number): number {
+  let j = d - 1; // the whitespace
+  if (j > 0 && isWhite(text.charCodeAt(j - 1))) j--;
+  if (j < 2) return 0;
+  const c1 = text.charCodeAt(j - 2);
+  const c2 = text.charCodeAt(j - 1);
+  const lower1 = c1 < 91 && c1 > 64 ? c1 + 32 : c1 > 127 ? String.fromCharCode(c1).toLowerCase().charCodeAt(0) : c1;
+  const list = EU_BY_ENDING.get(lower1 * 65536 + c2);
+  if (list === undefined) return 0;
+  const word = text.slice(Math.max(0, j - 32), j).toLowerCase();
+  for (const w of list) if (word.endsWith(w)) return EU_STREET;
+  return 0;
+}
+
 const HAS_DIGIT = /\d/;
 let lastText = '';
 let lastFlags = 0;
@@ -189,6 +223,7 @@ export function prescan(text: string): number {
       if (chain > 0 && ++seps > 4) chain = 0;
     } else if (c >= 48 && c <= 57) {
       flags |= DIGIT;
+      if ((flags & EU_STREET) === 0 && i >= 2 && isWhite(text.charCodeAt(i - 2))) flags |= euStreetAt(text, i - 1);
       chain = chain > 0 && seps <= 4 ? chain + 1 : 1;
       seps = 0;
       if (chain >= 7) flags |= LONG_NUMBER;

@@ -5,8 +5,8 @@
  */
 import type { Severity } from '../../types.js';
 import { cardIssuer, ibanValid, ipv4Scope, ipv6Scope, luhnValid, ssnValid, TEST_CARDS } from './checks.js';
-import { AMBIGUOUS_NAMES, AMBIGUOUS_SURNAMES, FIRST_NAMES, foldName, SURNAMES } from './names.js';
-import { ADDRESS_WORD, BIRTH_WORD, BOX_WORD, DIGIT, LONG_NUMBER, NUMBER_CAPITAL, NAME_WORD, prescan, STREET_PREFIX as PREFIX_WORD, WEAK_ADDRESS } from './prescan.js';
+import { AMBIGUOUS_NAMES, AMBIGUOUS_SURNAMES, FIRST_NAMES, foldName, maybeListed, MORE_FIRST_NAMES, SURNAMES, surnameShaped, surnameShapedAt } from './names.js';
+import { ADDRESS_WORD, BIRTH_WORD, BOX_WORD, DIGIT, EU_STREET, EU_WORDS, LONG_NUMBER, NUMBER_CAPITAL, NAME_WORD, prescan, STREET_PREFIX as PREFIX_WORD, WEAK_ADDRESS } from './prescan.js';
 
 export type PiiEntity =
   | 'email'
@@ -208,6 +208,8 @@ const phone: Finder = {
       if (NOT_PHONE_BEFORE.test(pre.slice(-10))) return;
       // Arithmetic ("63,000-16,000=47,000") is not a phone number.
       if (/[=*+×÷<>]\s?$/.test(pre) || /^\s?[=*+×÷<>]/.test(text.slice(start + v.length, start + v.length + 2))) return;
+      // "03262 2437 Main St": house numbers before a street name, not a phone number.
+      if (text.charCodeAt(start + v.length) === 32 && STREET_AFTER.test(text.slice(start + v.length, start + v.length + 80))) return;
       const groups = core.split(/[^\d]+/).filter((g) => g.length > 0);
       if (groups.length > 1 && groups.every((g) => /^(?:19|20)\d\d$/.test(g))) return; // year lists
       const context = PHONE_CONTEXT.test(pre) || PHONE_AFTER.test(text.slice(start + v.length, start + v.length + 12).toLowerCase());
@@ -254,45 +256,20 @@ const dateOfBirth: Finder = {
 // Street suffixes: USPS Publication 28 (Appendix C) common forms and abbreviations.
 const SUFFIX_EN =
   '(?:Street|St|Avenue|Ave|Av|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Place|Pl|Square|Sq|Terrace|Ter|Way|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Trail|Trl|Crescent|Close|Grove|Gardens?|Row|Walk|Mews|Hills?|Loop|Crossroad|Crossing|Greens?|Park|Alley|Plaza|Point|Ridge|Run|View|Heights|Estates?|Manor|Creek|Fork|Pass|Path|Pike|Port|Route|Rte|Summit|Valley|Village|Ville|Vista|Wells?|Junction|Knolls?|Landing|Lodge|Meadows?|Mills?|Mount|Orchard|Oval|Pines?|Prairie|Ranch|Rapids|Shores?|Springs?|Spur|Stream|Track|Tunnel|Turnpike|Underpass|Union|Viaduct|Views?|Expressway|Expy|Freeway|Fwy|Causeway|Bypass|Brook|Bridge|Canyon|Cove|Dale|Falls|Ferry|Fields?|Flats?|Ford|Forest|Glen|Harbor|Haven|Hollow|Island|Lake|Lakes|Mall|Mission|Motorway|Quay|Wharf|Wynd|Rise|Parade|Esplanade|Embankment|Broadway)';
+/** A street name right after a number: "Main St", "North Maple Avenue". */
+let STREET_AFTER_RE: RegExp | undefined;
+const STREET_AFTER = {
+  test(s: string): boolean {
+    STREET_AFTER_RE ??= new RegExp(`^[ \\t]{1,2}(?:\\p{Lu}[\\p{L}'’.-]{0,30}[ \\t]{1,2}){1,3}${SUFFIX_EN}\\.?(?![\\p{L}])`, 'u');
+    return STREET_AFTER_RE.test(s);
+  },
+};
 // Continental street words as suffix of a compound (Hauptstraße, Koskikatu, Storgatan) or a word.
 /** Alternation matching each word with a lower- or upper-case first letter (no inline (?i) in Node 20). */
 const anyCase = (words: readonly string[]): string =>
   `(?:${words.map((w) => `[${w.charAt(0)}${w.charAt(0).toUpperCase()}]${w.slice(1).replace(/\./g, '\\.')}`).join('|')})`;
-const EU_WORDS = [
-  'straße', 'strasse', 'str.', 'gasse', 'weg', 'platz', 'allee', 'damm', 'ufer', 'steig', 'katu', 'kuja', 'polku',
-  'gatan', 'vägen', 'gata', 'vej', 'vegen', 'veien', 'gade', 'stræde', 'laan', 'straat', 'plein', 'gracht', 'kade',
-  'singel', 'utca', 'út', 'útja', 'tér', 'ulica', 'ulice', 'cesta', 'iela', 'gatve', 'sokak', 'caddesi', 'sokağı',
-  'bulvarı', 'u.', 'tee', 'tänav',
-];
+
 const SUFFIX_EU = anyCase(EU_WORDS);
-/** Continental street words by their last two characters (lower-case), for euStreetGate. */
-const EU_BY_ENDING = new Map<number, string[]>();
-for (const w of EU_WORDS) {
-  const key = w.charCodeAt(w.length - 2) * 65536 + w.charCodeAt(w.length - 1);
-  EU_BY_ENDING.set(key, [...(EU_BY_ENDING.get(key) ?? []), w]);
-}
-const SPACE_DIGIT = /\s\d/g;
-/** Gate for the continental core: some number right after a word that ends in a street word. */
-function euStreetGate(t: string): boolean {
-  const re = SPACE_DIGIT;
-  re.lastIndex = 0;
-  while (re.test(t)) {
-    let j = re.lastIndex - 2; // the space
-    if (j > 0 && /\s/.test(t.charAt(j - 1))) j--;
-    if (j < 2) continue;
-    const c1 = t.charCodeAt(j - 2);
-    const c2 = t.charCodeAt(j - 1);
-    const lower1 = c1 < 91 && c1 > 64 ? c1 + 32 : c1 > 127 ? String.fromCharCode(c1).toLowerCase().charCodeAt(0) : c1;
-    const list = EU_BY_ENDING.get(lower1 * 65536 + c2);
-    if (list === undefined) continue;
-    const word = t.slice(Math.max(0, j - 32), j).toLowerCase();
-    for (const w of list) {
-      // The street word ends the word before the number, and starts it or follows a letter.
-      if (word.endsWith(w)) return true;
-    }
-  }
-  return false;
-}
 const STREET_PREFIX = anyCase([
   'rue', 'avenue', 'av.', 'bd', 'boulevard', 'chemin', 'impasse', 'allée', 'place', 'quai', 'via', 'viale', 'vicolo',
   'piazza', 'piazzetta', 'corso', 'strada', 'calle', 'c/', 'avenida', 'avda.', 'carrer', 'paseo', 'plaza', 'rua',
@@ -313,7 +290,7 @@ const STREET_CORES: readonly (readonly [gate: CoreGate, core: string])[] = [
   [NUMBER_CAPITAL, `${NUM}(?:[ ,]{1,2}${NUM})?\\s{1,2}(?:${W}\\s{1,2}){0,3}${SUFFIX_EN}\\.?(?![\\p{L}])`],
   // Hauptstraße 5 / Koskikatu 25 / Augsburger Strasse 36 (optionally preceded by a number)
   [
-    euStreetGate,
+    EU_STREET,
     `(?:${NUM}\\s{1,2})?(?:${W}\\s{1,2}){0,2}[\\p{L}'-]{0,30}${SUFFIX_EU}\\s{1,2}${NUM}(?![\\p{L}\\d])`,
   ],
   // rue de la Paix 12 / 12 rue de la Paix / ul. Narewska 94 / Via Roma 12
@@ -340,13 +317,15 @@ const ADDRESS_LINE = new RegExp(`(?:^|\\n)[ \\t>?*-]{0,4}(\\d{1,6}[A-Za-z]?\\s(?
 const LINE_START_NUMBER = /^[ \t>?*-]{0,4}\d/;
 // Context: "address: ...", "live at ...", "send it to ..."; the rest of the line is taken when it
 // contains a house number.
-const ADDRESS_CONTEXT = /\b(?:address(?![a-z])(?:\s+(?:is|of\s+[\p{Lu}][\p{L}.&' -]{0,40}\s+is))?|live\s+at|lives\s+at|living\s+at|located\s+at|reside\s+at|resides\s+at|ship(?:ped)?\s+to|deliver(?:ed)?\s+to|send\s+(?:it|them|a\s+new\s+one|the\s+\w+)\s+to|mail(?:ed)?\s+to|return\s+to|corner\s+of|meet\s+(?:you\s+|me\s+)?at|stop\s+at|(?:is|are|was|were)\s+(?:at|on)|lives?\s+on|living\s+on|off\s+at)\s*:?\s*\n?\s*/giu;
+const ADDRESS_CONTEXT = /\b(?:address(?![a-z])(?:\s+(?:is|of\s+[\p{Lu}][\p{L}.&' -]{0,40}\s+is))?|live\s+at|lives\s+at|living\s+at|located\s+at|reside\s+at|resides\s+at|ship(?:ped)?\s+to|deliver(?:ed)?\s+to|sent\s+to(?:\?\s{0,3}(?:\p{L}{1,12}:)?)?|send\s+(?:it|them|a\s+new\s+one|the\s+\w+)\s+to|mail(?:ed)?\s+to|return\s+to|corner\s+of|meet\s+(?:you\s+|me\s+)?at|stop\s+at|(?:is|are|was|were)\s+(?:at|on)|lives?\s+on|living\s+on|off\s+at|lives?\s+in|living\s+in)\s*:?\s*\n?\s*/giu;
 const CONTEXT_TAIL = /^[^\n?!;]{4,120}/u;
+/** A lower-case address after a context phrase: a house number, then a street word of three or more letters and a number or unit. */
+const LOWER_ADDRESS = /^(?![^\n]*[=*$<>%])(?:\d{1,6}[a-z]?\s{1,2}){1,2}(?:[\p{Ll}'’.-]{1,30}\s{1,2}){0,3}[\p{Ll}'’-]{4,30}\s{1,2}(?:\d{1,5}|st\b|street|avenue|road|ave\b|rd\b)|^(?:unit|psc|apt\.?|suite)\s{1,2}\d{1,5}/u;
 
 // Weaker context phrases ("is at", "lives on", "drops you off at") count only before an address
 // shape: a house number and a capitalised word ("is at 12 Elm..."), or after "on", a street name
 // and its number ("lives on Grünweg 50").
-const WEAK_CONTEXT = /^(?:(?:is|are|was|were)\s+(?:at|on)|lives?\s+on|living\s+on|off\s+at)\b/i;
+const WEAK_CONTEXT = /^(?:(?:is|are|was|were)\s+(?:at|on)|lives?\s+(?:on|in)|living\s+(?:on|in)|off\s+at|sent\s+to)\b/i;
 // (not a date, a time or a quantity: "is on 12 December", "is at 3 Days")
 const NUMBER_FIRST =
   /^\d{1,6}[A-Za-z]?,?\s{1,2}(?:\d{1,5}[A-Za-z]?\s{1,2})?(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Days?|Weeks?|Months?|Years?|Hours?|Minutes?|Seconds?|Percent|Times|Points|People|Dollars|Euros|Pounds)\p{Ll}*\b)\p{Lu}\p{Ll}/u;
@@ -354,20 +333,41 @@ const NUMBER_FIRST =
 const NAME_NUMBER =
   /^(?!(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|Mon|Tue|Wed|Thu|Fri|Sat|Sun|Page|Chapter|Day|Week|Level|Round|Step|Channel|Line|Track|Episode|Season)\p{Ll}*\b)\p{Lu}[\p{L}'’.-]{1,30}(?:\s[\p{L}'’.-]{1,30}){0,3}\s\d{1,5}[A-Za-z]?(?![\p{L}\d])/u;
 
+// A street named without a house number after "on", "of" or "and": "the shows on Berg Hills
+// Street", "the corner of 11 Botley Road St. and Herceg Gateway St.".
+// (the leading words are matched, not looked behind at: a lookbehind is tried at every position)
+const NAMED_STREET = /\b(?:on|of|and) (\p{Lu}[\p{L}'’-]{1,30}(?: \p{Lu}[\p{L}'’-]{1,30}){0,2} (?:Street|St\.|Avenue|Ave\.|Road|Rd\.|Boulevard|Blvd\.|Lane|Drive))(?![\p{L}])/gu;
+/** Confidence of a street named without a house number (every other address candidate is above it). */
+const NAMED_STREET_CONFIDENCE = 0.6;
+/** Gate for NAMED_STREET: one of its street words after a space (one regex: ten searches cost 10×). */
+const NAMED_STREET_GATE = / (?:St(?:reet|\.)|Ave(?:nue|\.)|R(?:oad|d\.)|B(?:oulevard|lvd\.)|Lane|Drive)/;
+let namedText = '';
+let namedResult = false;
+/** NAMED_STREET_GATE on `t`, memoised for the last text (the finder's gate and find both ask). */
+const namedStreetGate = (t: string): boolean => {
+  if (t !== namedText) {
+    namedText = t;
+    namedResult = NAMED_STREET_GATE.test(t);
+  }
+  return namedResult;
+};
+
 const streetAddress: Finder = {
   entity: 'street-address',
-  gate: (t) => (prescan(t) & DIGIT) !== 0,
+  gate: (t) => (prescan(t) & DIGIT) !== 0 || namedStreetGate(t),
   find(text, push) {
     // Candidate spans from the cores, address lines and context phrases, as [start, end, confidence,
-    // context] quads; overlapping or adjacent ones are merged into one address below.
+    // context, end before extendAddress] quints; overlapping or adjacent ones are merged into one
+    // address below.
     const spans: number[] = [];
-    const add = (start: number, end: number, confidence: number, context: boolean): void => {
-      if (end > start) spans.push(start, end, confidence, context ? 1 : 0);
+    const add = (start: number, end: number, confidence: number, context: boolean, core = end): void => {
+      if (end > start) spans.push(start, end, confidence, context ? 1 : 0, core);
     };
     // Merge the cores' matches as one alternation would: the leftmost match (first core on a
     // tie) wins, and every core resumes its search after it.
     const live: RegExp[] = [];
-    for (const [gate, re] of STREETS) if (gate(text)) live.push(re);
+    const digits = (prescan(text) & DIGIT) !== 0;
+    if (digits) for (const [gate, re] of STREETS) if (gate(text)) live.push(re);
     const next: (RegExpExecArray | null)[] = live.map((re) => {
       re.lastIndex = 0;
       return re.exec(text);
@@ -387,16 +387,25 @@ const streetAddress: Finder = {
       if (best < 0) break;
       const m = next[best] as RegExpExecArray;
       cursor = m.index + Math.max(1, m[0].length);
-      add(extendBack(text, m.index), extendAddress(text, m.index + m[0].length), 0.8, false);
+      add(extendBack(text, m.index), extendAddress(text, m.index + m[0].length), 0.8, false, m.index + m[0].length);
     }
-    if (text.includes('\n') || LINE_START_NUMBER.test(text)) {
+    if (namedStreetGate(text)) {
+      forMatches(NAMED_STREET, text, (m) => {
+        const street = m[1] ?? '';
+        const first = street.slice(0, street.indexOf(' '));
+        if (NAME_STOP.has(first) || NOT_PERSON.has(first)) return;
+        const start = m.index + m[0].length - street.length;
+        add(start, start + street.length, NAMED_STREET_CONFIDENCE, false);
+      });
+    }
+    if (digits && (text.includes('\n') || LINE_START_NUMBER.test(text))) {
       forMatches(ADDRESS_LINE, text, (m) => {
         const g = m[1] ?? '';
         const start = m.index + m[0].length - g.length;
-        add(start, extendAddress(text, start + g.length), 0.75, false);
+        add(start, extendAddress(text, start + g.length), 0.75, false, start + g.length);
       });
     }
-    if ((prescan(text) & (ADDRESS_WORD | WEAK_ADDRESS)) !== 0) {
+    if (digits && (prescan(text) & (ADDRESS_WORD | WEAK_ADDRESS)) !== 0) {
       forMatches(ADDRESS_CONTEXT, text, (m) => {
         const at = m.index + m[0].length;
         const tail = CONTEXT_TAIL.exec(text.slice(at, at + 160));
@@ -405,20 +414,21 @@ const streetAddress: Finder = {
         const stop = chunk.search(/\.\s|\s(?:in case|after|for|because|and then|if|when|but|please|thanks)\b|,\s(?:can|could|please|is|was)\b/i);
         if (stop > 0) chunk = chunk.slice(0, stop);
         chunk = chunk.replace(/[\s.,]+$/, '');
-        if (!/\d/.test(chunk) || !/\p{Lu}/u.test(chunk) || chunk.length < 5) return;
-        if (WEAK_CONTEXT.test(m[0]) && !NUMBER_FIRST.test(chunk)) {
+        // (a lower-case address counts when it starts with its house number: "meet me at 2407 tawastintie 6")
+        if (!/\d/.test(chunk) || !(/\p{Lu}/u.test(chunk) || LOWER_ADDRESS.test(chunk)) || chunk.length < 5) return;
+        if (WEAK_CONTEXT.test(m[0]) && !NUMBER_FIRST.test(chunk) && !(LOWER_ADDRESS.test(chunk) && !/\p{Lu}/u.test(chunk))) {
           const named = /on\s*$/i.test(m[0]) ? NAME_NUMBER.exec(chunk) : null;
           if (named === null) return;
           // The address ends at its house number ("is on Villacher Strasse 89  He can read..."),
           // then takes the unit, city and postcode parts that follow it (extendAddress).
           chunk = named[0];
         }
-        add(at, extendAddress(text, at + chunk.length), 0.7, true);
+        add(at, extendAddress(text, at + chunk.length), 0.7, true, at + chunk.length);
       });
     }
     if (spans.length === 0) return;
     const order: number[] = [];
-    for (let i = 0; i < spans.length; i += 4) order.push(i);
+    for (let i = 0; i < spans.length; i += 5) order.push(i);
     order.sort((x, y) => (spans[x] as number) - (spans[y] as number) || (spans[y + 1] as number) - (spans[x + 1] as number));
     const parts: number[] = []; // the candidates of the current merged address
     let start = -1;
@@ -431,9 +441,18 @@ const streetAddress: Finder = {
         confidence = Math.max(confidence, spans[i + 2] as number);
         if (spans[i + 3] === 0) context = false;
       }
-      // A merged address that runs into a hit of another entity falls back to its parts.
-      if (!push('street-address', start, end, 'medium', confidence, context ? { context: true } : {}) && parts.length > 1) {
-        for (const i of parts) push('street-address', spans[i] as number, spans[i + 1] as number, 'medium', spans[i + 2] as number, spans[i + 3] === 1 ? { context: true } : {});
+      // A merged address that runs into a hit of another entity (a phone line after the block)
+      // falls back to its parts, each without its extension when that still overlaps.
+      // A street named without any house number ("traffic on Happy Street") is a place more than an
+      // address: reported at low severity, so stories and word problems do not ask for review.
+      const severity = (c: number): Severity => (c > NAMED_STREET_CONFIDENCE ? 'medium' : 'low');
+      if (!push('street-address', start, end, severity(confidence), confidence, context ? { context: true } : {})) {
+        for (const i of parts) {
+          const data = spans[i + 3] === 1 ? { context: true } : {};
+          const c = spans[i + 2] as number;
+          if (parts.length > 1 && push('street-address', spans[i] as number, spans[i + 1] as number, severity(c), c, data)) continue;
+          if ((spans[i + 4] as number) < (spans[i + 1] as number)) push('street-address', spans[i] as number, spans[i + 4] as number, severity(c), c, data);
+        }
       }
       parts.length = 0;
     };
@@ -458,7 +477,19 @@ const streetAddress: Finder = {
  * Extend an address backwards over the street part before a unit ("Via Franscini 71 Suite 838"):
  * the same line's preceding text, when it holds a house number.
  */
+const LEADING_NUMBER = /\d{1,6}[A-Za-z]?[ \t]{1,2}$/;
 function extendBack(text: string, start: number): number {
+  // A number before the house number ("770 26 rue ...", "48334 36 rue de Pologne"): the
+  // building or postcode part of the same address.
+  const c0 = text.charCodeAt(start);
+  if (c0 >= 48 && c0 <= 57) {
+    const lead = LEADING_NUMBER.exec(text.slice(Math.max(0, start - 10), start));
+    if (lead !== null) {
+      const at = start - lead[0].length;
+      const p = text.charCodeAt(at - 1);
+      if (at === 0 || p === 32 || p === 10 || p === 9 || p === 62 || p === 58 || p === 44) start = at;
+    }
+  }
   const head = text.slice(Math.max(0, start - 60), start);
   if (!/(?:^|\S)\s{1,2}$/.test(head) || !/(?:Apt|Apartment|Suite|Ste)/.test(text.slice(start, start + 10))) return start;
   const lineStart = Math.max(head.lastIndexOf('\n'), head.lastIndexOf(','), head.lastIndexOf('>'), head.lastIndexOf('?')) + 1;
@@ -470,7 +501,7 @@ function extendBack(text: string, start: number): number {
 
 /** Extend an address over following unit, city, region, country and postcode lines or parts. */
 function extendAddress(text: string, end: number): number {
-  const LINE = /^(?:,|\n)[ \t>?*-]{0,3}(?:(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor)\s{0,2}\d{1,5}[A-Za-z]?|[\p{Lu}\d][\p{L}\d '’.()-]{1,40}?(?:,\s{0,2}[\p{Lu}][\p{L}.]{1,3})?)(?=\s{0,2}(?:,|\n|$|\.\s|\.$|\?))/u;
+  const LINE = /^(?:,|\n)[ \t>?*-]{0,4}(?:(?:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Floor)\s{0,2}\d{1,5}[A-Za-z]?|[\p{Lu}\d][\p{L}\d '’.()-]{1,40}?(?:,\s{0,2}[\p{Lu}][\p{L}.]{1,3})?)(?=\s{0,2}(?:,|\n|$|\.\s|\.$|\?))/u;
   for (let i = 0; i < 4; i++) {
     // One blank line inside a block, when the line after it holds a number ("\n\n Estonia 62488").
     const blank = /^\n[ \t]*(?=\n[^\n]{0,40}\d)/.exec(text.slice(end, end + 50));
@@ -558,6 +589,13 @@ const NOT_PERSON = new Set([
   'Fort', 'Port', 'Porto', 'San', 'Santa', 'Santo', 'São', 'Los', 'Las', 'Cite', 'Cité', 'Ciudad', 'Villa', 'Cape',
   'Isla', 'Nueva', 'Nuevo', 'Upper', 'Lower', 'Greater',
 ]);
+/** Company words: a run holding one or followed by one is a firm, and so is its list ("Clark, Romero and Hall Orchestra"). */
+const ORG_WORDS = new Set([
+  'Ltd', 'Inc', 'LLC', 'Corp', 'Corporation', 'Company', 'Co', 'Group', 'Associates', 'Partners', 'Orchestra', 'Holdings',
+  'PLC', 'GmbH', 'AG', 'LLP', 'Brothers', 'Bros', 'Sons', 'Technologies', 'Solutions', 'Services', 'Systems', 'Industries',
+  'International', 'Enterprises', 'Ventures', 'Consulting', 'Foundation', 'Institute', 'Labs', 'Incorporated', 'Limited',
+  'Band', 'Quartet', 'Trio', 'Ensemble', 'Choir', 'Law', 'Attorneys', 'Architects', 'Accountants', 'Agency',
+]);
 // Street-name words after which a capitalised run is a street ("Marina Fort Street", "Mathias Pass").
 // Suffixes that are also common names (Hill, Ford, Lane...) are left out.
 const STREET_WORDS = new Set(
@@ -589,7 +627,10 @@ const CUE_BEFORE_STRONG = words(`says said asked told thank thanks ask tell dear
   producer composer writer actor actress artist musician guitarist drummer rapper poet novelist painter journalist reporter
   editor professor lawyer attorney wife husband son daughter brother sister friend colleague neighbor neighbour uncle aunt
   cousin boyfriend girlfriend fiance fiancé fiancee fiancée kid child baby grandson granddaughter nephew niece stepson
-  stepdaughter grandmother grandfather roommate classmate coworker boss starring featuring married divorced met named called signed`);
+  stepdaughter grandmother grandfather roommate classmate coworker boss starring featuring married divorced met named called signed
+  player coach pianist violinist cellist conductor dancer chef designer architect engineer scientist physicist chemist
+  historian philosopher economist politician senator governor mayor ambassador detective inspector sergeant lieutenant
+  footballer striker goalkeeper quarterback boxer wrestler swimmer cyclist teammate patient student pupil`);
 /** Two-word cues before a name ("directed by", "shouted at", "surname is"), keyed by their last word. */
 const CUE_BEFORE_PAIRS = words(`assistant:to directed:by written:by sung:by performed:by played:by composed:by produced:by
   shouted:at yelled:at name:is surname:is call:me calls:me named:him named:her called:him called:her had:given has:given`);
@@ -597,6 +638,11 @@ const CUE_BEFORE_PAIRS = words(`assistant:to directed:by written:by sung:by perf
 const CUE_AFTER = words('lives lived had has said says wrote writes explained listed told asked replied works worked joined met married called sent gave spent');
 /** Words after a single capitalised word that mark a person. */
 const CUE_AFTER_STRONG = words('said says shouted whispered yelled screamed smiled laughed cried replied asked told explained wrote married sang lives lived began');
+/** Nouns after a possessive that mark its owner as a person ("Asya's kid", "Olga's killers"). */
+const POSSESSED = words(`wife husband son sons daughter daughters kid kids child children mother father mom mum dad brother
+  sister parents family boyfriend girlfriend fiance fiancé fiancee fiancée widow killer killers murder murderer death funeral
+  birthday lawyer attorney doctor friend friends uncle aunt grandmother grandfather grandson granddaughter nephew niece
+  cousin partner spouse baby address phone email`);
 /** After a name at the start of a line, when it addresses someone. */
 const VOCATIVE_AFTER = /^, (?:can|could|would|will|please|i|you|are|do|did|have|how|what|where|why|when|is)\b/;
 /** Two-word cues after a name ("is from", "was born", "had given"). */
@@ -606,10 +652,40 @@ const CUE_AFTER_PAIRS = words('is:from was:born had:given has:given');
 const PAIR_ENDS = new Set([...CUE_BEFORE_PAIRS].map((p) => p.slice(p.indexOf(':') + 1)).concat('am'));
 const PAIR_STARTS = new Set([...CUE_AFTER_PAIRS].map((p) => p.slice(0, p.indexOf(':'))));
 
-/** Lower-cased word ending right before `at` (one space, optional "," or "." before it), and its start. */
-function wordBefore(text: string, at: number): [string, number] {
+// Every cue word by a hash of its lower-cased letters: a word next to a run is sliced only when its
+// hash is a cue word's (most words next to a capitalised run are no cue).
+const CUE_BITS = new Uint8Array(1 << 12);
+const cueHash = (h: number, c: number): number => (Math.imul(h, 31) + c) | 0;
+for (const set of [TITLES, CUE_BEFORE, CUE_BEFORE_STRONG, CUE_AFTER, CUE_AFTER_STRONG, POSSESSED, CUE_BEFORE_PAIRS, CUE_AFTER_PAIRS, new Set(['am', 'i'])]) {
+  for (const entry of set) {
+    for (const w of entry.split(':')) {
+      let h = 0;
+      for (let i = 0; i < w.length; i++) h = cueHash(h, w.charCodeAt(i));
+      CUE_BITS[h & 4095] = 1;
+    }
+  }
+}
+/** Whether text[start, end) may be a cue word: its lower-cased hash is one's, or it has a non-ASCII letter. */
+function maybeCue(text: string, start: number, end: number): boolean {
+  let h = 0;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 128) return true;
+    h = cueHash(h, c >= 65 && c <= 90 ? c + 32 : c);
+  }
+  return CUE_BITS[h & 4095] === 1;
+}
+
+/** Start of the word wordBefore returned last (its end for wordAfter). */
+let wordEdge = 0;
+/**
+ * Lower-cased word ending right before `at` (one space, optional "," or "." before it); its start
+ * in wordEdge. '' when there is none, or when it is no cue word.
+ */
+function wordBefore(text: string, at: number): string {
+  wordEdge = at;
   let j = at - 1;
-  if (j < 0 || text.charCodeAt(j) !== 32) return ['', at];
+  if (j < 0 || text.charCodeAt(j) !== 32) return '';
   j--;
   const c = text.charCodeAt(j);
   if (c === 46 || c === 44) j--;
@@ -620,15 +696,21 @@ function wordBefore(text: string, at: number): [string, number] {
     if (!(isLetter(d) || isApos(d))) break;
     if (d < 97 || d > 127) upper = true;
   }
+  wordEdge = j + 1;
+  if (j + 1 === end || !maybeCue(text, j + 1, end)) return '';
   const w = text.slice(j + 1, end);
-  return [upper ? w.toLowerCase() : w, j + 1];
+  return upper ? w.toLowerCase() : w;
 }
 
-/** Lower-cased word starting right after `at` (after an optional "," and one space), and its end. */
-function wordAfter(text: string, at: number): [string, number] {
+/**
+ * Lower-cased word starting right after `at` (after an optional "," and one space); its end in
+ * wordEdge. '' when there is none, or when it is no cue word.
+ */
+function wordAfter(text: string, at: number): string {
+  wordEdge = at;
   let j = at;
   if (text.charCodeAt(j) === 44) j++;
-  if (text.charCodeAt(j) !== 32) return ['', at];
+  if (text.charCodeAt(j) !== 32) return '';
   j++;
   const start = j;
   let upper = false;
@@ -637,33 +719,46 @@ function wordAfter(text: string, at: number): [string, number] {
     if (!isLetter(d)) break;
     if (d < 97 || d > 127) upper = true;
   }
+  wordEdge = j;
+  if (j === start || !maybeCue(text, start, j)) return '';
   const w = text.slice(start, j);
-  return [upper ? w.toLowerCase() : w, j];
+  return upper ? w.toLowerCase() : w;
 }
 
+/** Whether the last cue personCue found was before the run. */
+let cueBefore = false;
 /** 2 strong person cue next to [start, end), 1 weak cue, 0 none; 3 after an honorific. */
 function personCue(text: string, start: number, end: number): number {
-  const [b, bAt] = wordBefore(text, start);
+  cueBefore = true;
+  let weak = 0; // a weak cue before; a strong one after still counts
+  const b = wordBefore(text, start);
   if (b !== '') {
     if (TITLES.has(b)) return 3;
     if (CUE_BEFORE_STRONG.has(b)) return 2;
     if (PAIR_ENDS.has(b)) {
-      const [b2] = wordBefore(text, bAt);
+      const b2 = wordBefore(text, wordEdge);
       if (b2 !== '' && CUE_BEFORE_PAIRS.has(`${b2}:${b}`)) return 2;
-      if (b === 'am' && b2 === 'i') return 1;
+      if (b === 'am' && b2 === 'i') weak = 1;
     }
-    if (CUE_BEFORE.has(b)) return 1;
+    if (CUE_BEFORE.has(b)) weak = 1;
   }
-  const [a, aAt] = wordAfter(text, end);
+  cueBefore = false;
+  // A possessive and a relation noun: "Asya's kid".
+  if (isApos(text.charCodeAt(end)) && text.charCodeAt(end + 1) === 115) {
+    const p = wordAfter(text, end + 2);
+    if (p !== '' && POSSESSED.has(p)) return 2;
+  }
+  const a = wordAfter(text, end);
   if (a !== '') {
     if (CUE_AFTER_STRONG.has(a)) return 2;
     if (PAIR_STARTS.has(a)) {
-      const [a2] = wordAfter(text, aAt);
+      const a2 = wordAfter(text, wordEdge);
       if (a2 !== '' && CUE_AFTER_PAIRS.has(`${a}:${a2}`)) return 2;
     }
     if (CUE_AFTER.has(a)) return 1;
   }
-  return 0;
+  cueBefore = weak > 0;
+  return weak;
 }
 
 /** Whether the text says "name" at all (gate for the name phrase rules). */
@@ -671,7 +766,23 @@ const hasNameWord = (t: string): boolean => (prescan(t) & NAME_WORD) !== 0;
 // The answer to a question about a name ("What's your last name? Boyle", "...account? User: X").
 const NAME_ANSWER = new RegExp(`\\b(?:sur)?name\\b[^.?!\\n]{0,40}\\?\\s{1,3}(?:\\p{Lu}\\p{L}{1,15}:\\s{1,3})?(${NAME})(?=\\s*(?:$|[.,!?\\n]))`, 'gu');
 const LABEL_NAME = new RegExp(`(?:^|\\n)[ \\t>*-]{0,3}(?:[Nn]ame|[Ff]ull [Nn]ame|[Cc]ustomer|[Pp]atient|[Cc]ontact|[Aa]uthor|[Ff]rom|[Aa]ttn|[Ss]igned by|[Ee]mployee|[Dd]irected [Bb]y|[Ww]ritten [Bb]y)\\s?:[ \\t]{0,12}(${NAME}|[\\p{L}'’-]{2,25}(?:[ \\t][\\p{L}'’-]{2,25}){0,2})`, 'gu');
-const LABEL_NAME_ONE = new RegExp(LABEL_NAME.source, 'u');
+/** LABEL_NAME without its line-start anchor, tried (sticky) at each line start: no scan of the whole text. */
+const LABEL_AT = new RegExp(LABEL_NAME.source.slice('(?:^|\\n)'.length), 'uy');
+/** Call `fn` for each LABEL_NAME match, as forMatches would (same group, same index + lastIndexOf(group)). */
+function labelMatches(text: string, fn: (m: RegExpExecArray) => void): void {
+  let n = 0;
+  for (let at = 0; at !== -1 && n < MAX_CANDIDATES; n++) {
+    LABEL_AT.lastIndex = at;
+    const m = LABEL_AT.exec(text);
+    let next = at;
+    if (m !== null) {
+      fn(m);
+      next = m.index + m[0].length; // a match may run past a line break ("Name\n: ...")
+    }
+    const nl = text.indexOf('\n', next === at ? at : next - 1);
+    at = nl === -1 ? -1 : nl + 1;
+  }
+}
 /** Literal gate for MY_NAME_LOWER (given hasNameWord): lower, sentence, title or upper case. */
 const myNameGate = (t: string): boolean => t.includes('ame is') || t.includes('ame Is') || t.includes('AME IS');
 const MY_NAME_LOWER = /\bmy name is\s([\p{L}'’-]{2,25}(?:\s(?!is\b|and\b|i\b|but\b)[\p{L}'’-]{2,25}){0,2})/giu;
@@ -688,14 +799,18 @@ function signoffGate(t: string): boolean {
 }
 const SIGNOFF = new RegExp(`(?:regards|sincerely|thanks|thank you|cheers|best|yours|respectfully|warmly),?\\s{0,3}\\n\\s{0,3}[>*-]?\\s{0,2}(${NAME})`, 'giu');
 const HEADER_LINE = new RegExp(`^[ \\t>?*-]{0,4}(${TOKEN}(?:\\s(?:${INITIAL}|${PARTICLE}|${TOKEN}|\\p{Lu}\\b)){1,3})[ \\t]*\\n`, 'u');
-/** Candidate starts of capitalised words: a superset of \p{Lu}, confirmed by isUpper. */
-const UPPER_START = /[A-Z\u00C0-\u00DE\u0100-\u024F\u0370-\u03FF\u0400-\u052F]/g;
 const LU = /\p{Lu}/u;
 const LL = /\p{Ll}/u;
 const LETTER = /\p{L}/u;
 const PARTICLE_WORDS = new Set(['van', 'von', 'de', 'da', 'del', 'della', 'der', 'den', 'di', 'du', 'le', 'la', 'dos', 'das', 'bin', 'ibn', 'al', 'el', 'ter', 'ten']);
-/** First letters of PARTICLE_WORDS (checked before a word is sliced and looked up). */
-const PARTICLE_FIRST = new Set([...PARTICLE_WORDS].map((w) => w.charCodeAt(0)));
+/** A lower-case ASCII word of at most five letters packed into a number, five bits a letter. */
+const packWord = (text: string, s: number, e: number): number => {
+  let k = 0;
+  for (let i = s; i < e; i++) k = k * 32 + (text.charCodeAt(i) - 96);
+  return k;
+};
+/** PARTICLE_WORDS packed (looked up without slicing the word). */
+const PARTICLE_KEYS = new Set([...PARTICLE_WORDS].map((w) => packWord(w, 0, w.length)));
 
 const isUpper = (c: number): boolean => (c >= 65 && c <= 90) || (c > 127 && LU.test(String.fromCharCode(c)));
 const isLower = (c: number): boolean => (c >= 97 && c <= 122) || (c > 127 && LL.test(String.fromCharCode(c)));
@@ -728,13 +843,22 @@ const GIVEN = 1;
 const GIVEN_AMBIGUOUS = 2;
 const SURNAME = 4;
 const SURNAME_AMBIGUOUS = 8;
+/** A second-tier given name: with a surname, an initial, a cue or in a list, not alone. */
+const GIVEN_MORE = 16;
 /** List flags per word as written; a bounded cache, since the same words recur. */
 const flagCache = new Map<string, number>();
+/** nameFlags of the word text[start, end), ruling out unlisted ASCII words without slicing them. */
+function nameFlagsAt(text: string, start: number, end: number): number {
+  if (!maybeListed(text, start, end)) return surnameShapedAt(text, start, end) ? SURNAME : 0;
+  return nameFlags(text.slice(start, end));
+}
 function nameFlags(w: string): number {
   let f = flagCache.get(w);
   if (f === undefined) {
     const k = foldName(w);
-    f = (FIRST_NAMES.has(k) ? GIVEN : 0) | (AMBIGUOUS_NAMES.has(k) ? GIVEN_AMBIGUOUS : 0) | (SURNAMES.has(k) ? SURNAME : 0) | (AMBIGUOUS_SURNAMES.has(k) ? SURNAME_AMBIGUOUS : 0);
+    f = (FIRST_NAMES.has(k) ? GIVEN : 0) | (AMBIGUOUS_NAMES.has(k) ? GIVEN_AMBIGUOUS : 0) | (SURNAMES.has(k) ? SURNAME : 0) | (AMBIGUOUS_SURNAMES.has(k) ? SURNAME_AMBIGUOUS : 0) | (MORE_FIRST_NAMES.has(k) ? GIVEN_MORE : 0);
+    // An unlisted word with a surname ending ("Vassiliev", "Ásgeirsdóttir") counts as a surname.
+    if (f === 0 && surnameShaped(w)) f = SURNAME;
     if (flagCache.size >= 50_000) flagCache.clear();
     flagCache.set(w, f);
   }
@@ -751,6 +875,8 @@ interface Run {
   confidence: number;
   /** A listed given name or surname (ambiguous ones too): evidence for list propagation. */
   readonly weak: boolean;
+  /** A firm: a company word in or after the run. */
+  readonly org: boolean;
 }
 
 /**
@@ -762,7 +888,7 @@ function particleAt(text: string, p: number): number {
   for (let k = 0; k < 2; k++) {
     let e = q;
     while (e < q + 6 && text.charCodeAt(e) >= 97 && text.charCodeAt(e) <= 122) e++;
-    if (e === q || e - q > 5 || text.charCodeAt(e) !== 32 || !PARTICLE_FIRST.has(text.charCodeAt(q)) || !PARTICLE_WORDS.has(text.slice(q, e))) return 0;
+    if (e === q || e - q > 5 || text.charCodeAt(e) !== 32 || !PARTICLE_KEYS.has(packWord(text, q, e))) return 0;
     if (isUpper(text.charCodeAt(e + 1))) return e - p;
     q = e + 1;
   }
@@ -838,13 +964,20 @@ function readRun(text: string, i: number, first: number): { start: number; end: 
 let judgedConfidence = 0;
 /** Whether the last judged run holds a listed given name or surname (ambiguous ones too). */
 let judgedListed = false;
+/** Whether the last run judged -1 is a firm (a company word in or right after it). */
+let judgedOrg = false;
 function judgeRun(text: string, start: number, end: number, words: readonly string[]): number {
   const k = words.length;
   let initials = 0;
   judgedConfidence = 0;
   judgedListed = false;
+  judgedOrg = false;
   for (const w of words) {
-    if (NOT_PERSON.has(stripDot(w))) return -1;
+    const bare = stripDot(w);
+    if (NOT_PERSON.has(bare)) {
+      judgedOrg = ORG_WORDS.has(bare);
+      return -1;
+    }
     if (isInitial(w)) initials++;
   }
   const first = words[0] as string;
@@ -854,27 +987,37 @@ function judgeRun(text: string, start: number, end: number, words: readonly stri
     const c = text.charCodeAt(end + 1);
     if (isUpper(c)) {
       const e = tokenEnd(text, end + 1);
-      if (e > 0 && STREET_WORDS.has(text.slice(end + 1, e))) return -1; // "Marina Fort Street"
+      const next = e > 0 ? text.slice(end + 1, e) : text.slice(end + 1, end + 4);
+      if (STREET_WORDS.has(next)) return -1; // "Marina Fort Street"
+      if (ORG_WORDS.has(next) || (e < 0 && (next === 'LLC' || next === 'PLC' || next === 'LLP' || next.startsWith('AG')))) {
+        judgedOrg = true; // "Shepherd Ltd.", "Miller Orchestra"
+        return -1;
+      }
     } else if (c === 97 || c === 38) {
       if (/^ (?:and|&) (?:Sons|Co\b|Company|Partners|Associates)/.test(text.slice(end, end + 16))) return -1;
     } else if (k > 1 && c >= 48 && c <= 57 && /^ \d{1,5}[A-Za-z]?(?=\s*(?:$|[,.\n]))/.test(text.slice(end, end + 12))) {
       return -1; // "Peter Zuidhove 188": a street named after a person, with its house number
     }
   }
-  const f = nameFlags(first);
-  const l = k === 1 ? f : nameFlags(last);
-  judgedListed = ((f | l) & (GIVEN | SURNAME)) !== 0;
-  const given = (f & GIVEN) !== 0 && (k > 1 || (f & GIVEN_AMBIGUOUS) === 0);
+  const f = nameFlagsAt(text, start, start + first.length);
+  const l = k === 1 ? f : nameFlagsAt(text, end - last.length, end);
+  judgedListed = ((f | l) & (GIVEN | SURNAME | GIVEN_MORE)) !== 0;
+  const given = k > 1 ? (f & (GIVEN | GIVEN_MORE)) !== 0 : (f & GIVEN) !== 0 && (f & GIVEN_AMBIGUOUS) === 0;
   const cue = personCue(text, start, end);
   if (cue === 3) return judged(0.9);
   if (given) return judged(0.7);
   if (k > 1 && initials > 0) return judged(0.7); // "Faina D. Yefremova"
   if ((l & SURNAME) !== 0 && (l & SURNAME_AMBIGUOUS) === 0) return judged(0.7);
-  // An unlisted plural ("Americans", "Muslims") names a group, not a person.
-  if (last.length > 3 && last.endsWith('s') && !last.endsWith('ss')) return 0;
+  // An unlisted plural ("Americans", "Muslims") names a group, not a person; not after a given
+  // word and a cue ("was called Yulan Peres").
+  if (last.length > 3 && last.endsWith('s') && !last.endsWith('ss') && !(k > 1 && cue === 2 && cueBefore) && (l & (GIVEN | GIVEN_MORE)) === 0) return 0;
   if (k === 1) {
     if (first.length < 3 || NOT_NAME.has(first)) return 0;
+    // "the Packager, said": a role or a thing after "the", not a name.
+    if (start >= 4 && text.charCodeAt(start - 1) === 32 && text.startsWith('the', start - 4) && !isLetter(text.charCodeAt(start - 5))) return 0;
     if (cue === 2) return judged(0.8);
+    // Calling out to someone: "Don't go to town, Mark!" (a listed name, common-word ones too).
+    if ((f & (GIVEN | GIVEN_MORE)) !== 0 && text.charCodeAt(end) === 33 && text.charCodeAt(start - 1) === 32 && text.charCodeAt(start - 2) === 44) return judged(0.6);
     // Addressing someone at the start of a line: "Bryce, can I speak to your boss?"
     if ((start === 0 || text.charCodeAt(start - 1) === 10) && VOCATIVE_AFTER.test(text.slice(end, end + 12))) return judged(0.6);
     return 0;
@@ -889,15 +1032,23 @@ const judged = (confidence: number): number => {
 };
 
 /**
- * Token pass over capitalised runs, judged one by one. UPPER_START.test (no match array) finds
- * each candidate. (Kept out of the finder: small functions get optimised sooner.)
+ * Token pass over capitalised runs, judged one by one. A charCode loop finds each candidate
+ * capital (a superset of \p{Lu}: A-Z, U+00C0-U+00DE, U+0100-U+024F, U+0370-U+052F), confirmed by tokenEnd. (Kept out of the finder: small functions get optimised sooner.)
  */
 function collectRuns(text: string): Run[] {
   const runs: Run[] = [];
-  const re = UPPER_START;
-  re.lastIndex = 0;
-  while (runs.length < MAX_CANDIDATES && re.test(text)) {
-    const i = re.lastIndex - 1;
+  const n = text.length;
+  let pos = 0; // where the search for the next capital resumes
+  while (runs.length < MAX_CANDIDATES) {
+    // The next candidate capital, by a charCode loop: cheaper than a regex call per capital.
+    let i = pos;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 65) continue;
+      if (c <= 90 || (c >= 0xc0 && (c <= 0xde || (c >= 0x100 && c <= 0x24f) || (c >= 0x370 && c <= 0x52f && (c <= 0x3ff || c >= 0x400))))) break;
+    }
+    if (i >= n) break;
+    pos = i + 1;
     if (i > 0) {
       const p = text.charCodeAt(i - 1);
       if ((p >= 97 && p <= 122) || (p >= 65 && p <= 90) || isApos(p) || p === 45 || (p > 127 && isLetter(p))) continue;
@@ -906,22 +1057,55 @@ function collectRuns(text: string): Run[] {
     if (e < 0) continue;
     // Fast path: a lone word; a short, stop or unit word ("The", "What", "Ok", "Suite") is no run.
     if (!runContinues(text, e)) {
-      re.lastIndex = e;
+      pos = e;
       if (e - i < 3) continue;
       const w = text.slice(i, e);
       if (NAME_STOP.has(w) || UNIT_WORDS.has(w)) continue;
       const words = [w];
       const verdict = judgeRun(text, i, e, words);
-      runs.push({ start: i, end: e, words, verdict, confidence: judgedConfidence, weak: judgedListed });
+      runs.push({ start: i, end: e, words, verdict, confidence: judgedConfidence, weak: judgedListed, org: judgedOrg });
       continue;
     }
     const r = readRun(text, i, e);
-    re.lastIndex = Math.max(e, r.end);
+    pos = Math.max(e, r.end);
     if (r.words.length === 0) continue;
     const verdict = judgeRun(text, r.start, r.end, r.words);
-    runs.push({ start: r.start, end: r.end, words: r.words, verdict, confidence: judgedConfidence, weak: judgedListed });
+    runs.push({ start: r.start, end: r.end, words: r.words, verdict, confidence: judgedConfidence, weak: judgedListed, org: judgedOrg });
   }
   return runs;
+}
+
+/** Whether text[a, b) joins two list items: ", ", " and ", ", and " or ", & " (charCodes, no slice). */
+function listGap(text: string, a: number, b: number): boolean {
+  const c = text.charCodeAt(a);
+  switch (b - a) {
+    case 2:
+      return c === 44 && text.charCodeAt(a + 1) === 32;
+    case 4:
+      return c === 44 && text.startsWith(' & ', a + 1);
+    case 5:
+      return text.startsWith(' and ', a);
+    case 6:
+      return c === 44 && text.startsWith(' and ', a + 1);
+    default:
+      return false;
+  }
+}
+
+/**
+ * Whether a list of three one-word runs ("Owens, Duran and Oneal") fills a line on its own: the
+ * way firms are written in letterheads and signatures, not people.
+ */
+function firmLine(text: string, grp: readonly Run[]): boolean {
+  if (grp.length !== 3 || grp.some((r) => r.words.length !== 1)) return false;
+  const first = grp[0] as Run;
+  const last = grp[2] as Run;
+  if (!/^, \S+,? (?:and|&) $/.test(text.slice(first.end, last.start)) && !/^, $/.test(text.slice(first.end, (grp[1] as Run).start))) return false;
+  let b = first.start - 1;
+  while (b >= 0 && (text.charCodeAt(b) === 32 || text.charCodeAt(b) === 62 || text.charCodeAt(b) === 9)) b--;
+  if (b >= 0 && text.charCodeAt(b) !== 10) return false;
+  const c = text.charCodeAt(last.end);
+  return last.end === text.length || c === 10 || c === 13;
 }
 
 /**
@@ -933,7 +1117,7 @@ function takeGroups(text: string, runs: Run[], known: Set<string>, dialogue: boo
   let cur: Run[] = [];
   for (const r of runs) {
     const prev = cur[cur.length - 1];
-    if (prev !== undefined && r.start - prev.end <= 6 && /^(?:, |,? and |, & )$/.test(text.slice(prev.end, r.start))) cur.push(r);
+    if (prev !== undefined && listGap(text, prev.end, r.start)) cur.push(r);
     else {
       if (cur.length > 1) groups.push(cur);
       cur = [r];
@@ -949,6 +1133,12 @@ function takeGroups(text: string, runs: Run[], known: Set<string>, dialogue: boo
     }
   }
   for (const grp of groups) {
+    // A firm named by a list of surnames: "Clark, Romero and Hall Orchestra", or such a list on a
+    // line of its own ("Barnett, Melton and Garcia" in a letterhead).
+    if (grp !== speakerGroup && (grp.some((r) => r.org) || firmLine(text, grp))) {
+      for (const r of grp) r.verdict = -1;
+      continue;
+    }
     if (grp.some((r) => r.verdict === -1 || r.words.length > 3)) continue;
     let listed = 0;
     for (const r of grp) if (r.weak || r.verdict === 1) listed++;
@@ -966,10 +1156,134 @@ function takeGroups(text: string, runs: Run[], known: Set<string>, dialogue: boo
   }
 }
 
+/** Whether the text has a capital letter (ASCII first, then any script). */
+const hasUpper = (t: string): boolean => ASCII_UPPER.test(t) || (NON_ASCII.test(t) && /\p{Lu}/u.test(t));
+const ASCII_UPPER = /[A-Z]/;
+const NON_ASCII = /[\u0080-\uffff]/;
+/** Lower-case words that are never names in a lower-case list or pair. */
+const LOWER_STOP = new Set(['and', 'or', 'the', 'a', 'an', 'of', 'to', 'in', 'on', 'at', 'is', 'was', 'are', 'i', 'you', 'he', 'she', 'we', 'they', 'it', 'me', 'him', 'her', 'us', 'them']);
+
+/**
+ * Names in a text written all in lower case (chat, forms): a listed given name and a surname
+ * ("naomi ryan", "olga krylova"), a listed given name with a person cue ("calls me nina"), and
+ * lists of single words of which most are listed given names ("silvana, adam, kristina and
+ * caleb"); then other mentions of the words found.
+ */
+function lowerNames(text: string, known: Set<string>, emit: (start: number, end: number, confidence: number) => void): void {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const n = text.length;
+  for (let i = 0; i < n && starts.length < MAX_CANDIDATES * 4; ) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 97 && c <= 122) || (c > 127 && isLetter(c)))) {
+      i++;
+      continue;
+    }
+    if (i > 0 && (isApos(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === 45)) {
+      while (i < n && isLetter(text.charCodeAt(i))) i++;
+      continue;
+    }
+    let j = i + 1;
+    while (j < n && (isLetter(text.charCodeAt(j)) || (text.charCodeAt(j) === 45 && isLetter(text.charCodeAt(j + 1))))) j++;
+    starts.push(i);
+    ends.push(j);
+    i = j;
+  }
+  const m = starts.length;
+  // Flags per word, computed when first asked (-1 before): most words are never asked about twice
+  // and most are ruled out by maybeListed alone.
+  const flags: number[] = new Array<number>(m).fill(-1);
+  const wordAt = (k: number): string => text.slice(starts[k] as number, ends[k] as number);
+  const flagsOf = (k: number): number => {
+    let f = flags[k] as number;
+    if (f < 0) {
+      const len = (ends[k] as number) - (starts[k] as number);
+      f = flags[k] = len < 3 || len > 20 ? 0 : nameFlagsAt(text, starts[k] as number, ends[k] as number);
+    }
+    return f;
+  };
+  // (a given name is a listed word: an unlisted word is ruled out without its surname-shape test)
+  const given = (k: number): boolean => {
+    if ((flags[k] as number) < 0 && !maybeListed(text, starts[k] as number, ends[k] as number)) return false;
+    const f = flagsOf(k);
+    return (f & (GIVEN | GIVEN_MORE)) !== 0 && (f & GIVEN_AMBIGUOUS) === 0;
+  };
+  const surname = (k: number): boolean => (flagsOf(k) & SURNAME) !== 0 && (flagsOf(k) & SURNAME_AMBIGUOUS) === 0;
+  const gap = (k: number): string => text.slice(ends[k] as number, starts[k + 1] as number);
+  // Gaps and "and" by charCodes (these are asked about every word).
+  const spaceGap = (k: number): boolean => (starts[k + 1] as number) - (ends[k] as number) === 1 && text.charCodeAt(ends[k] as number) === 32;
+  const commaGap = (k: number): boolean => {
+    const e = ends[k] as number;
+    return (starts[k + 1] as number) - e === 2 && text.charCodeAt(e) === 44 && text.charCodeAt(e + 1) === 32;
+  };
+  const isAnd = (k: number): boolean => {
+    const s0 = starts[k] as number;
+    return (ends[k] as number) - s0 === 3 && text.startsWith('and', s0);
+  };
+  const found: number[] = [];
+  // Lists: single words joined by ", " and a final "and".
+  let k = 0;
+  while (k < m) {
+    let e = k;
+    let and = false;
+    while (e + 1 < m) {
+      if (commaGap(e)) e++;
+      else if (spaceGap(e) && isAnd(e + 1) && e + 2 < m && spaceGap(e + 1)) {
+        and = true;
+        e += 2;
+        break;
+      } else if (spaceGap(e) && e > k && isAnd(e)) {
+        and = true; // ", and" with the comma
+        e++;
+        break;
+      } else break;
+    }
+    // ", and" written with the comma: the word "and" sits inside the list.
+    const items: number[] = [];
+    if (and) for (let x = k; x <= e; x++) if (!isAnd(x)) items.push(x);
+    if (and && items.length >= 3) {
+      let listed = 0;
+      for (const x of items) if (given(x)) listed++;
+      if (listed >= 2 && listed * 2 >= items.length) for (const x of items) if (!LOWER_STOP.has(wordAt(x))) found.push(starts[x] as number, ends[x] as number);
+    }
+    k = e + 1;
+  }
+  for (let x = 0; x < m; x++) {
+    if (!given(x)) continue;
+    // A given name, an optional initial, and a surname.
+    let y = x + 1;
+    if (y < m && spaceGap(x) && (ends[y] as number) - (starts[y] as number) === 1 && y + 1 < m && /^\.? $/.test(gap(y))) y++;
+    if (y < m && /^\.? $|^ $/.test(gap(y - 1)) && (surname(y) || ((y > x + 1 || lineAlone(text, starts[x] as number, ends[y] as number)) && !LOWER_STOP.has(wordAt(y)) && flagsOf(y) === 0))) {
+      found.push(starts[x] as number, ends[y] as number);
+      x = y;
+      continue;
+    }
+    if (personCue(text, starts[x] as number, ends[x] as number) === 2) found.push(starts[x] as number, ends[x] as number);
+  }
+  // A surname alone after a strong cue ("her maiden name is nyberg").
+  for (let x = 0; x < m; x++) {
+    if (surname(x) && !given(x) && personCue(text, starts[x] as number, ends[x] as number) === 2) found.push(starts[x] as number, ends[x] as number);
+  }
+  if (found.length === 0 && known.size === 0) return;
+  for (let f = 0; f < found.length; f += 2) emit(found[f] as number, found[f + 1] as number, 0.6);
+  // Other mentions of the words found ("... but everyone calls me borna").
+  for (let x = 0; x < m; x++) if (known.has(wordAt(x))) emit(starts[x] as number, ends[x] as number, 0.6);
+}
+
+/** Whether [start, end) fills its line (spaces and "> ? * -" marks aside): a name line of a form or signature. */
+function lineAlone(text: string, start: number, end: number): boolean {
+  let b = start - 1;
+  while (b >= 0 && (text.charCodeAt(b) === 32 || text.charCodeAt(b) === 9 || text.charCodeAt(b) === 62 || text.charCodeAt(b) === 63 || text.charCodeAt(b) === 42 || text.charCodeAt(b) === 45)) b--;
+  if (b >= 0 && text.charCodeAt(b) !== 10) return false;
+  let e = end;
+  while (e < text.length && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9 || text.charCodeAt(e) === 13)) e++;
+  return e === text.length || text.charCodeAt(e) === 10;
+}
+
 const personName: Finder = {
   entity: 'person-name',
-  // (a text without capitals may still hold "my name is ..." or a label line "name: ...")
-  gate: (t) => /\p{Lu}/u.test(t) || (hasNameWord(t) && myNameGate(t)) || (t.includes(':') && LABEL_NAME_ONE.test(t)),
+  // (a text without capitals goes to the phrase rules and the lower-case rules)
+  gate: (t) => t.length > 2,
   find(text, push) {
     const known = new Set<string>(); // words of names found in this text
     const emit = (start: number, end: number, confidence: number, data: Record<string, string | boolean> = {}): void => {
@@ -994,7 +1308,7 @@ const personName: Finder = {
     };
     const colon = text.includes(':');
     const newline = text.includes('\n');
-    if (colon) forMatches(LABEL_NAME, text, (m) => put(m, (m[1] ?? '').trim(), 0.85));
+    if (colon) labelMatches(text, (m) => put(m, (m[1] ?? '').trim(), 0.85));
     if (newline && signoffGate(text)) forMatches(SIGNOFF, text, (m) => put(m, m[1] ?? '', 0.8));
     if (hasNameWord(text)) {
       if (myNameGate(text)) {
@@ -1011,6 +1325,10 @@ const personName: Finder = {
       if (header !== null && text.indexOf('\n', header[0].length) !== -1) put(header, header[1] ?? '', 0.7);
     }
 
+    if (!hasUpper(text)) {
+      lowerNames(text, known, emit);
+      return;
+    }
     const runs = collectRuns(text);
     if (runs.length === 0) return;
     for (const r of runs) if (r.verdict === 1) for (const w of r.words) if (w.length > 2 && !NOT_NAME.has(w)) known.add(w);
@@ -1032,19 +1350,33 @@ export function scanPii(text: string, entities?: ReadonlySet<PiiEntity>): PiiHit
   for (const f of PII_FINDERS) {
     if (entities !== undefined && !entities.has(f.entity)) continue;
     if (!f.gate(text)) continue;
-    const mine: PiiHit[] = [];
-    f.find(text, (entity, start, end, severity, confidence, data = {}) => {
-      if (end <= start) return false;
-      for (const h of accepted) if (h.start < end && start < h.end) return false;
-      for (const h of mine) if (h.start < end && start < h.end) return false; // same finder: first wins
-      mine.push({ entity, start, end, value: text.slice(start, end), severity, confidence, data });
-      return true;
-    });
-    accepted.push(...mine);
+    // (one push function for all finders and texts, on module state: no closure per finder call)
+    pushText = text;
+    pushAccepted = accepted;
+    pushMine.length = 0;
+    f.find(text, pushHit);
+    for (const h of pushMine) accepted.push(h);
+    pushMine.length = 0;
+    pushAccepted = NO_HITS;
+    pushText = '';
   }
-  accepted.sort((a, b) => a.start - b.start || a.end - b.end);
+  if (accepted.length > 1) accepted.sort((a, b) => a.start - b.start || a.end - b.end);
   return accepted;
 }
+
+const NO_HITS: PiiHit[] = [];
+let pushText = '';
+let pushAccepted: PiiHit[] = NO_HITS;
+/** The current finder's hits (one array, emptied for each finder). */
+const pushMine: PiiHit[] = [];
+/** The Push given to every finder: refuses a hit overlapping an accepted one or an earlier one of the same finder. */
+const pushHit: Push = (entity, start, end, severity, confidence, data = {}) => {
+  if (end <= start) return false;
+  for (const h of pushAccepted) if (h.start < end && start < h.end) return false;
+  for (const h of pushMine) if (h.start < end && start < h.end) return false; // same finder: first wins
+  pushMine.push({ entity, start, end, value: pushText.slice(start, end), severity, confidence, data });
+  return true;
+};
 
 /** Typed placeholder for each entity, used by `redactPii`. */
 export const PII_PLACEHOLDERS: Readonly<Record<PiiEntity, string>> = {
