@@ -52,18 +52,20 @@ export interface DuplicatesOptions {
  */
 export type DuplicatesFeatures = Uint16Array;
 
-/** Index of records with equal 64-bit keys at words [off..off+4): rep[i] = first such record. */
-function firstWithKey(items: ReadonlyArray<{ readonly features: DuplicatesFeatures }>, ids: ArrayLike<number>, off: number, rep: Int32Array): void {
-  const n = ids.length;
+/**
+ * rep[i] = first record p (in `ids` order) with the same 64-bit key (lo[i], hi[i]) as record i,
+ * for every i in `ids`. Open addressing on the low word, which is hash output.
+ */
+function firstWithKey(lo: Int32Array, hi: Int32Array, ids: ArrayLike<number>, count: number, rep: Int32Array): void {
   let cap = 16;
-  while (cap < n * 2) cap *= 2;
+  while (cap < count * 2) cap *= 2;
   const mask = cap - 1;
   const slots = new Int32Array(cap).fill(-1);
-  for (let p = 0; p < n; p++) {
+  for (let p = 0; p < count; p++) {
     const i = ids[p] as number;
-    const f = (items[i] as { readonly features: DuplicatesFeatures }).features;
-    // The words are hash output: the low ones index the table directly.
-    let slot = ((f[off] as number) | ((f[off + 1] as number) << 16)) & mask;
+    const a = lo[i] as number;
+    const b = hi[i] as number;
+    let slot = a & mask;
     for (;;) {
       const j = slots[slot] as number;
       if (j < 0) {
@@ -71,8 +73,7 @@ function firstWithKey(items: ReadonlyArray<{ readonly features: DuplicatesFeatur
         rep[i] = i;
         break;
       }
-      const g = (items[j] as { readonly features: DuplicatesFeatures }).features;
-      if (g[off] === f[off] && g[off + 1] === f[off + 1] && g[off + 2] === f[off + 2] && g[off + 3] === f[off + 3]) {
+      if (lo[j] === a && hi[j] === b) {
         rep[i] = j;
         break;
       }
@@ -106,41 +107,62 @@ export function createDuplicatesDetector(options: DuplicatesOptions = {}): Datas
     reduce(items): Finding[] {
       const n = items.length;
       const uf = new UnionFind(n);
-      // Layer 1: exact. exactRep[i] = first record with the same canonical hash.
+      // One pass over the features into flat arrays: the two hash layers then read a few
+      // sequential words per record instead of chasing every record's typed array.
+      const feats = new Array<DuplicatesFeatures>(n);
+      const exLo = new Int32Array(n);
+      const exHi = new Int32Array(n);
+      const nmLo = new Int32Array(n);
+      const nmHi = new Int32Array(n);
+      const len = new Int32Array(n);
       const all = new Int32Array(n);
-      for (let i = 0; i < n; i++) all[i] = i;
+      for (let i = 0; i < n; i++) {
+        const f = (items[i] as (typeof items)[number]).features;
+        feats[i] = f;
+        all[i] = i;
+        const l = f.length;
+        len[i] = l;
+        exLo[i] = (f[0] as number) | ((f[1] as number) << 16);
+        exHi[i] = (f[2] as number) | ((f[3] as number) << 16);
+        if (l > EXACT_WORDS) {
+          nmLo[i] = (f[4] as number) | ((f[5] as number) << 16);
+          nmHi[i] = (f[6] as number) | ((f[7] as number) << 16);
+        }
+      }
+      // Layer 1: exact. exactRep[i] = first record with the same canonical hash.
       const exactRep = new Int32Array(n);
-      firstWithKey(items, all, 0, exactRep);
+      firstWithKey(exLo, exHi, all, n, exactRep);
       // Layer 2: normalised, among exact representatives that have main text.
-      const withText: number[] = [];
+      const withText = new Int32Array(n);
+      let texts = 0;
       for (let i = 0; i < n; i++) {
         const r = exactRep[i] as number;
         if (r !== i) uf.union(r, i);
-        else if ((items[i] as (typeof items)[number]).features.length > EXACT_WORDS) withText.push(i);
+        else if ((len[i] as number) > EXACT_WORDS) withText[texts++] = i;
       }
       const normFirst = new Int32Array(n);
-      firstWithKey(items, withText, EXACT_WORDS, normFirst);
+      firstWithKey(nmLo, nmHi, withText, texts, normFirst);
       const normRep = new Int32Array(n).fill(-1);
-      const reps: number[] = [];
-      for (const i of withText) {
+      const reps = new Int32Array(texts);
+      let nreps = 0;
+      for (let p = 0; p < texts; p++) {
+        const i = withText[p] as number;
         const r = normFirst[i] as number;
         if (r !== i) {
           normRep[i] = r;
           uf.union(r, i);
-        } else if ((items[i] as (typeof items)[number]).features.length > NORM_WORDS) reps.push(i);
+        } else if ((len[i] as number) > NORM_WORDS) reps[nreps++] = i;
       }
       // Layer 3: near, among normalised representatives with a signature.
-      if (near) {
-        const feats = items.map((it) => it.features);
-        lshCluster({ feats, offset: NORM_WORDS, slots }, reps, uf, accept, bands, rows);
-      }
-      return report(items, uf, exactRep, normRep, maxMembers, slots);
+      if (near) lshCluster({ feats, offset: NORM_WORDS, slots }, reps.subarray(0, nreps), uf, accept, bands, rows);
+      return report(items, feats, uf, exactRep, normRep, maxMembers, slots);
     },
   };
 }
 
 function report(
-  items: ReadonlyArray<{ readonly ref: RecordRef; readonly features: DuplicatesFeatures }>,
+  items: ReadonlyArray<{ readonly ref: RecordRef }>,
+  feats: readonly DuplicatesFeatures[],
   uf: UnionFind,
   exactRep: Int32Array,
   normRep: Int32Array,
@@ -148,13 +170,32 @@ function report(
   slots: number,
 ): Finding[] {
   const n = items.length;
-  const clusters = new Map<number, number[]>();
+  // Roots are the smallest ordinal of their set, so root[i] <= i and a cluster starts at its
+  // root. Members of clusters of two or more are grouped by counting sort (ascending ordinals).
+  const root = new Int32Array(n);
+  const size = new Int32Array(n);
+  let grouped = 0;
   for (let i = 0; i < n; i++) {
-    // Roots are the smallest ordinal of their set, so a cluster is created at its first member.
     const r = uf.find(i);
-    const c = clusters.get(r);
-    if (c) c.push(i);
-    else clusters.set(r, [i]);
+    root[i] = r;
+    size[r] = (size[r] as number) + 1;
+  }
+  const start = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const s = size[i] as number;
+    if (s >= 2) {
+      start[i] = grouped;
+      grouped += s;
+    }
+  }
+  if (grouped === 0) return [];
+  const members = new Int32Array(grouped);
+  const fill = new Int32Array(n);
+  for (let i = 0; i < n; i++) {
+    const r = root[i] as number;
+    if ((size[r] as number) < 2) continue;
+    members[(start[r] as number) + (fill[r] as number)] = i;
+    fill[r] = (fill[r] as number) + 1;
   }
   const findings: Finding[] = [];
   let clusterNo = 0;
@@ -162,14 +203,18 @@ function report(
     const r = (items[i] as (typeof items)[number]).ref;
     return { file: r.file, index: r.index };
   };
-  // Map iteration follows insertion order, which is the order of each cluster's first member.
-  for (const [root, members] of clusters) {
-    if (members.length < 2) continue;
+  // Clusters in the order of their first member.
+  for (let rootId = 0; rootId < n; rootId++) {
+    const count = size[rootId] as number;
+    if (count < 2) continue;
     clusterNo++;
-    const list = members.slice(0, maxMembers).map(refOf);
-    const first = refOf(root);
-    for (const m of members) {
-      if (m === root) continue;
+    const from = start[rootId] as number;
+    const list: { file: string; index: number }[] = [];
+    for (let k = 0; k < count && k < maxMembers; k++) list.push(refOf(members[from + k] as number));
+    const first = refOf(rootId);
+    const truncated = count > maxMembers;
+    for (let k = 1; k < count; k++) {
+      const m = members[from + k] as number;
       const ref = (items[m] as (typeof items)[number]).ref;
       let rule: string;
       let of: number;
@@ -184,35 +229,35 @@ function report(
         similarity = 1;
       } else {
         rule = 'near-duplicate';
-        of = root;
-        const a = (items[m] as (typeof items)[number]).features;
-        const b = (items[root] as (typeof items)[number]).features;
+        of = rootId;
+        const a = feats[m] as DuplicatesFeatures;
+        const b = feats[rootId] as DuplicatesFeatures;
         similarity = a.length > NORM_WORDS && b.length > NORM_WORDS ? estimateSimilarity(a, NORM_WORDS, b, NORM_WORDS, slots) : 0;
       }
       const ofRef = refOf(of);
       const what =
         rule === 'exact-duplicate' ? 'an exact duplicate' : rule === 'normalised-duplicate' ? 'a normalised duplicate' : 'a near-duplicate';
+      // Optional members assigned in place (same key order as literals, no spread objects).
+      const location: { file: string; index: number; line?: number; row?: number } = { file: ref.file, index: ref.index };
+      if (ref.line !== undefined) location.line = ref.line;
+      if (ref.row !== undefined) location.row = ref.row;
+      const data: Record<string, unknown> = {
+        cluster: clusterNo,
+        size: count,
+        duplicateOf: ofRef,
+        first,
+        similarity: Math.round(similarity * 1000) / 1000,
+        members: list,
+      };
+      if (truncated) data.membersTruncated = true;
       findings.push({
         detector: 'duplicates',
         rule,
         severity: rule === 'exact-duplicate' ? 'medium' : 'low',
         confidence: rule === 'near-duplicate' ? Math.max(0.5, Math.min(1, similarity)) : 1,
-        location: {
-          file: ref.file,
-          index: ref.index,
-          ...(ref.line !== undefined ? { line: ref.line } : {}),
-          ...(ref.row !== undefined ? { row: ref.row } : {}),
-        },
-        message: `Record is ${what} of ${ofRef.file} record ${ofRef.index} (cluster ${clusterNo}, ${members.length} records).`,
-        data: {
-          cluster: clusterNo,
-          size: members.length,
-          duplicateOf: ofRef,
-          first,
-          similarity: Math.round(similarity * 1000) / 1000,
-          members: list,
-          ...(members.length > maxMembers ? { membersTruncated: true } : {}),
-        },
+        location,
+        message: `Record is ${what} of ${ofRef.file} record ${ofRef.index} (cluster ${clusterNo}, ${count} records).`,
+        data,
       });
     }
   }

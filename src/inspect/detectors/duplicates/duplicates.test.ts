@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { createDuplicatesDetector, type DuplicatesFeatures } from './index.js';
-import { estimateJaccard, estimateSimilarity, lshParams, lshParamsForRecall, similarAtLeast } from './minhash.js';
-import { createSketcher, exactHash } from './sketch.js';
+import { estimateJaccard, estimateSimilarity, lshCluster, lshParams, lshParamsForRecall, similarAtLeast, UnionFind } from './minhash.js';
+import { createSketcher, exactHash, tokenHashes } from './sketch.js';
 import { foldText, tokenize, wordsOf } from './text.js';
 import type { Finding, RecordView } from '../../types.js';
 import { sharedPath } from '../../../core/index.js';
+import { splitmix32 } from '../../text/index.js';
 
 function view(index: number, value: Record<string, string>, roles: Record<string, 'prompt' | 'response' | 'text' | 'label'> = {}): RecordView {
   return {
@@ -306,4 +307,129 @@ test('features are deterministic across detector instances and between a worker 
     w.once('error', reject);
   });
   assert.deepEqual(fromWorker.map((f) => Array.from(f)), here);
+});
+
+// --- one-pass folding, slab features, flat LSH reduce ---
+
+test('one-pass folding gives the tokens of tokenize(foldText()) on mixed scripts and tricky code units', () => {
+  const pool = [
+    'a', 'Z', 'q', '7', ' ', ' ', '.', '-', "'", '\n', 'é', 'É', 'ß', 'Д', 'д', 'Ω', '中', 'ب', '가', '’', 'ñ', 'Ø',
+    // Code units the per-unit fold cannot take: they send the field through NFKC + toLowerCase.
+    'Σ', 'İ', 'ﬁ', 'Ｈ', '\u0301', '\u1100', '\u1161', '…', '😀', '\u00a0', '²', '\u212b', '\u2126', 'ǅ',
+  ];
+  const rnd = splitmix32(7);
+  const cases: string[] = ['Déjà vu — Straße, Дом и 中文!', 'ΟΔΟΣ ΣΟΦΙΑ', 'ﬁne ﬁsh', 'café\u0301', '가\u11a8 ᄀ\u1161', 'İstanbul', 'ＡＢＣ abc'];
+  for (let c = 0; c < 400; c++) {
+    let s = '';
+    const len = rnd() % 40;
+    for (let i = 0; i < len; i++) s += pool[rnd() % (c % 2 === 0 ? 22 : pool.length)] as string;
+    cases.push(s);
+  }
+  let onePass = 0;
+  for (const s of cases) {
+    const mine = tokenHashes(s);
+    const ref = tokenize(foldText(s));
+    assert.deepEqual(mine.h1, Array.from(ref.h1.subarray(0, ref.count)), JSON.stringify(s));
+    assert.deepEqual(mine.h2, Array.from(ref.h2.subarray(0, ref.count)), JSON.stringify(s));
+    if (mine.onePass) onePass++;
+  }
+  // Both paths ran: the first pool entries fold one unit at a time, the others need NFKC.
+  assert.equal(tokenHashes('Déjà vu — Straße, Дом и 中文!').onePass, true);
+  assert.equal(tokenHashes('ﬁne').onePass, false);
+  assert.equal(tokenHashes('ΟΔΟΣ').onePass, false);
+  assert.ok(onePass > 150 && onePass < cases.length - 150, `one-pass fields: ${onePass}/${cases.length}`);
+});
+
+test('the exact hash agrees with exactHash when a field leaves the one-pass fold midway', () => {
+  const det = createDuplicatesDetector();
+  const values: Record<string, string>[] = [
+    { text: 'plain words then a ligature ﬁ and more words after it' },
+    { text: 'Дом и 中文 without any slow code unit', label: 'Дом' },
+    { text: 'emoji 😀 at the end of a long enough text here' },
+  ];
+  for (const [i, v] of values.entries()) {
+    const alone = new Uint16Array(4);
+    exactHash(v, alone);
+    const f = det.features(view(i, v, { text: 'text', label: 'label' })) as Uint16Array;
+    assert.deepEqual(Array.from(f.subarray(0, 4)), Array.from(alone), JSON.stringify(v));
+  }
+  // Same text through either path: same normalised hash; a changed word: another one.
+  const a = det.features(view(0, { text: 'Straße Дом ﬁsh' })) as Uint16Array;
+  const b = det.features(view(1, { text: 'STRASSE дом fish' })) as Uint16Array;
+  const c = det.features(view(2, { text: 'Straße Дом fisk' })) as Uint16Array;
+  assert.equal(foldText('Straße'), 'straße');
+  assert.notDeepEqual(Array.from(a.subarray(4, 8)), Array.from(b.subarray(4, 8))); // ß is not ss
+  assert.deepEqual(Array.from(a.subarray(4, 8)), Array.from((det.features(view(3, { text: 'straße ДОМ fish' })) as Uint16Array).subarray(4, 8)));
+  assert.notDeepEqual(Array.from(a.subarray(4, 8)), Array.from(c.subarray(4, 8)));
+});
+
+test('features share slabs but stay independent: later records never change earlier features', () => {
+  const det = createDuplicatesDetector();
+  const first = det.features(view(0, { question: gsm[0]!.question, answer: gsm[0]!.answer })) as Uint16Array;
+  const copy = Array.from(first);
+  const many: Uint16Array[] = [];
+  for (let i = 1; i < 400; i++) many.push(det.features(view(i, { question: gsm[i]!.question, answer: gsm[i]!.answer })) as Uint16Array);
+  assert.deepEqual(Array.from(first), copy);
+  assert.ok(many.some((f) => f.buffer === first.buffer), 'records share a slab');
+  assert.ok(many.some((f) => f.buffer !== first.buffer), 'slabs are bounded');
+  // A structured clone (the worker → main thread path) carries every view intact.
+  const cloned = structuredClone([first, ...many]);
+  assert.deepEqual(cloned.map((f) => Array.from(f)), [first, ...many].map((f) => Array.from(f)));
+  const fresh = createDuplicatesDetector();
+  assert.deepEqual(Array.from(fresh.features(view(0, { question: gsm[0]!.question, answer: gsm[0]!.answer })) as Uint16Array), copy);
+});
+
+test('LSH clusters equal the brute-force clusters of verified pairs on planted near-duplicates', () => {
+  const det = createSketcher({ bins: K, shingle: 3 });
+  const texts: string[] = [];
+  for (let i = 0; i < 150; i++) texts.push(textOf(i));
+  for (let i = 0; i < 60; i++) texts.push(editWords(textOf((i * 7) % 150), [i + 3, i * 5 + 11]));
+  for (let i = 0; i < 20; i++) texts.push(editWords(texts[150 + i] as string, [i + 20]));
+  const feats = texts.map((t) => det.signature(t) as Uint16Array);
+  const ids = Int32Array.from(feats.keys());
+  const uf = new UnionFind(feats.length);
+  lshCluster({ feats, offset: 0, slots: K }, ids, uf, 0.77, 21, 6);
+  const ref = new UnionFind(feats.length);
+  for (let i = 0; i < feats.length; i++) {
+    for (let j = i + 1; j < feats.length; j++) if (similarAtLeast(feats[i]!, 0, feats[j]!, 0, K, 0.77)) ref.union(i, j);
+  }
+  const roots = (u: UnionFind): number[] => feats.map((_, i) => u.find(i));
+  assert.deepEqual(roots(uf), roots(ref));
+  const joined = roots(uf).filter((r, i) => i >= 150 && r < 150).length;
+  assert.ok(joined >= 70, `planted copies joined their sources: ${joined}/80`);
+  // Sets `uf` already has among the records (two unrelated ones joined by hand) are kept and
+  // count as one set during the walk.
+  const pre = new UnionFind(feats.length);
+  pre.union(3, 140);
+  lshCluster({ feats, offset: 0, slots: K }, ids, pre, 0.77, 21, 6);
+  ref.union(3, 140);
+  assert.deepEqual(roots(pre), roots(ref));
+  // Hard negative: unrelated records only, nothing joins.
+  const lone = new UnionFind(150);
+  lshCluster({ feats: feats.slice(0, 150), offset: 0, slots: K }, Int32Array.from({ length: 150 }, (_, i) => i), lone, 0.77, 21, 6);
+  assert.deepEqual(roots(lone).slice(0, 150), Array.from({ length: 150 }, (_, i) => i));
+});
+
+test('LSH bucket work is bounded: thousands of records sharing a band still finish, and a real pair is found', () => {
+  const rnd = splitmix32(99);
+  const n = 3000;
+  const words = K + K / 16;
+  const feats: Uint16Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const f = new Uint16Array(words);
+    for (let j = 0; j < K; j++) f[j] = j < 6 ? 1234 + j : rnd() & 0xffff; // band 0 is shared by all
+    f.fill(0xffff, K); // every bin filled
+    feats.push(f);
+  }
+  // A near copy of record 5 at the end: beyond the compare bound in the shared band, but it
+  // agrees with record 5 in most other bands.
+  const copy = Uint16Array.from(feats[5]!);
+  for (let j = 0; j < 10; j++) copy[20 + j * 9] = (copy[20 + j * 9]! + 1) & 0xffff;
+  feats.push(copy);
+  const uf = new UnionFind(feats.length);
+  lshCluster({ feats, offset: 0, slots: K }, Int32Array.from(feats.keys()), uf, 0.77, 21, 6);
+  assert.equal(uf.find(n), uf.find(5));
+  let joined = 0;
+  for (let i = 0; i < n; i++) if (uf.find(i) !== i) joined++;
+  assert.equal(joined, 0, 'records that only share the one band stay apart');
 });

@@ -57,8 +57,11 @@ export function similarAtLeast(x: ArrayLike<number>, xo: number, y: ArrayLike<nu
     union += popcount16(fx | fy);
     both += popcount16(fx & fy);
   }
-  if (union === 0 || both < threshold * union) return false;
+  const need = threshold * union;
+  if (union === 0 || both < need) return false;
+  // Matches can reach at most `both` minus the mismatches so far: stop once that is short.
   let mat = 0;
+  let left = both;
   for (let w = 0; w < words; w++) {
     let bits = (x[xo + k + w] as number) & (y[yo + k + w] as number);
     const base = w << 4;
@@ -66,23 +69,18 @@ export function similarAtLeast(x: ArrayLike<number>, xo: number, y: ArrayLike<nu
       const low = bits & -bits;
       const i = base + 31 - Math.clz32(low);
       if (x[xo + i] === y[yo + i]) mat++;
+      else if (--left < need) return false;
       bits ^= low;
     }
   }
-  return mat >= threshold * union;
+  return mat >= need;
 }
 
-/** The fill-map bound of `similarAtLeast`: bins filled in both over bins filled in either. */
-function mapsAtLeast(maps: Uint16Array, xo: number, yo: number, words: number, threshold: number): boolean {
-  let union = 0;
-  let both = 0;
-  for (let w = 0; w < words; w++) {
-    const fx = maps[xo + w] as number;
-    const fy = maps[yo + w] as number;
-    union += popcount16(fx | fy);
-    both += popcount16(fx & fy);
-  }
-  return union > 0 && both >= threshold * union;
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }
 
 /**
@@ -154,12 +152,27 @@ export interface Signatures {
   readonly slots: number;
 }
 
+/** Record-table row: band key (2 lanes), next older member of its bucket, filled bins, fill map. */
+const R_KEY_A = 0;
+const R_KEY_B = 1;
+const R_NEXT = 2;
+const R_FILLED = 3;
+const R_MAP = 4;
+
 /**
  * Finds pairs among records `ids` (ascending, each with a signature) whose estimated Jaccard
  * reaches `threshold`, via LSH banding, and unions them in `uf`. Candidates are verified on the
  * full signature (cuts band collisions). `maxBucketCompare` bounds the work per bucket so
  * adversarial input cannot force n² compares. Buckets are open-addressed on a 64-bit band key
  * with an intrusive member list (most recent first).
+ *
+ * Memory: the work is dominated by cache misses, and fresh memory is costly too (every new page
+ * faults once), so the working set is small flat arrays reused by every band. A record's row
+ * holds all a bucket walk reads of it (this band's key, the bucket link, the fill count and the
+ * fill map, side by side); the bucket table holds only each bucket's newest member, whose row
+ * has the key; the records' features are read again only to verify a candidate that passed the
+ * fill-map bound. Union-find runs over positions in `ids` (a flat array of the same order) and
+ * its unions are copied to `uf` at the end.
  */
 export function lshCluster(
   sigs: Signatures,
@@ -176,49 +189,76 @@ export function lshCluster(
   let cap = 16;
   while (cap < n * 2) cap *= 2;
   const mask = cap - 1;
-  // Buckets interleaved (key a, key b, head member, size): one cache line per lookup.
-  const table = new Int32Array(cap * 4);
-  const next = new Int32Array(n);
+  const heads = new Int32Array(cap);
+  const mapWords = (slots + 31) >>> 5;
+  const stride = R_MAP + mapWords;
+  const rec = new Int32Array(n * stride);
+  // Bucket size, valid at the bucket's newest member.
+  const bucketSize = new Int32Array(n);
   const maxKeep = maxBucketCompare * 4;
-  const mapOff = offset + slots;
   // Direct-mapped memo of pairs that failed verification (a lost entry only costs a compare).
   let memoSize = 1024;
-  while (memoSize < n * 2 && memoSize < 1 << 18) memoSize *= 2;
+  while (memoSize < n && memoSize < 1 << 16) memoSize *= 2;
   const memoMask = memoSize - 1;
   const failedA = new Int32Array(memoSize).fill(-1);
   const failedB = new Int32Array(memoSize);
-  // Fill maps and fill counts of all records in two flat arrays: the cheap rejections below
-  // then read a few cached bytes instead of another record's features.
-  const words = slots >>> 4;
-  const maps = new Uint16Array(n * words);
-  const filledBins = new Uint16Array(n);
+  // Union-find over positions, starting from the partition `uf` already has among `ids`.
+  const parent = new Int32Array(n);
+  let allRoots = true;
+  for (let p = 0; p < n; p++) {
+    parent[p] = p;
+    const id = ids[p] as number;
+    if (uf.find(id) !== id) allRoots = false;
+  }
+  if (!allRoots) {
+    // Some records already share a set (not so in the detector's reduce): start from it.
+    const firstOfRoot = new Map<number, number>();
+    for (let p = 0; p < n; p++) {
+      const r = uf.find(ids[p] as number);
+      const f = firstOfRoot.get(r);
+      if (f === undefined) firstOfRoot.set(r, p);
+      else parent[p] = f;
+    }
+  }
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const gp = parent[parent[x] as number] as number;
+      parent[x] = gp;
+      x = gp;
+    }
+    return x;
+  };
+  const mapOff = offset + slots;
   for (let p = 0; p < n; p++) {
     const sig = feats[ids[p] as number] as ArrayLike<number>;
+    const row = p * stride;
     let c = 0;
-    for (let w = 0; w < words; w++) {
+    for (let w = 0; w < slots >>> 4; w++) {
       const m = sig[mapOff + w] as number;
-      maps[p * words + w] = m;
-      c += popcount16(m);
+      const at = row + R_MAP + (w >>> 1);
+      rec[at] = (rec[at] as number) | (m << ((w & 1) << 4));
+      c += popcount32(m);
     }
-    filledBins[p] = c;
+    rec[row + R_FILLED] = c;
   }
   for (let band = 0; band < bands; band++) {
-    for (let t = 2; t < table.length; t += 4) table[t] = -1;
-    // Consecutive slots: densified copies of a filled bin sit next to each other, so the
-    // bands of two short texts that share most shingles still agree where the copies agree.
-    const off = offset + band * rows;
+    heads.fill(-1);
+    const b0 = band * rows;
+    const off = offset + b0;
     for (let p = 0; p < n; p++) {
-      const id = ids[p] as number;
-      const sig = feats[id] as ArrayLike<number>;
       // A band without a filled bin is copies of one bin to its right: it says only that the
       // texts share that one shingle. Skipping it keeps the buckets of short texts with a
       // common phrase from filling up with candidates that fail verification.
+      const row = p * stride;
       let filled = 0;
       for (let j = 0; j < rows; j++) {
-        const b = band * rows + j;
-        filled |= (maps[p * words + (b >>> 4)] as number) >>> (b & 15);
+        const b = b0 + j;
+        filled |= (rec[row + R_MAP + (b >>> 5)] as number) >>> (b & 31);
       }
       if ((filled & 1) === 0) continue;
+      // Consecutive slots: densified copies of a filled bin sit next to each other, so the
+      // bands of two short texts that share most shingles still agree where the copies agree.
+      const sig = feats[ids[p] as number] as ArrayLike<number>;
       let h1 = 0x3c6ef372 ^ band;
       let h2 = (0x1b873593 + band) | 0;
       for (let j = 0; j < rows; j++) {
@@ -229,49 +269,85 @@ export function lshCluster(
       }
       h1 = fmix32(h1) | 0;
       h2 = fmix32(h2 ^ h1) | 0;
-      let slot = (h1 & mask) << 2;
-      let first = table[slot + 2] as number;
-      while (first >= 0 && (table[slot] !== h1 || table[slot + 1] !== h2)) {
-        slot = (slot + 4) & (mask << 2);
-        first = table[slot + 2] as number;
+      rec[row + R_KEY_A] = h1;
+      rec[row + R_KEY_B] = h2;
+      let slot = h1 & mask;
+      let first = heads[slot] as number;
+      while (first >= 0 && (rec[first * stride + R_KEY_A] !== h1 || rec[first * stride + R_KEY_B] !== h2)) {
+        slot = (slot + 1) & mask;
+        first = heads[slot] as number;
       }
       if (first < 0) {
-        table[slot] = h1;
-        table[slot + 1] = h2;
-        table[slot + 2] = p;
-        table[slot + 3] = 1;
-        next[p] = -1;
+        heads[slot] = p;
+        rec[row + R_NEXT] = -1;
+        bucketSize[p] = 1;
         continue;
       }
-      let rootId = uf.find(id);
+      let root = find(p);
       let compared = 0;
-      for (let q = first; q >= 0 && compared < maxBucketCompare; q = next[q] as number) {
-        const other = ids[q] as number;
-        if (uf.find(other) === rootId) continue;
+      const cp = rec[row + R_FILLED] as number;
+      for (let q = first; q >= 0 && compared < maxBucketCompare; ) {
+        const qrow = q * stride;
+        const other = q;
+        q = rec[qrow + R_NEXT] as number;
+        if (find(other) === root) continue;
         compared++;
         // Size filter: the estimate is at most min/max of the filled-bin counts.
-        const cp = filledBins[p] as number;
-        const cq = filledBins[q] as number;
+        const cq = rec[qrow + R_FILLED] as number;
         if ((cp < cq ? cp : cq) < threshold * (cp < cq ? cq : cp)) continue;
-        if (!mapsAtLeast(maps, p * words, q * words, words, threshold)) continue;
+        // Fill-map bound: bins filled in both over bins filled in either.
+        let union = 0;
+        let both = 0;
+        for (let w = R_MAP; w < stride; w++) {
+          const fx = rec[row + w] as number;
+          const fy = rec[qrow + w] as number;
+          union += popcount32(fx | fy);
+          both += popcount32(fx & fy);
+        }
+        const need = threshold * union;
+        if (union === 0 || both < need) continue;
         // Pairs of texts that share a few phrases collide in several bands: verify them once
         // (a remembered failure still counts as a compare).
-        const memo = (Math.imul(id, 0x9e3779b1) ^ Math.imul(other, 0x85ebca77)) & memoMask;
-        if (failedA[memo] === id && failedB[memo] === other) continue;
-        if (similarAtLeast(sig, offset, feats[other] as ArrayLike<number>, offset, slots, threshold)) {
-          // Keep going: the record may bridge two clusters that only it connects.
-          uf.union(id, other);
-          rootId = uf.find(id);
+        const memo = (Math.imul(p, 0x9e3779b1) ^ Math.imul(other, 0x85ebca77)) & memoMask;
+        if (failedA[memo] === p && failedB[memo] === other) continue;
+        // `similarAtLeast` with the fill maps read from the rows: only the bin values come
+        // from the two records' features, and a pair stops once too many bins differ.
+        const osig = feats[ids[other] as number] as ArrayLike<number>;
+        let mat = 0;
+        let left = both;
+        for (let w = 0; w < mapWords && left >= need; w++) {
+          let bits = (rec[row + R_MAP + w] as number) & (rec[qrow + R_MAP + w] as number);
+          const base = offset + (w << 5);
+          while (bits !== 0) {
+            const low = bits & -bits;
+            const at = base + 31 - Math.clz32(low);
+            if (sig[at] === osig[at]) mat++;
+            else if (--left < need) break;
+            bits ^= low;
+          }
+        }
+        if (mat >= need) {
+          // Keep going: the record may bridge two clusters that only it connects. The root
+          // is the smaller position, as in UnionFind.
+          const ro = find(other);
+          if (ro < root) parent[root] = ro;
+          else parent[ro] = root;
+          root = find(p);
         } else {
-          failedA[memo] = id;
+          failedA[memo] = p;
           failedB[memo] = other;
         }
       }
-      if ((table[slot + 3] as number) < maxKeep) {
-        next[p] = first;
-        table[slot + 2] = p;
-        table[slot + 3] = (table[slot + 3] as number) + 1;
+      const size = bucketSize[first] as number;
+      if (size < maxKeep) {
+        rec[row + R_NEXT] = first;
+        bucketSize[p] = size + 1;
+        heads[slot] = p;
       }
     }
+  }
+  for (let p = 0; p < n; p++) {
+    const r = find(p);
+    if (r !== p) uf.union(ids[r] as number, ids[p] as number);
   }
 }

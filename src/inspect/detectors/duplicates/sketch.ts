@@ -1,7 +1,10 @@
 /**
  * Per-record sketches for the duplicates detector, computed with integer arithmetic only (no
- * shingle strings, no per-record allocations besides the result; main-text fields are read
- * once for tokens and, when ASCII, for their exact-hash lanes too):
+ * shingle strings, no per-record allocations besides the result, itself a view into a shared
+ * slab): a main-text field is read once, folded code unit by code unit (fold.ts), for its tokens
+ * and its exact-hash lanes together; only fields with code units that need the full NFKC fold
+ * (ligatures, fullwidth forms, combining marks, final sigma, astral characters...) go through
+ * `normalize('NFKC').toLowerCase()` and are read again:
  *
  *  - exact: a 64-bit hash of the record's RFC 8785 canonical form, computed by walking the
  *    value (object members in UTF-16 key order, numbers by value with -0 = 0, type tags and
@@ -24,23 +27,16 @@
  * cannot hide a duplicate.
  */
 import type { TextField } from '../../types.js';
+import { FOLD, FOLD_BAIL, foldOf } from './fold.js';
 import { wordCharLen } from './text.js';
 
 /** Lengths of the feature vector: exact only, exact + normalised, or with a signature. */
 export const EXACT_WORDS = 4;
 export const NORM_WORDS = 8;
 
-// eslint-disable-next-line no-control-regex
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
-
-/** ASCII word chars (letters and digits): 1, else 0. */
+/** ASCII word chars (letters and digits): 1, else 0 (for the slow path on folded text). */
 const ASCII_WORD = new Uint8Array(128);
-/** ASCII code unit folded to lower case, or 0 for a separator (not a letter or digit). */
-const ASCII_FOLD = new Uint8Array(128);
-for (let c = 48; c <= 57; c++) ASCII_FOLD[c] = c;
-for (let c = 97; c <= 122; c++) ASCII_FOLD[c] = c;
-for (let c = 65; c <= 90; c++) ASCII_FOLD[c] = c + 32;
-for (let c = 0; c < 128; c++) ASCII_WORD[c] = ASCII_FOLD[c] === 0 ? 0 : 1;
+for (let c = 0; c < 128; c++) ASCII_WORD[c] = FOLD[c] === 0 ? 0 : 1;
 
 /**
  * murmur3 32-bit finaliser (as fmix32 in text.ts) returning a signed int32, which V8 keeps
@@ -118,38 +114,88 @@ function hashString(s: string): void {
   sb = b;
 }
 
-/** Word tokens of a pure-ASCII field (folded to lower case on the fly) and its raw lanes. */
-function tokenizeAscii(s: string): void {
+/** Makes room for `n` token hashes in the scratch arrays. */
+function reserve(n: number): void {
+  if (n <= toks1.length) return;
+  let cap = toks1.length * 2;
+  while (cap < n) cap *= 2;
+  const t1 = new Int32Array(cap);
+  const t2 = new Int32Array(cap);
+  t1.set(toks1.subarray(0, count));
+  t2.set(toks2.subarray(0, count));
+  toks1 = t1;
+  toks2 = t2;
+}
+
+/**
+ * Word tokens of a field folded on the fly, code unit by code unit (see fold.ts), and its raw
+ * lanes, in one pass and without intermediate strings. Returns false, with the tokens of this
+ * field undone, at the first code unit that needs the full NFKC + lower-case fold.
+ *
+ * Branch-free over word boundaries (they are unpredictable): the token lanes restart at every
+ * separator, the lanes of the current token are stored at `count` at every code unit, and
+ * `count` moves on where a token ends; the stored lanes are finalised afterwards.
+ */
+function tokenizeFast(s: string): boolean {
   const n = s.length;
+  const count0 = count;
+  // Room for the tokens of typical fields up front (at most one per two code units, plus one);
+  // a huge field grows the arrays as it goes.
+  reserve(count + Math.min(n >>> 1, 1 << 16) + 2);
+  let o1 = toks1;
+  let o2 = toks2;
+  let room = o1.length - 1;
+  let k = count;
   let a = 0x2f3a91c7;
   let b = 0x6c8e9cf5;
-  let i = 0;
-  while (i < n) {
-    let raw = s.charCodeAt(i++);
+  // Token lanes as in `tokenize` (FNV-1a and a murmur-style multiply).
+  let t1 = 0x811c9dc5 | 0;
+  let t2 = 0x9747b28c | 0;
+  let inWord = 0;
+  for (let i = 0; i < n; i++) {
+    const raw = s.charCodeAt(i);
     a = Math.imul(a ^ raw, 0x9e3779b1);
     a ^= a >>> 15;
     b = Math.imul((b + raw) | 0, 0x85ebca77);
-    let c = ASCII_FOLD[raw] as number;
-    if (c === 0) continue;
-    // Token lanes as in `tokenize` (FNV-1a and a murmur-style multiply).
-    let t1 = 0x811c9dc5 | 0;
-    let t2 = 0x9747b28c | 0;
-    for (;;) {
-      t1 = Math.imul(t1 ^ c, 0x01000193);
-      t2 = Math.imul(t2 ^ c, 0x5bd1e995);
-      t2 ^= t2 >>> 15;
-      if (i >= n) break;
-      raw = s.charCodeAt(i++);
-      a = Math.imul(a ^ raw, 0x9e3779b1);
-      a ^= a >>> 15;
-      b = Math.imul((b + raw) | 0, 0x85ebca77);
-      c = ASCII_FOLD[raw] as number;
-      if (c === 0) break;
+    let c = FOLD[raw] as number;
+    if (c >= FOLD_BAIL) {
+      c = foldOf(raw);
+      if (c === FOLD_BAIL) {
+        count = count0;
+        return false;
+      }
     }
-    pushToken(mix32(t1), mix32(t2 ^ 0x2545f491));
+    if (k >= room) {
+      count = k;
+      reserve(k + 2);
+      o1 = toks1;
+      o2 = toks2;
+      room = o1.length - 1;
+    }
+    // w = 1 for a word char, 0 for a separator; m = all ones / zero.
+    const w = (c | -c) >>> 31;
+    o1[k] = t1;
+    o2[k] = t2;
+    k += inWord & (w ^ 1);
+    const m = -w;
+    const u2 = Math.imul(t2 ^ c, 0x5bd1e995);
+    t1 = (Math.imul(t1 ^ c, 0x01000193) & m) | (0x811c9dc5 & ~m);
+    t2 = ((u2 ^ (u2 >>> 15)) & m) | (0x9747b28c & ~m);
+    inWord = w;
   }
+  if (inWord !== 0) {
+    o1[k] = t1;
+    o2[k] = t2;
+    k++;
+  }
+  for (let j = count0; j < k; j++) {
+    o1[j] = mix32(o1[j] as number);
+    o2[j] = mix32((o2[j] as number) ^ 0x2545f491);
+  }
+  count = k;
   sa = a;
   sb = b;
+  return true;
 }
 
 /** Word tokens of folded text with any code units (the tokens of `tokenize` in text.ts). */
@@ -187,12 +233,30 @@ function tokenizeFolded(s: string): void {
 
 /** Tokens of one main-text field, folded as foldText does (NFKC unless ASCII, lower case). */
 function tokenizeField(text: string): void {
-  if (ASCII_ONLY.test(text)) {
-    tokenizeAscii(text);
-    cacheString(text);
-  } else {
+  if (!tokenizeFast(text)) {
     tokenizeFolded(text.normalize('NFKC').toLowerCase());
+    hashString(text);
   }
+  cacheString(text);
+}
+
+/**
+ * The word-token hashes of `text` as the sketches see them (both 32-bit lanes, as unsigned
+ * numbers, and whether the one-pass fold handled it): for tests against `tokenize(foldText(text))`.
+ */
+export function tokenHashes(text: string): { h1: number[]; h2: number[]; onePass: boolean } {
+  count = 0;
+  cacheN = 0;
+  const onePass = tokenizeFast(text);
+  if (!onePass) tokenizeFolded(text.normalize('NFKC').toLowerCase());
+  const h1: number[] = [];
+  const h2: number[] = [];
+  for (let i = 0; i < count; i++) {
+    h1.push((toks1[i] as number) >>> 0);
+    h2.push((toks2[i] as number) >>> 0);
+  }
+  count = 0;
+  return { h1, h2, onePass };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -383,6 +447,28 @@ function normInto(out: Uint16Array): void {
   out[7] = h2 >>> 16;
 }
 
+/**
+ * Feature vectors are views into shared slabs of SLAB_WORDS words rather than one typed array
+ * each: one backing store per ~110 records instead of one per record (allocation, external-memory
+ * accounting and GC), records next to each other in memory for the reduce step, and one buffer
+ * per slab, not per record, in a structured clone (views of one buffer share it; a clone of a
+ * shard's features carries at most the unused tail of its first and last slab in addition).
+ */
+const SLAB_WORDS = 16384;
+let slab = new Uint16Array(SLAB_WORDS);
+let slabUsed = 0;
+
+function slabAlloc(words: number): Uint16Array {
+  if (words > SLAB_WORDS >>> 2) return new Uint16Array(words);
+  if (slabUsed + words > SLAB_WORDS) {
+    slab = new Uint16Array(SLAB_WORDS);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + words);
+  slabUsed += words;
+  return out;
+}
+
 /** Creates a sketcher; deterministic for given options (no per-process randomness). */
 export function createSketcher(options: SketchOptions = {}): Sketcher {
   const bins = options.bins ?? 128;
@@ -467,10 +553,10 @@ export function createSketcher(options: SketchOptions = {}): Sketcher {
       begin();
       for (let f = 0; f < fields.length; f++) tokenizeField((fields[f] as TextField).text);
       let out: Uint16Array;
-      if (count === 0) out = new Uint16Array(EXACT_WORDS);
-      else if (!near || count < minTokens) out = new Uint16Array(NORM_WORDS);
+      if (count === 0) out = slabAlloc(EXACT_WORDS);
+      else if (!near || count < minTokens) out = slabAlloc(NORM_WORDS);
       else {
-        out = new Uint16Array(NORM_WORDS + bins + (bins >>> 4));
+        out = slabAlloc(NORM_WORDS + bins + (bins >>> 4));
         signatureInto(out, NORM_WORDS);
       }
       exactInto(value, out);
