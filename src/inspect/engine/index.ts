@@ -6,11 +6,9 @@ export {
   inspectShard,
   readShard,
   ShardReducer,
-  compactFindings,
   maxFindingsPerRule,
   DEFAULT_MAX_FINDINGS_PER_RULE,
   type BatchExecutor,
-  type CompactFindings,
   type FinishOptions,
   type InspectShardOptions,
   type ReducerOptions,
@@ -18,6 +16,9 @@ export {
   type ShardOutput,
   type ShardSource,
 } from './shard.js';
+export { compactFindings, expandFindings, type CompactFindings } from './compact.js';
+export { reduceDetector, refsOf, type PackedRefs, type ReduceInput, type ReduceOutput, type ReduceRunner } from './reduce.js';
+export { packFeatures, unpackFeatures, isPacked, type PackedFeatures } from './pack.js';
 export { planShards, LOCAL_SHARD_BYTES, type PlanShardsOptions } from './plan.js';
 export { createShardPool, type ShardPool, type WorkerSetup } from './pool.js';
 export { listFiles, compareBytewise, type InspectFile } from './walk.js';

@@ -21,7 +21,8 @@ import { InspectError } from './errors.js';
 import { planShards, shardBytesOf } from './plan.js';
 import { createShardPool, type ShardPool } from './pool.js';
 import { builtinRegistry, type DetectorSpec } from './registry.js';
-import { inspectShard, joinCompact, maxFindingsPerRule, ShardReducer, type Shard, type ShardOutput } from './shard.js';
+import { joinCompact } from './compact.js';
+import { inspectShard, maxFindingsPerRule, ShardReducer, type Shard, type ShardOutput } from './shard.js';
 import { listFiles } from './walk.js';
 
 /** Progress of a run, reported after each shard (and each batch when running on the calling thread). */
@@ -203,10 +204,11 @@ export async function inspectDelivery(options: InspectOptions): Promise<InspectR
       if (next < shards.length) launch();
       done(i, mine ? joinOutputs(out, mine) : out);
     }
+    // The dataset detectors' reduces run on the pool side by side (caller instances here).
+    return await reducer.finishWith({ files, formats, roots: options.paths, startedAt, policy }, (k, input, transfer) => (k < specs.length ? pool.reduce(k, input, transfer) : undefined));
   } finally {
     await pool.close();
   }
-  return reducer.finish({ files, formats, roots: options.paths, startedAt, policy });
 }
 
 /** One shard's outputs of the worker group and the in-process group (plan order: specs, then instances). */

@@ -3,7 +3,8 @@
  * parses them, builds the record views and runs the detectors, and posts back only the shard's
  * output (findings and compact features, never record values). A shard goes to the worker with
  * the fewest pending shards; replies are matched by sequence number and the engine reduces them
- * in shard order, so output never depends on timing.
+ * in shard order, so output never depends on timing. At the end, the pool also runs dataset
+ * detectors' reduce steps side by side (their packed features moved in without a copy).
  */
 import { Worker } from 'node:worker_threads';
 import type { ErrorKind, SourceLocation } from '../../core/index.js';
@@ -11,6 +12,7 @@ import type { RecordFormat } from '../../records/index.js';
 import type { FieldOverrides } from '../fields/index.js';
 import { InspectError } from './errors.js';
 import type { DetectorSpec } from './registry.js';
+import type { ReduceInput, ReduceOutput } from './reduce.js';
 import type { Shard, ShardOutput } from './shard.js';
 
 /** What a worker is started with (structured-cloned). */
@@ -27,10 +29,11 @@ export interface WorkerSetup {
 
 export type WorkerReply =
   | { readonly seq: number; readonly ok: true; readonly result: ShardOutput }
+  | { readonly seq: number; readonly ok: true; readonly reduced: ReduceOutput }
   | { readonly seq: number; readonly ok: false; readonly error: { code: string; kind: ErrorKind; message: string; location?: SourceLocation } };
 
 interface Pending {
-  resolve(r: ShardOutput): void;
+  resolve(r: ShardOutput | ReduceOutput): void;
   reject(e: unknown): void;
 }
 
@@ -43,6 +46,8 @@ export interface ShardPool {
   readonly size: number;
   /** Inspects `shard` on the least busy worker. */
   run(shard: Shard): Promise<ShardOutput>;
+  /** Runs the reduce of detector `k` (plan order of the specs) on the least busy worker; `transfer` moves those buffers. */
+  reduce(k: number, input: ReduceInput, transfer: ArrayBuffer[]): Promise<ReduceOutput>;
   close(): Promise<void>;
 }
 
@@ -63,7 +68,7 @@ export function createShardPool(size: number, setup: WorkerSetup): ShardPool {
         const p = slot.pending.get(reply.seq);
         if (!p) return;
         slot.pending.delete(reply.seq);
-        if (reply.ok) p.resolve(reply.result);
+        if (reply.ok) p.resolve('result' in reply ? reply.result : reply.reduced);
         else {
           const { code, kind, message, location } = reply.error;
           p.reject(new InspectError(code, message, { kind, ...(location ? { location } : {}) }));
@@ -83,18 +88,20 @@ export function createShardPool(size: number, setup: WorkerSetup): ShardPool {
     }
     throw err;
   }
+  const post = (msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<ShardOutput | ReduceOutput> => {
+    if (closed) return Promise.reject(new InspectError('INSPECT_WORKER_FAILED', 'the worker pool is closed', { kind: 'internal' }));
+    let slot = slots[0] as Slot;
+    for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
+    const id = seq++;
+    return new Promise((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ seq: id, ...msg }, transfer);
+    });
+  };
   return {
     size,
-    run(shard) {
-      if (closed) return Promise.reject(new InspectError('INSPECT_WORKER_FAILED', 'the worker pool is closed', { kind: 'internal' }));
-      let slot = slots[0] as Slot;
-      for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
-      const id = seq++;
-      return new Promise<ShardOutput>((resolve, reject) => {
-        slot.pending.set(id, { resolve, reject });
-        slot.worker.postMessage({ seq: id, shard });
-      });
-    },
+    run: (shard) => post({ shard }) as Promise<ShardOutput>,
+    reduce: (k, input, transfer) => post({ reduce: { k, input } }, transfer) as Promise<ReduceOutput>,
     async close() {
       if (closed) return;
       closed = true;

@@ -7,15 +7,16 @@
  * shard ran never changes the report.
  */
 import { createReadStream } from 'node:fs';
-import { performance } from 'node:perf_hooks';
 import { ProvenantError, TOOL_NAME, VERSION } from '../../core/index.js';
 import { readParquetRowGroups, readRecords, recordsFromBytes, RecordError, type RecordFormat, type RecordItem } from '../../records/index.js';
 // The ranged reader needs the byte-stream entry of the records layer, which its index does not export yet.
 import { PolicyAccumulator, SEVERITIES, type Policy } from '../policy/index.js';
-import type { DatasetDetector, Detector, DetectorId, DetectorStats, Finding, InspectReport, RecordRef, Severity, TruncatedRule } from '../types.js';
+import type { DatasetDetector, Detector, DetectorId, DetectorStats, Finding, InspectReport, Severity, TruncatedRule } from '../types.js';
 import type { BatchRecord, BatchResult } from './batch.js';
 import { InspectError } from './errors.js';
+import { compactFindings, expandFindings, type CompactFindings } from './compact.js';
 import { isPacked, packFeatures, unpackFeatures, type PackedFeatures } from './pack.js';
+import { allPacked, blockBuffers, reduceDetector, refsOf, type PackedRefs, type ReduceOutput, type ReduceRunner } from './reduce.js';
 import { DETECTOR_IDS } from './registry.js';
 import { compareBytewise, type InspectFile } from './walk.js';
 
@@ -56,92 +57,6 @@ export interface ShardOutput {
   readonly features: Array<readonly unknown[] | PackedFeatures>;
   /** Milliseconds spent per detector. */
   readonly ms: number[];
-}
-
-/**
- * Findings of a shard past the first `keepPerRule` of their (detector, rule), in record order:
- * never listed in a report (the report lists the first findings of each rule in delivery order,
- * and a shard's first ones come before them), so only the fields the policy and the counts read
- * cross the thread or queue — a few bytes each instead of a finding's message, evidence and data.
- */
-export interface CompactFindings {
-  /** `detector` + "\u0000" + `rule` of each rule number. */
-  readonly rules: string[];
-  readonly rule: Uint32Array;
-  /** Index in SEVERITIES. */
-  readonly severity: Uint8Array;
-  readonly confidence: Float64Array;
-  /** Record index in the shard's file. */
-  readonly index: Float64Array;
-}
-
-/** Keeps the first `keep` findings of each (detector, rule) whole; compacts the rest (all of them in `file`). */
-export function compactFindings(findings: readonly Finding[], file: string, keep: number): { findings: Finding[]; more?: CompactFindings } {
-  const seen = new Map<string, number>();
-  const full: Finding[] = [];
-  const rest: Finding[] = [];
-  const ruleNo = new Map<string, number>();
-  for (const f of findings) {
-    const key = `${f.detector}\u0000${f.rule}`;
-    const n = (seen.get(key) ?? 0) + 1;
-    seen.set(key, n);
-    if (n <= keep || f.location.file !== file || SEVERITIES.indexOf(f.severity) < 0) full.push(f);
-    else {
-      rest.push(f);
-      if (!ruleNo.has(key)) ruleNo.set(key, ruleNo.size);
-    }
-  }
-  if (rest.length === 0) return { findings: full };
-  const more = {
-    rules: [...ruleNo.keys()],
-    rule: new Uint32Array(rest.length),
-    severity: new Uint8Array(rest.length),
-    confidence: new Float64Array(rest.length),
-    index: new Float64Array(rest.length),
-  };
-  rest.forEach((f, i) => {
-    more.rule[i] = ruleNo.get(`${f.detector}\u0000${f.rule}`) as number;
-    more.severity[i] = SEVERITIES.indexOf(f.severity);
-    more.confidence[i] = f.confidence;
-    more.index[i] = f.location.index;
-  });
-  return { findings: full, more };
-}
-
-/** Two groups' compacted findings of one shard as one (rule numbers of `b` shifted past `a`'s). */
-export function joinCompact(a: CompactFindings | undefined, b: CompactFindings | undefined): CompactFindings | undefined {
-  if (!a || !b) return a ?? b;
-  const cat = <T extends Uint8Array | Uint32Array | Float64Array>(x: T, y: T, make: (n: number) => T): T => {
-    const out = make(x.length + y.length);
-    out.set(x);
-    out.set(y, x.length);
-    return out;
-  };
-  const rule = cat(a.rule, b.rule, (n) => new Uint32Array(n));
-  for (let i = a.rule.length; i < rule.length; i++) rule[i] = (rule[i] as number) + a.rules.length;
-  return {
-    rules: [...a.rules, ...b.rules],
-    rule,
-    severity: cat(a.severity, b.severity, (n) => new Uint8Array(n)),
-    confidence: cat(a.confidence, b.confidence, (n) => new Float64Array(n)),
-    index: cat(a.index, b.index, (n) => new Float64Array(n)),
-  };
-}
-
-/** The compacted findings back as minimal findings (detector, rule, severity, confidence, file, index). */
-function* expandFindings(more: CompactFindings, file: string): Generator<Finding> {
-  const rules = more.rules.map((k) => k.split('\u0000') as [DetectorId, string]);
-  for (let i = 0; i < more.rule.length; i++) {
-    const [detector, rule] = rules[more.rule[i] as number] as [DetectorId, string];
-    yield {
-      detector,
-      rule,
-      severity: SEVERITIES[more.severity[i] as number] as Severity,
-      confidence: more.confidence[i] as number,
-      location: { file, index: more.index[i] as number },
-      message: '',
-    };
-  }
 }
 
 /** Runs one batch through every planned detector (in plan order): a thread pool, or in-process. */
@@ -247,7 +162,7 @@ export async function inspectShard(shard: Shard, options: InspectShardOptions): 
   if (batch.length > 0) await submit(batch);
   while (queue.length > 0) await flushOne();
   const keep = options.keepPerRule ?? 0;
-  const split = keep > 0 ? compactFindings(findings, shard.file, keep) : { findings };
+  const split = keep > 0 ? compactFindings(findings, keep) : { findings };
   return { file: shard.file, firstIndex: firstIndex ?? 0, records, lines, rows, ...split, features: features.map(packFeatures), ms };
 }
 
@@ -374,12 +289,12 @@ export class ShardReducer {
   private sink: FindingSink | undefined;
   /** Findings held until `finish` when no policy was given up front. */
   private readonly buffered: Finding[] = [];
-  private readonly bufferedMore: Array<{ file: string; more: CompactFindings }> = [];
+  private readonly bufferedMore: CompactFindings[] = [];
   private readonly ms: number[];
   private readonly perFile = new Map<string, number>();
   private records = 0;
-  /** Per dataset detector (plan index): features by record ordinal (`undefined` where none). */
-  private readonly feats = new Map<number, unknown[]>();
+  /** Per dataset detector (plan index): its feature block of each shard, in delivery order. */
+  private readonly blocks = new Map<number, Array<readonly unknown[] | PackedFeatures>>();
   /** Record references by ordinal: file id × 2 + (1 when records carry data rows), index, line (0 = none). */
   private readonly fileIds = new Map<string, number>();
   private readonly fileNames: string[] = [];
@@ -394,7 +309,7 @@ export class ShardReducer {
   ) {
     this.ms = detectors.map(() => 0);
     detectors.forEach((d, k) => {
-      if (d.kind === 'dataset') this.feats.set(k, []);
+      if (d.kind === 'dataset') this.blocks.set(k, []);
     });
     if (options.policy) this.sink = new FindingSink(options.policy, capOf(options.maxFindingsPerRule));
     else if (options.maxFindingsPerRule !== undefined) throw new InspectError('INSPECT_OPTIONS', 'a findings cap needs the policy up front (ReducerOptions.policy)', { kind: 'internal' });
@@ -405,15 +320,15 @@ export class ShardReducer {
     const sink = this.sink;
     if (sink) {
       for (const f of out.findings) sink.add(f);
-      if (out.more) for (const f of expandFindings(out.more, out.file)) sink.addCompact(f);
+      if (out.more) for (const f of expandFindings(out.more)) sink.addCompact(f);
     } else {
       for (const f of out.findings) this.buffered.push(f);
-      if (out.more) this.bufferedMore.push({ file: out.file, more: out.more });
+      if (out.more) this.bufferedMore.push(out.more);
     }
     this.records += out.records;
     this.perFile.set(out.file, (this.perFile.get(out.file) ?? 0) + out.records);
     for (let k = 0; k < this.detectors.length; k++) this.ms[k] = (this.ms[k] ?? 0) + (out.ms[k] ?? 0);
-    if (this.feats.size === 0) return;
+    if (this.blocks.size === 0) return;
     let fid = this.fileIds.get(out.file);
     if (fid === undefined) {
       fid = this.fileNames.length;
@@ -426,63 +341,87 @@ export class ShardReducer {
       this.refIndex.push(out.firstIndex + i);
       this.refLine.push(out.lines[i] ?? 0);
     }
-    for (const [k, dst] of this.feats) {
+    for (const [k, dst] of this.blocks) {
       const f = out.features[k] ?? [];
-      const src = isPacked(f) ? unpackFeatures(f) : f;
-      for (let i = 0; i < out.records; i++) dst.push(src[i]);
+      // Blocks stay packed until the reduce; one of another length is aligned to the records.
+      if (isPacked(f) ? f.count === out.records : f.length === out.records) dst.push(f);
+      else {
+        const src = isPacked(f) ? unpackFeatures(f) : f;
+        dst.push(Array.from({ length: out.records }, (_, i) => src[i]));
+      }
     }
   }
 
-  /** Every record's reference, built once and shared by the dataset detectors' reduce steps. */
-  private refs(): RecordRef[] {
-    const out = new Array<RecordRef>(this.refIndex.length);
-    for (let i = 0; i < out.length; i++) {
-      const key = this.refFile[i] as number;
-      const file = this.fileNames[key >> 1] as string;
-      const index = this.refIndex[i] as number;
-      const line = this.refLine[i] as number;
-      out[i] = { file, index, ...(line !== 0 ? { line } : {}), ...((key & 1) === 1 ? { row: index + 1 } : {}) };
-    }
+  /** Every record's reference, as typed arrays (released here: a reducer finishes once). */
+  private packedRefs(): PackedRefs {
+    const refs = { files: [...this.fileNames], file: Int32Array.from(this.refFile), index: Float64Array.from(this.refIndex), line: Float64Array.from(this.refLine) };
     this.refFile.length = 0;
     this.refIndex.length = 0;
     this.refLine.length = 0;
-    return out;
+    return refs;
   }
 
-  /** Reduces the dataset detectors, applies the policy and builds the report. */
-  finish(o: FinishOptions): InspectReport {
+  /** The sink, built here when the policy comes only now (then every held finding goes through it). */
+  private sinkFor(o: FinishOptions): FindingSink {
     let sink = this.sink;
     if (sink && sink.policy !== o.policy) throw new InspectError('INSPECT_OPTIONS', 'the reducer was built with another policy than the one it finishes with', { kind: 'internal' });
     if (!sink) {
       sink = this.sink = new FindingSink(o.policy, capOf(o.maxFindingsPerRule));
       for (const f of this.buffered) sink.add(f);
       this.buffered.length = 0;
-      for (const b of this.bufferedMore) for (const f of expandFindings(b.more, b.file)) sink.addCompact(f);
+      for (const b of this.bufferedMore) for (const f of expandFindings(b)) sink.addCompact(f);
       this.bufferedMore.length = 0;
     }
-    const refs = this.feats.size > 0 ? this.refs() : [];
+    return sink;
+  }
+
+  /** Reduces the dataset detectors here, one after another, applies the policy and builds the report. */
+  finish(o: FinishOptions): InspectReport {
+    const sink = this.sinkFor(o);
+    const refs = this.blocks.size > 0 ? this.packedRefs() : undefined;
+    const shared = refs ? refsOf(refs) : [];
+    const outs = new Map<number, ReduceOutput>();
+    for (const [k, blocks] of this.blocks) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, { blocks, refs: refs as PackedRefs }, shared));
+    this.blocks.clear();
+    return this.report(o, sink, outs);
+  }
+
+  /**
+   * Like `finish`, with the reduce of each detector whose features are all packed offered to
+   * `runner` (e.g. a worker thread), so independent reduces run at the same time; the others run
+   * here meanwhile. Findings enter the report in detector order whatever finishes first.
+   */
+  async finishWith(o: FinishOptions, runner: ReduceRunner): Promise<InspectReport> {
+    const sink = this.sinkFor(o);
+    const refs = this.blocks.size > 0 ? this.packedRefs() : undefined;
+    const remote = new Map<number, Promise<ReduceOutput>>();
+    const local: number[] = [];
+    for (const [k, blocks] of this.blocks) {
+      const p = allPacked(blocks) ? runner(k, { blocks, refs: refs as PackedRefs }, blockBuffers(blocks)) : undefined;
+      if (p) {
+        // Handled here, rethrown when awaited below.
+        p.catch(() => undefined);
+        remote.set(k, p);
+      } else local.push(k);
+    }
+    const outs = new Map<number, ReduceOutput>();
+    if (local.length > 0) {
+      const shared = refsOf(refs as PackedRefs);
+      for (const k of local) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, { blocks: this.blocks.get(k) ?? [], refs: refs as PackedRefs }, shared));
+    }
+    for (const [k, p] of remote) outs.set(k, await p);
+    this.blocks.clear();
+    return this.report(o, sink, outs);
+  }
+
+  private report(o: FinishOptions, sink: FindingSink, outs: ReadonlyMap<number, ReduceOutput>): InspectReport {
     const ms = new Map<DetectorId, number>();
     this.detectors.forEach((d, k) => {
-      if (d.kind !== 'dataset') {
-        ms.set(d.id, this.ms[k] ?? 0);
-        return;
-      }
-      const t0 = performance.now();
-      const feats = this.feats.get(k) ?? [];
-      const items: { ref: RecordRef; features: unknown }[] = [];
-      for (let i = 0; i < feats.length; i++) {
-        const f = feats[i];
-        if (f !== undefined) items.push({ ref: refs[i] as RecordRef, features: f });
-      }
-      this.feats.delete(k);
-      let out: Finding[];
-      try {
-        out = (d as DatasetDetector).reduce(items);
-      } catch (err) {
-        throw new InspectError('INSPECT_DETECTOR_FAILED', `detector ${d.id} failed in its reduce step: ${err instanceof Error ? err.message : String(err)}; this is a bug in the detector, please report it`, { kind: 'internal', cause: err });
-      }
-      ms.set(d.id, (this.ms[k] ?? 0) + performance.now() - t0);
-      for (const f of out) (sink as FindingSink).add(f);
+      const out = outs.get(k);
+      ms.set(d.id, (this.ms[k] ?? 0) + (out?.ms ?? 0));
+      if (!out) return;
+      for (const f of out.findings) sink.add(f);
+      if (out.more) for (const f of expandFindings(out.more)) sink.addCompact(f);
     });
     const fileStats = o.files.map((f, i) => ({ path: f.path, format: o.formats[i] ?? '', records: this.perFile.get(f.path) ?? 0, bytes: f.size }));
     return buildReport({ ...o, fileStats, detectors: this.detectors, ms, sink, records: this.records });

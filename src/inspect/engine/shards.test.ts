@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, test } from 'node:test';
 import { DEFAULT_POLICY, SEVERITIES, type Policy } from '../policy/index.js';
-import type { Finding, InspectReport } from '../types.js';
+import type { DatasetDetector, Finding, InspectReport } from '../types.js';
 import { detectFormat } from '../../records/index.js';
-import { builtinRegistry, compactFindings, DEFAULT_DETECTORS, inspectDelivery, inspectShard, listFiles, planShards, processBatch, ShardReducer, type InspectProgress, type ShardOutput } from './index.js';
+import { builtinRegistry, compactFindings, DEFAULT_DETECTORS, expandFindings, InspectError, reduceDetector, inspectDelivery, inspectShard, listFiles, planShards, processBatch, ShardReducer, type CompactFindings, type InspectProgress, type ShardOutput } from './index.js';
 import { sharedPath } from '../../core/index.js';
 
 const DATA = pathToFileURL(`${sharedPath('data')}/`);
@@ -167,6 +167,36 @@ test('shards that send only the first findings of each rule whole give the same 
   }
 });
 
+test('finishWith: reduces offered to a runner (packed features only) give the report finish gives; a failing one fails the run', async () => {
+  const files = await listFiles(['.'], dir);
+  const detectors = builtinRegistry().createAll(DEFAULT_DETECTORS.map((id) => ({ id })));
+  const shards = await planShards(files, { shardBytes: 12_000 });
+  const outputs: ShardOutput[] = [];
+  for (const sh of shards) outputs.push(await inspectShard(sh, { detectorCount: detectors.length, exec: async (b) => processBatch(detectors, undefined, b), keepPerRule: 2 }));
+  const finish = { files, formats: files.map((f) => detectFormat(f.absPath).format), roots: ['.'], startedAt: '', policy: DEFAULT_POLICY };
+  const fresh = (): ShardReducer => {
+    const r = new ShardReducer(detectors, { policy: DEFAULT_POLICY, maxFindingsPerRule: 2 });
+    for (const o of outputs) r.add(structuredClone(o));
+    return r;
+  };
+  const want = untimed(fresh().finish(finish));
+  const offered: number[] = [];
+  // A runner standing in for a worker: the input crosses a structured clone, findings come back compacted.
+  const got = await fresh().finishWith(finish, (k, input) => {
+    offered.push(k);
+    const out = reduceDetector(detectors[k] as DatasetDetector, structuredClone(input));
+    return Promise.resolve({ ...compactFindings(out.findings, 2), ms: out.ms });
+  });
+  assert.equal(untimed(got), want);
+  assert.ok(offered.includes(DEFAULT_DETECTORS.indexOf('duplicates')), 'duplicates features are packed and offered');
+  assert.ok(!offered.includes(DEFAULT_DETECTORS.indexOf('schema')), 'schema features (plain objects) reduce here');
+  assert.equal(untimed(await fresh().finishWith(finish, () => undefined)), want, 'a runner may decline');
+  await assert.rejects(
+    fresh().finishWith(finish, () => Promise.reject(new InspectError('INSPECT_DETECTOR_FAILED', 'boom', { kind: 'internal' }))),
+    { code: 'INSPECT_DETECTOR_FAILED' },
+  );
+});
+
 test('compactFindings keeps the first findings of each rule whole, in order, and the rest exactly as the policy reads them', () => {
   const f = (rule: string, index: number, severity: Finding['severity'], file = 'x.jsonl'): Finding => ({
     detector: 'pii',
@@ -178,14 +208,21 @@ test('compactFindings keeps the first findings of each rule whole, in order, and
     evidence: 'e',
   });
   const input = [f('email', 0, 'medium'), f('phone', 1, 'low'), f('email', 2, 'high'), f('email', 3, 'low'), f('phone', 4, 'low'), f('email', 5, 'medium', 'other.jsonl')];
-  const { findings, more } = compactFindings(input, 'x.jsonl', 1);
-  assert.deepEqual(findings, [input[0], input[1], input[5]], 'a finding of another file stays whole');
+  const { findings, more } = compactFindings(input, 1);
+  assert.deepEqual(findings, [input[0], input[1]]);
   assert.deepEqual(more?.rules, ['pii\u0000email', 'pii\u0000phone']);
-  assert.deepEqual([...(more?.rule ?? [])], [0, 0, 1]);
-  assert.deepEqual([...(more?.index ?? [])], [2, 3, 4]);
-  assert.deepEqual([...(more?.confidence ?? [])], [0.2, 0.3, 0.4]);
-  assert.deepEqual([...(more?.severity ?? [])].map((i) => SEVERITIES[i]), ['high', 'low', 'low']);
-  assert.deepEqual(compactFindings(input, 'x.jsonl', 10), { findings: input });
+  assert.deepEqual([...(more?.rule ?? [])], [0, 0, 1, 0]);
+  assert.deepEqual([...(more?.index ?? [])], [2, 3, 4, 5]);
+  assert.deepEqual([...(more?.confidence ?? [])], [0.2, 0.3, 0.4, 0.5]);
+  assert.deepEqual([...(more?.severity ?? [])].map((i) => SEVERITIES[i]), ['high', 'low', 'low', 'medium']);
+  assert.deepEqual(more?.files, ['x.jsonl', 'other.jsonl']);
+  assert.deepEqual([...(more?.file ?? [])], [0, 0, 0, 1]);
+  const back = [...expandFindings(more as CompactFindings)];
+  assert.deepEqual(
+    back.map((f) => [f.detector, f.rule, f.severity, f.confidence, f.location.file, f.location.index]),
+    input.slice(2).map((f) => [f.detector, f.rule, f.severity, f.confidence, f.location.file, f.location.index]),
+  );
+  assert.deepEqual(compactFindings(input, 10), { findings: input });
 });
 
 test('the planner never cuts before a BOM line, also where the newline ends a read block; unreadable files are coded', async () => {

@@ -9,7 +9,10 @@ import type { Detector } from '../types.js';
 import { processBatch } from './batch.js';
 import { builtinRegistry, type DetectorSpec } from './registry.js';
 import type { WorkerReply, WorkerSetup } from './pool.js';
+import { compactBuffers, compactFindings } from './compact.js';
+import { InspectError } from './errors.js';
 import { isPacked, packedBuffers } from './pack.js';
+import { reduceDetector, type ReduceInput } from './reduce.js';
 import { inspectShard, type Shard } from './shard.js';
 
 function serialize(err: unknown): Extract<WorkerReply, { ok: false }>['error'] {
@@ -45,13 +48,32 @@ if (port !== null) {
       return { seq, ok: false, error: serialize(err) };
     }
   };
-  // One shard at a time: the next waits for the previous (they are CPU-bound).
+  const reduce = (seq: number, k: number, input: ReduceInput): WorkerReply => {
+    try {
+      if (detectors === undefined) throw initError;
+      const d = detectors[k];
+      if (d?.kind !== 'dataset') throw new InspectError('INSPECT_WORKER_FAILED', `no dataset detector at plan index ${k}`, { kind: 'internal' });
+      const out = reduceDetector(d, input);
+      // Findings past the report's cap per rule travel compacted, as shards' do.
+      const keep = setup.keepPerRule ?? 0;
+      return { seq, ok: true, reduced: keep > 0 ? { ...compactFindings(out.findings, keep), ms: out.ms } : out };
+    } catch (err) {
+      return { seq, ok: false, error: serialize(err) };
+    }
+  };
+  // One message at a time: the next waits for the previous (they are CPU-bound).
   let chain: Promise<void> = Promise.resolve();
-  port.on('message', (msg: { seq: number; shard: Shard }) => {
+  port.on('message', (msg: { seq: number; shard?: Shard; reduce?: { k: number; input: ReduceInput } }) => {
     chain = chain.then(async () => {
-      const reply = await run(msg.seq, msg.shard);
-      // Packed feature buffers move to the main thread without a copy.
-      const transfer = reply.ok ? reply.result.features.flatMap((f) => (isPacked(f) ? packedBuffers(f) : [])) : [];
+      if (msg.reduce) {
+        const reply = reduce(msg.seq, msg.reduce.k, msg.reduce.input);
+        port.postMessage(reply, reply.ok && 'reduced' in reply && reply.reduced.more ? compactBuffers(reply.reduced.more) : []);
+        return;
+      }
+      const reply = await run(msg.seq, msg.shard as Shard);
+      // Packed feature buffers and compacted findings move to the main thread without a copy.
+      const transfer =
+        reply.ok && 'result' in reply ? [...reply.result.features.flatMap((f) => (isPacked(f) ? packedBuffers(f) : [])), ...(reply.result.more ? compactBuffers(reply.result.more) : [])] : [];
       port.postMessage(reply, transfer);
     });
   });
