@@ -17,9 +17,11 @@ import { readFileSync } from 'node:fs';
 import { createDuplicatesDetector, lshParams, lshParamsForRecall } from '../src/inspect/detectors/duplicates/index.js';
 import { hashString, splitmix32 } from '../src/inspect/text/index.js';
 import type { RecordView } from '../src/inspect/types.js';
-import { sharedPath } from '../src/core/index.js';
+import { join } from 'node:path';
+import { sharedDir } from './lib.js';
 
-const DATA = process.env.PROVENANT_DATA ?? sharedPath('data');
+// Benchmarks read the full ../shared (PROVENANT_SHARED overrides; PROVENANT_DATA names the data folder itself).
+const DATA = process.env.PROVENANT_DATA ?? join(sharedDir(), 'data');
 const arg = (name: string, def: number): number => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? Number(process.argv[i + 1]) : def;

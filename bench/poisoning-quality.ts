@@ -22,9 +22,11 @@ import { gunzipSync } from 'node:zlib';
 import { createPoisoningDetector, type PoisoningOptions } from '../src/inspect/detectors/poisoning/index.js';
 import { splitmix32 } from '../src/inspect/text/index.js';
 import type { Finding, RecordView, TextField } from '../src/inspect/types.js';
-import { sharedPath } from '../src/core/index.js';
+import { join } from 'node:path';
+import { sharedDir } from './lib.js';
 
-const DATA = process.env.PROVENANT_DATA ?? sharedPath('data');
+// Benchmarks read the full ../shared (PROVENANT_SHARED overrides; PROVENANT_DATA names the data folder itself).
+const DATA = process.env.PROVENANT_DATA ?? join(sharedDir(), 'data');
 const rnd = splitmix32(7);
 
 function run(views: RecordView[], opts: PoisoningOptions = {}): { findings: Finding[]; secs: number } {
