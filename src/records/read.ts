@@ -4,7 +4,7 @@ import { checkHeader, DelimitedParser, rowValue } from './csv.js';
 import { recordError } from './errors.js';
 import { detectFormat } from './format.js';
 import { splitJsonArray } from './json-array.js';
-import { parseJsonRecord } from './json-record.js';
+import { parseJsonRecord, type ParsedRecord } from './json-record.js';
 import { decodeBlock, lineRecord, newlineBlocks, stripBom, type LineKind } from './lines.js';
 import { readParquetRows } from './parquet.js';
 
@@ -72,7 +72,14 @@ async function* readLines(kind: LineKind, bytes: AsyncIterable<Buffer>, file: st
         yield* items;
         throw recordError('RECORD_INVALID_UTF8', 'invalid UTF-8; re-encode the file as UTF-8', { file, line });
       }
-      const rec = lineRecord(kind, block.toString('utf8', start, end), { file, line }, SOURCE_ORDER);
+      let rec: ParsedRecord;
+      try {
+        rec = lineRecord(kind, block.toString('utf8', start, end), { file, line }, SOURCE_ORDER);
+      } catch (err) {
+        // The records before a bad line are handed out first, wherever the stream was cut.
+        yield* items;
+        throw err;
+      }
       items.push({ file, index: index++, line, value: rec.value });
       line++;
       start = end + 1;

@@ -22,8 +22,13 @@ export interface CompactFindings {
   readonly index: Float64Array;
 }
 
-/** Keeps the first `keep` findings of each (detector, rule) whole, in order; compacts the rest. */
-export function compactFindings(findings: readonly Finding[], keep: number): { findings: Finding[]; more?: CompactFindings } {
+/**
+ * Keeps the first `keep` findings of each (detector, rule) whole, in order; compacts the rest.
+ * With `ignored` (the policy's ignore list), ignored findings neither count toward `keep` nor stay
+ * whole: the report's first findings of a rule are then among those kept whole even when an
+ * ignore drops a whole file's findings (dataset detectors report over many files).
+ */
+export function compactFindings(findings: readonly Finding[], keep: number, ignored?: (f: Finding) => boolean): { findings: Finding[]; more?: CompactFindings } {
   const seen = new Map<string, number>();
   const full: Finding[] = [];
   const rest: Finding[] = [];
@@ -31,9 +36,10 @@ export function compactFindings(findings: readonly Finding[], keep: number): { f
   const fileNo = new Map<string, number>();
   for (const f of findings) {
     const key = `${f.detector}\u0000${f.rule}`;
-    const n = (seen.get(key) ?? 0) + 1;
+    const drop = ignored?.(f) === true;
+    const n = (seen.get(key) ?? 0) + (drop ? 0 : 1);
     seen.set(key, n);
-    if (n <= keep || SEVERITIES.indexOf(f.severity) < 0) full.push(f);
+    if ((!drop && n <= keep) || SEVERITIES.indexOf(f.severity) < 0) full.push(f);
     else {
       rest.push(f);
       if (!ruleNo.has(key)) ruleNo.set(key, ruleNo.size);

@@ -184,6 +184,7 @@ export async function inspectDelivery(options: InspectOptions): Promise<InspectR
     ...(options.format ? { format: options.format } : {}),
     ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
     keepPerRule,
+    policy,
   });
   try {
     // At most two shards per worker in flight; outputs are reduced strictly in shard order.

@@ -128,7 +128,8 @@ export function packFeatures(values: readonly unknown[]): PackedFeatures | reado
     if (!isPlainObject(v)) return values;
     const keys = Object.keys(v);
     if (keys.includes('__proto__')) return values;
-    const sig = keys.join('\u0000');
+    // JSON of the key list: unambiguous, whatever characters the keys hold.
+    const sig = JSON.stringify(keys);
     let id = shapeIds.get(sig);
     if (id === undefined) {
       id = shapes.length;
@@ -187,7 +188,8 @@ export function unpackFeatures(p: PackedFeatures): unknown[] {
       const obj: Record<string, unknown> = {};
       const r = p.rest[i];
       for (const key of p.shapes[p.shape[i] as number] as string[]) {
-        const col = cols.length > 0 ? p.columns[key] : undefined;
+        // Own columns only: a key named like an Object.prototype member is not a column.
+        const col = cols.length > 0 && Object.hasOwn(p.columns, key) ? p.columns[key] : undefined;
         obj[key] = col !== undefined && (col.at[i] as number) >= 0 ? view(col, i) : r?.[key];
       }
       out[i] = obj;

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads';
 import type { ErrorKind, SourceLocation } from '../../core/index.js';
 import type { RecordFormat } from '../../records/index.js';
 import type { FieldOverrides } from '../fields/index.js';
+import type { Policy } from '../policy/index.js';
 import { InspectError } from './errors.js';
 import type { DetectorSpec } from './registry.js';
 import type { ReduceInput, ReduceOutput } from './reduce.js';
@@ -25,6 +26,8 @@ export interface WorkerSetup {
   readonly batchSize?: number;
   /** Findings kept whole per (detector, rule) in each shard's output (InspectShardOptions.keepPerRule). */
   readonly keepPerRule?: number;
+  /** The run's policy: its ignore list decides which reduce findings count toward `keepPerRule`. */
+  readonly policy?: Policy;
 }
 
 export type WorkerReply =

@@ -223,6 +223,10 @@ test('compactFindings keeps the first findings of each rule whole, in order, and
     input.slice(2).map((f) => [f.detector, f.rule, f.severity, f.confidence, f.location.file, f.location.index]),
   );
   assert.deepEqual(compactFindings(input, 10), { findings: input });
+  // Findings the policy ignores neither count toward keep nor stay whole.
+  const ig = compactFindings(input, 1, (x) => x.location.index === 0);
+  assert.deepEqual(ig.findings, [input[1], input[2]], 'the first email not ignored is kept whole');
+  assert.deepEqual([...(ig.more?.index ?? [])], [0, 3, 4, 5]);
 });
 
 test('the planner never cuts before a BOM line, also where the newline ends a read block; unreadable files are coded', async () => {

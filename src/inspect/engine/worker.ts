@@ -5,6 +5,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { ProvenantError } from '../../core/index.js';
 import type { FieldOverrides } from '../fields/index.js';
+import { PolicyAccumulator } from '../policy/index.js';
 import type { Detector } from '../types.js';
 import { processBatch } from './batch.js';
 import { builtinRegistry, type DetectorSpec } from './registry.js';
@@ -56,7 +57,9 @@ if (port !== null) {
       const out = reduceDetector(d, input);
       // Findings past the report's cap per rule travel compacted, as shards' do.
       const keep = setup.keepPerRule ?? 0;
-      return { seq, ok: true, reduced: keep > 0 ? { ...compactFindings(out.findings, keep), ms: out.ms } : out };
+      // A reduce reports over many files: findings the policy ignores must not use up the whole ones.
+      const policy = setup.policy ? new PolicyAccumulator(setup.policy) : undefined;
+      return { seq, ok: true, reduced: keep > 0 ? { ...compactFindings(out.findings, keep, policy ? (f) => policy.drops(f) : undefined), ms: out.ms } : out };
     } catch (err) {
       return { seq, ok: false, error: serialize(err) };
     }

@@ -93,6 +93,12 @@ export class PolicyAccumulator {
   }
 
   /** Counts `f` toward the policy rules; false when an ignore entry drops it (it must then leave the report). */
+  /** Whether the policy's ignore list drops `f` (nothing is counted). */
+  drops(f: Finding): boolean {
+    const r = this.route(f);
+    return r.dropped || r.fileIgnores.some((g) => this.fileIgnored(g.re as RegExp, f.location.file));
+  }
+
   add(f: Finding): boolean {
     const r = this.route(f);
     if (r.dropped || r.fileIgnores.some((g) => this.fileIgnored(g.re as RegExp, f.location.file))) {
