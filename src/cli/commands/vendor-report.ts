@@ -24,7 +24,7 @@ export const vendorReportCommand: Command = {
       for (const v of r.vendors) {
         out.push(
           `  ${v.vendor}${v.paused ? ` [PAUSED ${v.paused.at}${v.paused.reason ? `: ${v.paused.reason}` : ''}]` : ''}: ${v.deliveries} deliveries, ${v.records.toLocaleString('en-US')} records, ${v.keys.length} key(s), assurance ${v.assurance.level} ${v.assurance.name}${v.assurance.missing ? ` (next: ${v.assurance.missing})` : ''}`,
-          `    findings rate ${v.findingsRate === null ? 'n/a (not inspected)' : `${(v.findingsRate * 100).toFixed(2)}%`}${v.incidents.length ? `, incidents ${v.incidents.join(', ')}` : ''}`,
+          `    findings ${v.findingsRate === null ? 'n/a (not inspected)' : `${v.findingsRate.toFixed(2)} per inspected record`}${v.incidents.length ? `, incidents ${v.incidents.join(', ')}` : ''}`,
         );
       }
       out.push('models:');
