@@ -275,7 +275,8 @@ async function main(): Promise<void> {
   }
   const full = best(fullRuns);
   const fullS = full.ms / 1000;
-  const cpu = (r: { cpuMs?: number }): string => (r.cpuMs !== undefined ? `${(r.cpuMs / 1000).toFixed(1)} s CPU` : '? CPU');
+  const cpuS = (r: { cpuMs?: number }): string => (r.cpuMs !== undefined ? (r.cpuMs / 1000).toFixed(1) : '?');
+  const cpu = (r: { cpuMs?: number }): string => `${cpuS(r)} s CPU`;
   console.log(`\nfull default inspection (best of ${repeat}): ${fullS.toFixed(1)} s (${cpu(full)}), ${(stats.bytes / 1e6 / fullS).toFixed(2)} MB/s, ${Math.round(stats.records / fullS).toLocaleString('en-US')} records/s, peak RSS ${full.maxRss ? mb(full.maxRss) : '?'} MB, verdict ${full.report.verdict}`);
   console.log(`  per detector (ms, summed over workers): ${full.report.detectors.map((d) => `${d.detector} ${Math.round(d.ms)} (${d.findings})`).join(', ')}`);
 
@@ -321,11 +322,13 @@ async function main(): Promise<void> {
     '',
     `Planted: secrets ${fmt(planted.secrets)}; PII ${fmt(planted.pii)}; unicode ${fmt(planted.unicode)}.`,
     '',
-    '| run | wall s | MB/s | records/s | peak RSS MB | ratio |',
-    '|---|---|---|---|---|---|',
-    `| full default inspection | ${fullS.toFixed(1)} | ${(stats.bytes / 1e6 / fullS).toFixed(2)} | ${Math.round(stats.records / fullS).toLocaleString('en-US')} | ${full.maxRss ? mb(full.maxRss) : '?'} | secretlint time ÷ ours: ${(sl.ms / full.ms).toFixed(2)} |`,
-    `| secrets only (provenant) | ${(ours.ms / 1000).toFixed(1)} | ${(stats.bytes / 1e6 / (ours.ms / 1000)).toFixed(2)} | ${Math.round(stats.records / (ours.ms / 1000)).toLocaleString('en-US')} | ${ours.maxRss ? mb(ours.maxRss) : '?'} | secretlint time ÷ ours: ${ratio.toFixed(2)} |`,
-    `| secretlint + preset-recommend (baseline) | ${(sl.ms / 1000).toFixed(1)} | ${(stats.bytes / 1e6 / (sl.ms / 1000)).toFixed(2)} | – | ${sl.maxRss ? mb(sl.maxRss) : '?'} | 1.00 |`,
+    `Each timed run ${repeat} time(s), interleaved with secretlint; the best wall time of each, its CPU time (user+sys) beside it.`,
+    '',
+    '| run | wall s | CPU s | MB/s | records/s | peak RSS MB | ratio |',
+    '|---|---|---|---|---|---|---|',
+    `| full default inspection | ${fullS.toFixed(1)} | ${cpuS(full)} | ${(stats.bytes / 1e6 / fullS).toFixed(2)} | ${Math.round(stats.records / fullS).toLocaleString('en-US')} | ${full.maxRss ? mb(full.maxRss) : '?'} | secretlint time ÷ ours: ${(sl.ms / full.ms).toFixed(2)} |`,
+    `| secrets only (provenant) | ${(ours.ms / 1000).toFixed(1)} | ${cpuS(ours)} | ${(stats.bytes / 1e6 / (ours.ms / 1000)).toFixed(2)} | ${Math.round(stats.records / (ours.ms / 1000)).toLocaleString('en-US')} | ${ours.maxRss ? mb(ours.maxRss) : '?'} | secretlint time ÷ ours: ${ratio.toFixed(2)} |`,
+    `| secretlint + preset-recommend (baseline) | ${(sl.ms / 1000).toFixed(1)} | ${cpuS(sl)} | ${(stats.bytes / 1e6 / (sl.ms / 1000)).toFixed(2)} | – | ${sl.maxRss ? mb(sl.maxRss) : '?'} | 1.00 |`,
     '',
     `Full inspection per detector (ms, summed over workers; findings): ${full.report.detectors.map((d) => `${d.detector} ${Math.round(d.ms)} (${d.findings})`).join(', ')}. Verdict: ${full.report.verdict}.`,
     '',
