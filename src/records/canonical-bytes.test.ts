@@ -2,6 +2,7 @@
 // canonical text for every record it accepts, and accept no invalid record: whatever it declines
 // goes the string path, which raises the coded error.
 import { test } from 'node:test';
+import { lcg, mutate, randomJson } from './fuzz-fixtures.js';
 import assert from 'node:assert/strict';
 import { beginBlock, canonicalJsonBytes } from './canonical-bytes.js';
 import { parseJsonRecord } from './json-record.js';
@@ -104,23 +105,9 @@ test('invalid or unusual records are declined, never copied', () => {
 });
 
 test('randomised and mutated records: the byte path agrees with the strict parser', () => {
-  let x = 4242;
-  const r = (n: number): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
+  const r = lcg(4242);
   const keys = ['a', 'b', 'B', 'a b', '10', '9', 'zz', '_', 'é'];
-  const gen = (d: number): unknown => {
-    switch (r(d > 3 ? 4 : 7)) {
-      case 0: return r(2) === 0;
-      case 1: return r(1000) - 500;
-      case 2: return ['', 'q"\\', '\u0001\u001f\n', 'é😀’', '/', '\u007f'][r(6)];
-      case 3: return null;
-      case 4: return Array.from({ length: r(4) }, () => gen(d + 1));
-      default: {
-        const o: Record<string, unknown> = {};
-        for (let i = r(5); i > 0; i--) o[keys[r(keys.length)] as string] = gen(d + 1);
-        return o;
-      }
-    }
-  };
+  const gen = randomJson(r, { keys, strings: ['', 'q"\\', '\u0001\u001f\n', 'é😀’', '/', '\u007f'] });
   let fast = 0;
   for (let i = 0; i < 3000; i++) {
     const o: Record<string, unknown> = {};
@@ -137,12 +124,7 @@ test('randomised and mutated records: the byte path agrees with the strict parse
   let accepted = 0;
   for (let i = 0; i < 6000; i++) {
     let line = seeds[r(seeds.length)] as string;
-    for (let m = 1 + r(2); m > 0; m--) {
-      const p = r(line.length + 1);
-      const op = r(3);
-      const ch = alphabet[r(alphabet.length)] as string;
-      line = op === 0 ? line.slice(0, p) + ch + line.slice(p) : op === 1 ? line.slice(0, p) + line.slice(p + 1) : line.slice(0, p) + ch + line.slice(p + 1);
-    }
+    line = mutate(line, r, alphabet);
     if (check(line) === 'fast') accepted++;
   }
   assert.ok(accepted > 500 && accepted < 5500, `byte path accepted ${accepted} of 6000`);

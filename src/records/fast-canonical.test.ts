@@ -1,6 +1,7 @@
 // The digest hot path (canonicalRecordText) must give the same canonical text as parseJsonRecord
 // for every record, and the same coded error for every bad one: it may be faster, never laxer.
 import { test } from 'node:test';
+import { lcg, mutate, randomJson } from './fuzz-fixtures.js';
 import assert from 'node:assert/strict';
 import { canonicalize } from '../core/index.js';
 import { canonicalRecordText, parseJsonRecord } from './json-record.js';
@@ -77,23 +78,9 @@ test('every bad record fails on the fast path with the same code and location as
 });
 
 test('randomised records: fast and slow canonical forms agree', () => {
-  let x = 12345;
-  const r = (n: number): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
+  const r = lcg(12345);
   const keys = ['a', 'b', 'B', 'é', 'a b', '\n', '"', '10', '9', 'ü', 'zz'];
-  const gen = (d: number): unknown => {
-    switch (r(d > 3 ? 4 : 7)) {
-      case 0: return r(2) === 0;
-      case 1: return r(1000) - 500 + (r(2) ? 0.25 : 0);
-      case 2: return ['', 'x\ty', 'q"\\', '\u0001\u001f', 'é😀', '/'][r(6)];
-      case 3: return null;
-      case 4: return Array.from({ length: r(4) }, () => gen(d + 1));
-      default: {
-        const o: Record<string, unknown> = {};
-        for (let i = r(5); i > 0; i--) o[keys[r(keys.length)] as string] = gen(d + 1);
-        return o;
-      }
-    }
-  };
+  const gen = randomJson(r, { keys, strings: ['', 'x\ty', 'q"\\', '\u0001\u001f', 'é😀', '/'], fractions: true });
   for (let i = 0; i < 2000; i++) {
     const v = gen(0);
     // Re-spell some escapes non-canonically (\/ and \u00XX) so both paths must rewrite them.
@@ -103,8 +90,7 @@ test('randomised records: fast and slow canonical forms agree', () => {
 });
 
 test('mutated records: the fast path accepts exactly what the strict parser accepts, with the same text or code', () => {
-  let x = 987654;
-  const r = (n: number): number => ((x = (Math.imul(x, 1103515245) + 12345) >>> 0) % n);
+  const r = lcg(987654);
   const seeds = [
     '{"question": "a \\"b\\" c\\n\\u00e9 \\u2019 d/e", "answer": "x\\\\y\\u001f", "copy": 17}',
     '{"a":{"b":[1,-2,0,true,false,null,"s"]},"c":[],"d":{}}',
@@ -114,12 +100,7 @@ test('mutated records: the fast path accepts exactly what the strict parser acce
   let accepted = 0;
   for (let i = 0; i < 4000; i++) {
     let line = seeds[r(seeds.length)] as string;
-    for (let m = 1 + r(2); m > 0; m--) {
-      const p = r(line.length + 1);
-      const op = r(3);
-      const ch = alphabet[r(alphabet.length)] as string;
-      line = op === 0 ? line.slice(0, p) + ch + line.slice(p) : op === 1 ? line.slice(0, p) + line.slice(p + 1) : line.slice(0, p) + ch + line.slice(p + 1);
-    }
+    line = mutate(line, r, alphabet);
     let slow: string | { code: string | undefined };
     let valid = false;
     try {
