@@ -211,10 +211,6 @@ export interface ReducerOptions {
 
 /** The findings cap per rule a run uses (validated; 0 = no cap). */
 export function maxFindingsPerRule(n: number | undefined): number {
-  return capOf(n);
-}
-
-function capOf(n: number | undefined): number {
   if (n === undefined) return DEFAULT_MAX_FINDINGS_PER_RULE;
   if (!Number.isSafeInteger(n) || n < 0) throw new InspectError('INSPECT_OPTIONS', `the findings cap per rule must be an integer >= 0 (0 = no cap), not ${String(n)}`);
   return n;
@@ -311,7 +307,7 @@ export class ShardReducer {
     detectors.forEach((d, k) => {
       if (d.kind === 'dataset') this.blocks.set(k, []);
     });
-    if (options.policy) this.sink = new FindingSink(options.policy, capOf(options.maxFindingsPerRule));
+    if (options.policy) this.sink = new FindingSink(options.policy, maxFindingsPerRule(options.maxFindingsPerRule));
     else if (options.maxFindingsPerRule !== undefined) throw new InspectError('INSPECT_OPTIONS', 'a findings cap needs the policy up front (ReducerOptions.policy)', { kind: 'internal' });
   }
 
@@ -366,7 +362,7 @@ export class ShardReducer {
     let sink = this.sink;
     if (sink && sink.policy !== o.policy) throw new InspectError('INSPECT_OPTIONS', 'the reducer was built with another policy than the one it finishes with', { kind: 'internal' });
     if (!sink) {
-      sink = this.sink = new FindingSink(o.policy, capOf(o.maxFindingsPerRule));
+      sink = this.sink = new FindingSink(o.policy, maxFindingsPerRule(o.maxFindingsPerRule));
       for (const f of this.buffered) sink.add(f);
       this.buffered.length = 0;
       for (const b of this.bufferedMore) for (const f of expandFindings(b)) sink.addCompact(f);
@@ -378,10 +374,7 @@ export class ShardReducer {
   /** Reduces the dataset detectors here, one after another, applies the policy and builds the report. */
   finish(o: FinishOptions): InspectReport {
     const sink = this.sinkFor(o);
-    const refs = this.blocks.size > 0 ? this.packedRefs() : undefined;
-    const shared = refs ? refsOf(refs) : [];
-    const outs = new Map<number, ReduceOutput>();
-    for (const [k, blocks] of this.blocks) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, { blocks, refs: refs as PackedRefs }, shared));
+    const outs = this.blocks.size > 0 ? this.reduceHere([...this.blocks.keys()], this.packedRefs()) : new Map<number, ReduceOutput>();
     this.blocks.clear();
     return this.report(o, sink, outs);
   }
@@ -404,14 +397,18 @@ export class ShardReducer {
         remote.set(k, p);
       } else local.push(k);
     }
-    const outs = new Map<number, ReduceOutput>();
-    if (local.length > 0) {
-      const shared = refsOf(refs as PackedRefs);
-      for (const k of local) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, { blocks: this.blocks.get(k) ?? [], refs: refs as PackedRefs }, shared));
-    }
+    const outs = local.length > 0 ? this.reduceHere(local, refs as PackedRefs) : new Map<number, ReduceOutput>();
     for (const [k, p] of remote) outs.set(k, await p);
     this.blocks.clear();
     return this.report(o, sink, outs);
+  }
+
+  /** Runs the reduce of the dataset detectors `ks` on this thread (one set of record references for all). */
+  private reduceHere(ks: readonly number[], refs: PackedRefs): Map<number, ReduceOutput> {
+    const shared = refsOf(refs);
+    const outs = new Map<number, ReduceOutput>();
+    for (const k of ks) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, { blocks: this.blocks.get(k) ?? [], refs }, shared));
+    return outs;
   }
 
   private report(o: FinishOptions, sink: FindingSink, outs: ReadonlyMap<number, ReduceOutput>): InspectReport {
