@@ -14,7 +14,7 @@
  * With --repeat N each timed run (full inspection, secrets only, secretlint) runs N times,
  * interleaved, and the best wall time of each counts (CPU time is printed beside it).
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { appendFile, mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -115,8 +115,13 @@ function sources(shared: string): Source[] {
   ];
 }
 
-/** Builds the corpus under `dir` (skipped when a complete corpus of this version exists). */
-async function buildCorpus(dir: string, shared: string): Promise<Planted> {
+/**
+ * Builds the corpus under `dir` (skipped when a complete corpus of this version exists). With
+ * `mix`, rounds after the first also swap about half the sentences of each text for sentences of
+ * other records: a large corpus then is mostly distinct records (as a real delivery is), not a
+ * thousand near-copies of each source row.
+ */
+async function buildCorpus(dir: string, shared: string, target = TARGET_BYTES, mix = false): Promise<Planted> {
   const marker = `${dir}.complete.json`;
   if (existsSync(marker)) {
     const m = JSON.parse(await readFile(marker, 'utf8')) as { version: string; planted: Planted };
@@ -126,12 +131,13 @@ async function buildCorpus(dir: string, shared: string): Promise<Planted> {
   await mkdir(dir, { recursive: true });
   const src = sources(shared);
   const pool = src.flatMap((s) => s.rows.slice(0, 400).map((r) => String(r[s.key]).split(/(?<=[.!?])\s+/)[0] ?? '')).filter((x) => x.length > 20 && x.length < 200);
+  const sentences = mix ? src.flatMap((s) => s.rows.flatMap((r) => String(r[s.key]).split(/(?<=[.!?])\s+/))).filter((x) => x.length > 20 && x.length < 300) : [];
   const planted: Planted = { secrets: {}, pii: {}, unicode: {} };
   const r = rng(42);
   let bytes = 0;
   let k = 0;
-  for (let round = 0; bytes < TARGET_BYTES; round++) {
-    const rd = join(dir, `r${String(round).padStart(2, '0')}`);
+  for (let round = 0; bytes < target; round++) {
+    const rd = join(dir, `r${String(round).padStart(4, '0')}`);
     await mkdir(rd);
     for (const s of src) {
       const out = createWriteStream(join(rd, `${s.name}.jsonl`));
@@ -141,6 +147,7 @@ async function buildCorpus(dir: string, shared: string): Promise<Planted> {
         if (round > 0) {
           // Variation: numbers shifted by the round, one sentence from the pool inserted.
           t = t.replace(/\d+/g, (d) => String(Number(d) + round));
+          if (mix) t = t.split(/(?<=[.!?])\s+/).map((x) => (r() < 0.5 ? (sentences[Math.floor(r() * sentences.length)] as string) : x)).join(' ');
           const ins = pool[Math.floor(r() * pool.length)] as string;
           const at = t.indexOf('. ');
           t = at > 0 ? `${t.slice(0, at + 2)}${ins} ${t.slice(at + 2)}` : `${ins} ${t}`;
@@ -246,7 +253,62 @@ function countBy<T>(xs: readonly T[], key: (x: T) => string): Record<string, num
 
 const fmt = (o: Record<string, number>): string => Object.entries(o).map(([k, v]) => `${k} ${v}`).join(', ') || '–';
 
+/** Bytes under `dir` now (0 when it is gone). */
+function duBytes(dir: string): number {
+  try {
+    return Number(execFileSync('du', ['-sb', dir], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).split('\t')[0]) || 0;
+  } catch {
+    return 0;
+  }
+}
+
+/**
+ * `--memory MB,MB,...`: peak RSS of the full default inspection on corpora of those sizes (built
+ * like the main corpus, more rounds), with the spill directory's peak size (TMPDIR set to a
+ * directory of the bench). The baseline is the smallest size: RSS growth against data growth.
+ */
+async function memory(sizes: number[]): Promise<void> {
+  const shared = sharedDir();
+  const spillRoot = resolve(REPO, 'bench/.data/spill');
+  await mkdir(spillRoot, { recursive: true });
+  process.env.TMPDIR = spillRoot;
+  console.log(`memory: full default inspection (CLI, --format json) on mixed corpora of ${sizes.join(', ')} MB (sentences swapped between records after round 0); spill in ${spillRoot}`);
+  console.log('| corpus MB | records | wall s | CPU s | peak RSS MB | RSS growth vs smallest | data growth | spill peak MB |');
+  console.log('|---|---|---|---|---|---|---|---|');
+  let first: { bytes: number; rss: number } | undefined;
+  for (const size of sizes) {
+    const dir = resolve(REPO, `bench/.data/inspect-mixed-${size}mb`);
+    await buildCorpus(dir, shared, size * 1e6, true);
+    if (process.argv.includes('--build-only')) continue;
+    const stats = await corpusStats(dir);
+    let spillPeak = 0;
+    const poll = setInterval(() => {
+      spillPeak = Math.max(spillPeak, duBytes(spillRoot));
+    }, 2000);
+    let run: Awaited<ReturnType<typeof runInspect>>;
+    try {
+      run = await runInspect(dir, []);
+    } finally {
+      clearInterval(poll);
+    }
+    const rss = run.maxRss ?? 0;
+    first ??= { bytes: stats.bytes, rss };
+    console.log(
+      `| ${mb(stats.bytes)} | ${stats.records.toLocaleString('en-US')} | ${(run.ms / 1000).toFixed(1)} | ${((run.cpuMs ?? 0) / 1000).toFixed(1)} | ${mb(rss)} | ${(rss / first.rss).toFixed(2)}× | ${(stats.bytes / first.bytes).toFixed(2)}× | ${mb(spillPeak)} |`,
+    );
+  }
+}
+
 async function main(): Promise<void> {
+  const mi = process.argv.indexOf('--memory');
+  if (mi > 0) {
+    const sizes = String(process.argv[mi + 1] ?? '')
+      .split(',')
+      .map(Number)
+      .filter((x) => x > 0);
+    if (sizes.length === 0) throw new Error('--memory needs sizes in MB, e.g. --memory 100,400,1600');
+    return memory(sizes);
+  }
   const shared = sharedDir();
   const corpus = resolve(REPO, 'bench/.data/inspect-corpus');
   const planted = await buildCorpus(corpus, shared);

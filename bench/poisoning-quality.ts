@@ -15,8 +15,9 @@
  *        answer unchanged): no trigger there, and a token trigger planted among them;
  * and false flags on the clean versions of each set.
  *
- *   node build/bench/poisoning-quality.js
+ *   node build/bench/poisoning-quality.js   (POISONING_DIGEST=1 also prints a digest of each row's findings)
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { createPoisoningDetector, type PoisoningOptions } from '../src/inspect/detectors/poisoning/index.js';
@@ -24,6 +25,7 @@ import { splitmix32 } from '../src/inspect/text/index.js';
 import type { Finding, RecordView, TextField } from '../src/inspect/types.js';
 import { join } from 'node:path';
 import { sharedDir } from './lib.js';
+import { featureList } from '../src/inspect/features.js';
 
 // Benchmarks read the full ../shared (PROVENANT_SHARED overrides; PROVENANT_DATA names the data folder itself).
 const DATA = process.env.PROVENANT_DATA ?? join(sharedDir(), 'data');
@@ -37,7 +39,7 @@ function run(views: RecordView[], opts: PoisoningOptions = {}): { findings: Find
     const f = det.features(v);
     if (f) items.push({ ref: { file: v.file, index: v.index }, features: f });
   }
-  const findings = det.reduce(items);
+  const findings = det.reduce(featureList(items));
   return { findings, secs: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
@@ -53,6 +55,8 @@ function score(name: string, findings: Finding[], poisoned: Set<number>, n: numb
       `precision=${precision.toFixed(3)} recall=${recall.toFixed(3)} (${(n / secs).toFixed(0)} rec/s)`,
   );
   for (const t of triggers.slice(0, 8)) console.log(`    ${t}`);
+  // POISONING_DIGEST=1: a digest of every finding in full, to compare two builds' reduces.
+  if (process.env.POISONING_DIGEST) console.log(`    digest ${createHash('sha256').update(JSON.stringify(findings)).digest('hex').slice(0, 16)} (${findings.length} findings)`);
   if (triggers.length > 8) console.log(`    … ${triggers.length - 8} more triggers`);
 }
 

@@ -130,10 +130,16 @@ export async function inspectDistributed(o: DistributedOptions): Promise<Inspect
     // The same policy object reduces and finishes, so only the listed findings are held (as in one process).
     const policy = o.policy ?? DEFAULT_POLICY;
     const reducer = new ShardReducer(built, { policy, ...(o.maxFindingsPerRule !== undefined ? { maxFindingsPerRule: o.maxFindingsPerRule } : {}) });
-    outputs.forEach((out, seq) => {
-      if (!out) throw new DistError('DIST_RUN_INCOMPLETE', `shard ${seq} (${shards[seq]?.file ?? '?'}) has no result; refusing a partial report, run again`, { kind: 'internal' });
-      reducer.add(out);
-    });
+    try {
+      outputs.forEach((out, seq) => {
+        if (!out) throw new DistError('DIST_RUN_INCOMPLETE', `shard ${seq} (${shards[seq]?.file ?? '?'}) has no result; refusing a partial report, run again`, { kind: 'internal' });
+        reducer.add(out);
+      });
+    } catch (err) {
+      // finish removes the spilled features; a run that stops before it must too.
+      reducer.dispose();
+      throw err;
+    }
     o.onProgress?.({ shards: shards.length, totalShards: shards.length, bytes: totalBytes, totalBytes });
     return reducer.finish({ files, formats, roots: o.paths, startedAt, policy });
   } catch (err) {

@@ -83,15 +83,32 @@ export interface RecordDetector {
 }
 
 /**
+ * Every record's features for a dataset detector's reduce, in delivery order (ordinals 0 ..
+ * length - 1 count only records that had features). The engine keeps them on disk between the
+ * map and the reduce, so a reduce reads them in passes and holds only what it needs: memory grows
+ * with what the reduce keeps, not with the delivery.
+ */
+export interface FeatureList<F> {
+  readonly length: number;
+  /** Calls `visit` with the features of ordinals [from, to) in order (one sequential pass); a visit returning `false` ends the pass. */
+  scan(visit: (features: F, ord: number) => void | boolean, from?: number, to?: number): void;
+  /** The features of one ordinal (reads its block: for a few records, not for passes). */
+  get(ord: number): F;
+  /** The record of an ordinal (for findings). */
+  ref(ord: number): RecordRef;
+}
+
+/**
  * A detector over the whole delivery. `features` runs per record (possibly on a worker, so F
- * must be structured-cloneable and compact); `reduce` runs once with every record's features, in
- * delivery order, and returns findings. Memory is bounded by features, not by data size.
+ * must be structured-cloneable and compact); `reduce` runs once over every record's features, in
+ * delivery order, and returns findings. It reads them in passes (`FeatureList.scan`) and keeps
+ * compact state (typed arrays), so memory stays bounded by what it keeps, not by data size.
  */
 export interface DatasetDetector<F = unknown> {
   readonly id: DetectorId;
   readonly kind: 'dataset';
   features(record: RecordView): F | undefined;
-  reduce(items: ReadonlyArray<{ readonly ref: RecordRef; readonly features: F }>): Finding[];
+  reduce(items: FeatureList<F>): Finding[];
 }
 
 export type Detector = RecordDetector | DatasetDetector;

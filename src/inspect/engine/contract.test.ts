@@ -9,8 +9,11 @@ import { describe, test } from 'node:test';
 import { makeChecksumToken } from '../detectors/secrets/index.js';
 import { driftFeatures, profile } from '../detectors/drift/index.js';
 import type { DatasetDetector, Detector, Finding } from '../types.js';
+import { featureList } from '../features.js';
 import { processBatch, recordView, type BatchRecord } from './batch.js';
 import { builtinRegistry, DETECTOR_IDS } from './registry.js';
+import { packFeatures } from './pack.js';
+import { Spill, SpilledFeatures } from './spill.js';
 import { sharedPath } from '../../core/index.js';
 
 const SECRET = makeChecksumToken('ghp_', 'Zq4Vn8Kd2Lp6Xw0Ts3Hy7Bm1Rc5Fg9');
@@ -62,7 +65,31 @@ function runDetector(d: Detector, records: BatchRecord[]): Finding[] {
   if (d.kind === 'record') return r.findings;
   const feats = r.features[0] ?? [];
   const items = records.flatMap((rec, i) => (feats[i] === undefined ? [] : [{ ref: { file: rec.file, index: rec.index, ...(rec.line !== undefined ? { line: rec.line } : {}) }, features: feats[i] }]));
-  return (d as DatasetDetector).reduce(items);
+  return (d as DatasetDetector).reduce(featureList(items));
+}
+
+/**
+ * The same reduce as `runDetector`, over features that went the engine's way: packed per shard of
+ * `per` records, written to a spill file, read back block by block (no object shared across blocks).
+ */
+function runSpilled(d: DatasetDetector, records: BatchRecord[], per: number): Finding[] {
+  const feats = processBatch([d], undefined, records).features[0] ?? [];
+  const spill = new Spill();
+  try {
+    for (let at = 0; at < records.length; at += per) {
+      const part = records.slice(at, at + per);
+      const s = spill.addShard(part[0]?.file ?? '', part[0]?.index ?? 0, part.length, false, part.map((r) => r.line));
+      spill.append(0, s, packFeatures(feats.slice(at, at + per)), part.length);
+    }
+    const list = new SpilledFeatures<unknown>(spill.input(0));
+    try {
+      return d.reduce(list);
+    } finally {
+      list.close();
+    }
+  } finally {
+    spill.dispose();
+  }
 }
 
 const registry = builtinRegistry();
@@ -113,6 +140,15 @@ for (const id of registry.ids()) {
         for (const v of [SECRET, AWS, EMAIL]) assert.ok(!s.includes(v), `${f.rule} leaks ${v.slice(0, 4)}…: ${s.slice(0, 300)}`);
       }
     });
+
+    if (registry.create(id, options(id)).kind === 'dataset') {
+      test('the reduce over features spilled to disk and read back by block gives the same findings', () => {
+        // Shards hold consecutive indices of one file here: renumber so every shard is one file's range.
+        const recs = delivery().map((r, i) => ({ ...r, file: 'all.jsonl', index: i, line: i + 1 }));
+        const want = runDetector(registry.create(id, options(id)), recs);
+        for (const per of [1, 7, 1000]) assert.deepEqual(runSpilled(registry.create(id, options(id)) as DatasetDetector, recs, per), want, `shards of ${per}`);
+      });
+    }
 
     test('odd records alone ({}, [], null, scalars, deep, 1 MB) do not throw', () => {
       const odd = delivery().slice(gsm.length + 30);

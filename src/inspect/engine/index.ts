@@ -17,7 +17,8 @@ export {
   type ShardSource,
 } from './shard.js';
 export { compactFindings, expandFindings, type CompactFindings } from './compact.js';
-export { reduceDetector, refsOf, type PackedRefs, type ReduceInput, type ReduceOutput, type ReduceRunner } from './reduce.js';
+export { reduceDetector, type ReduceInput, type ReduceOutput, type ReduceRunner } from './reduce.js';
+export type { ShardRefs, SpillInput } from './spill.js';
 export { packFeatures, unpackFeatures, isPacked, type PackedFeatures } from './pack.js';
 export { planShards, LOCAL_SHARD_BYTES, type PlanShardsOptions } from './plan.js';
 export { createShardPool, type ShardPool, type WorkerSetup } from './pool.js';

@@ -174,41 +174,50 @@ export async function inspectDelivery(options: InspectOptions): Promise<InspectR
     options.onProgress?.({ records, bytes: bytesDone, totalBytes, file: shard.file });
   };
 
-  if (!onWorkers) {
-    for (let i = 0; i < shards.length; i++) done(i, await local(shards[i] as Shard));
-    return reducer.finish({ files, formats, roots: options.paths, startedAt, policy });
-  }
-  const pool: ShardPool = createShardPool(workerCount, {
-    specs,
-    overrides: options.fields,
-    ...(options.format ? { format: options.format } : {}),
-    ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
-    keepPerRule,
-    policy,
-  });
   try {
-    // At most two shards per worker in flight; outputs are reduced strictly in shard order.
-    const window = pool.size * 2;
-    const inFlight: Promise<ShardOutput>[] = [];
-    let next = 0;
-    const launch = (): void => {
-      const p = pool.run(shards[next++] as Shard);
-      // Handled here, rethrown when its turn comes: a failing shard must not crash the process meanwhile.
-      p.catch(() => undefined);
-      inFlight.push(p);
-    };
-    while (next < shards.length && inFlight.length < window) launch();
-    for (let i = 0; i < shards.length; i++) {
-      const remote = inFlight.shift() as Promise<ShardOutput>;
-      const mine = inProcess.length > 0 ? await local(shards[i] as Shard) : undefined;
-      const out = await remote;
-      if (next < shards.length) launch();
-      done(i, mine ? joinOutputs(out, mine) : out);
+    if (!onWorkers) {
+      for (let i = 0; i < shards.length; i++) done(i, await local(shards[i] as Shard));
+      return reducer.finish({ files, formats, roots: options.paths, startedAt, policy });
     }
-    // The dataset detectors' reduces run on the pool side by side (caller instances here).
-    return await reducer.finishWith({ files, formats, roots: options.paths, startedAt, policy }, (k, input, transfer) => (k < specs.length ? pool.reduce(k, input, transfer) : undefined));
+    return await onPool();
   } finally {
-    await pool.close();
+    // A run that failed leaves no spilled features behind (a finished one removed them already).
+    reducer.dispose();
+  }
+
+  async function onPool(): Promise<InspectReport> {
+    const pool: ShardPool = createShardPool(workerCount, {
+      specs,
+      overrides: options.fields,
+      ...(options.format ? { format: options.format } : {}),
+      ...(options.batchSize !== undefined ? { batchSize: options.batchSize } : {}),
+      keepPerRule,
+      policy,
+    });
+    try {
+      // At most two shards per worker in flight; outputs are reduced strictly in shard order.
+      const window = pool.size * 2;
+      const inFlight: Promise<ShardOutput>[] = [];
+      let next = 0;
+      const launch = (): void => {
+        const p = pool.run(shards[next++] as Shard);
+        // Handled here, rethrown when its turn comes: a failing shard must not crash the process meanwhile.
+        p.catch(() => undefined);
+        inFlight.push(p);
+      };
+      while (next < shards.length && inFlight.length < window) launch();
+      for (let i = 0; i < shards.length; i++) {
+        const remote = inFlight.shift() as Promise<ShardOutput>;
+        const mine = inProcess.length > 0 ? await local(shards[i] as Shard) : undefined;
+        const out = await remote;
+        if (next < shards.length) launch();
+        done(i, mine ? joinOutputs(out, mine) : out);
+      }
+      // The dataset detectors' reduces run on the pool side by side (caller instances here).
+      return await reducer.finishWith({ files, formats, roots: options.paths, startedAt, policy }, (k, input) => (k < specs.length ? pool.reduce(k, input) : undefined));
+    } finally {
+      await pool.close();
+    }
   }
 }
 

@@ -49,8 +49,8 @@ export interface ShardPool {
   readonly size: number;
   /** Inspects `shard` on the least busy worker. */
   run(shard: Shard): Promise<ShardOutput>;
-  /** Runs the reduce of detector `k` (plan order of the specs) on the least busy worker; `transfer` moves those buffers. */
-  reduce(k: number, input: ReduceInput, transfer: ArrayBuffer[]): Promise<ReduceOutput>;
+  /** Runs the reduce of detector `k` (plan order of the specs) on the least busy worker (it reads the spill itself). */
+  reduce(k: number, input: ReduceInput): Promise<ReduceOutput>;
   close(): Promise<void>;
 }
 
@@ -104,7 +104,7 @@ export function createShardPool(size: number, setup: WorkerSetup): ShardPool {
   return {
     size,
     run: (shard) => post({ shard }) as Promise<ShardOutput>,
-    reduce: (k, input, transfer) => post({ reduce: { k, input } }, transfer) as Promise<ReduceOutput>,
+    reduce: (k, input) => post({ reduce: { k, input } }) as Promise<ReduceOutput>,
     async close() {
       if (closed) return;
       closed = true;

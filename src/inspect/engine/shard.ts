@@ -16,7 +16,8 @@ import type { BatchRecord, BatchResult } from './batch.js';
 import { InspectError } from './errors.js';
 import { compactFindings, expandFindings, type CompactFindings } from './compact.js';
 import { isPacked, packFeatures, unpackFeatures, type PackedFeatures } from './pack.js';
-import { allPacked, blockBuffers, reduceDetector, refsOf, type PackedRefs, type ReduceOutput, type ReduceRunner } from './reduce.js';
+import { reduceDetector, type ReduceOutput, type ReduceRunner } from './reduce.js';
+import { Spill } from './spill.js';
 import { DETECTOR_IDS } from './registry.js';
 import { compareBytewise, type InspectFile } from './walk.js';
 
@@ -275,12 +276,19 @@ class FindingSink {
   }
 }
 
+/** `values` cut or padded (with undefined) to `n` records. */
+function alignTo(values: readonly unknown[], n: number): unknown[] {
+  return Array.from({ length: n }, (_, i) => values[i]);
+}
+
 /**
  * Collects shard outputs, which must be added in delivery order (file order, then range order),
  * then runs every dataset detector's reduce once and builds the report. Built with a policy, it
  * applies it as outputs arrive and holds only the findings the report lists (at most the cap per
- * rule); dataset features are held per detector, with one compact record reference shared by all.
+ * rule); dataset features go to a spill on disk as they arrive (spill.ts), so what it holds does
+ * not grow with the delivery. A reducer that will not finish must be `dispose`d.
  */
+
 export class ShardReducer {
   private sink: FindingSink | undefined;
   /** Findings held until `finish` when no policy was given up front. */
@@ -289,14 +297,10 @@ export class ShardReducer {
   private readonly ms: number[];
   private readonly perFile = new Map<string, number>();
   private records = 0;
-  /** Per dataset detector (plan index): its feature block of each shard, in delivery order. */
-  private readonly blocks = new Map<number, Array<readonly unknown[] | PackedFeatures>>();
-  /** Record references by ordinal: file id × 2 + (1 when records carry data rows), index, line (0 = none). */
-  private readonly fileIds = new Map<string, number>();
-  private readonly fileNames: string[] = [];
-  private readonly refFile: number[] = [];
-  private readonly refIndex: number[] = [];
-  private readonly refLine: number[] = [];
+  /** Plan indices of the dataset detectors. */
+  private readonly datasets: number[] = [];
+  /** Their features by shard, on disk until the reduce. */
+  private readonly spill = new Spill();
 
   /** `detectors` in plan order (the order of every ShardOutput's `features` and `ms`). */
   constructor(
@@ -305,13 +309,13 @@ export class ShardReducer {
   ) {
     this.ms = detectors.map(() => 0);
     detectors.forEach((d, k) => {
-      if (d.kind === 'dataset') this.blocks.set(k, []);
+      if (d.kind === 'dataset') this.datasets.push(k);
     });
     if (options.policy) this.sink = new FindingSink(options.policy, maxFindingsPerRule(options.maxFindingsPerRule));
     else if (options.maxFindingsPerRule !== undefined) throw new InspectError('INSPECT_OPTIONS', 'a findings cap needs the policy up front (ReducerOptions.policy)', { kind: 'internal' });
   }
 
-  /** Adds the next shard output (delivery order). */
+  /** Adds the next shard output (delivery order); its dataset features go to the spill. */
   add(out: ShardOutput): void {
     const sink = this.sink;
     if (sink) {
@@ -324,37 +328,14 @@ export class ShardReducer {
     this.records += out.records;
     this.perFile.set(out.file, (this.perFile.get(out.file) ?? 0) + out.records);
     for (let k = 0; k < this.detectors.length; k++) this.ms[k] = (this.ms[k] ?? 0) + (out.ms[k] ?? 0);
-    if (this.blocks.size === 0) return;
-    let fid = this.fileIds.get(out.file);
-    if (fid === undefined) {
-      fid = this.fileNames.length;
-      this.fileIds.set(out.file, fid);
-      this.fileNames.push(out.file);
-    }
-    const fileKey = fid * 2 + (out.rows ? 1 : 0);
-    for (let i = 0; i < out.records; i++) {
-      this.refFile.push(fileKey);
-      this.refIndex.push(out.firstIndex + i);
-      this.refLine.push(out.lines[i] ?? 0);
-    }
-    for (const [k, dst] of this.blocks) {
+    if (this.datasets.length === 0) return;
+    const s = this.spill.addShard(out.file, out.firstIndex, out.records, out.rows, out.lines);
+    for (const k of this.datasets) {
       const f = out.features[k] ?? [];
-      // Blocks stay packed until the reduce; one of another length is aligned to the records.
-      if (isPacked(f) ? f.count === out.records : f.length === out.records) dst.push(f);
-      else {
-        const src = isPacked(f) ? unpackFeatures(f) : f;
-        dst.push(Array.from({ length: out.records }, (_, i) => src[i]));
-      }
+      // A block of another length than the shard's records is aligned to them.
+      const aligned = (isPacked(f) ? f.count === out.records : f.length === out.records) ? f : alignTo(isPacked(f) ? unpackFeatures(f) : f, out.records);
+      this.spill.append(k, s, aligned, out.records);
     }
-  }
-
-  /** Every record's reference, as typed arrays (released here: a reducer finishes once). */
-  private packedRefs(): PackedRefs {
-    const refs = { files: [...this.fileNames], file: Int32Array.from(this.refFile), index: Float64Array.from(this.refIndex), line: Float64Array.from(this.refLine) };
-    this.refFile.length = 0;
-    this.refIndex.length = 0;
-    this.refLine.length = 0;
-    return refs;
   }
 
   /** The sink, built here when the policy comes only now (then every held finding goes through it). */
@@ -373,42 +354,46 @@ export class ShardReducer {
 
   /** Reduces the dataset detectors here, one after another, applies the policy and builds the report. */
   finish(o: FinishOptions): InspectReport {
-    const sink = this.sinkFor(o);
-    const outs = this.blocks.size > 0 ? this.reduceHere([...this.blocks.keys()], this.packedRefs()) : new Map<number, ReduceOutput>();
-    this.blocks.clear();
-    return this.report(o, sink, outs);
+    try {
+      const sink = this.sinkFor(o);
+      const outs = new Map<number, ReduceOutput>();
+      for (const k of this.datasets) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, this.spill.input(k)));
+      return this.report(o, sink, outs);
+    } finally {
+      this.dispose();
+    }
   }
 
   /**
-   * Like `finish`, with the reduce of each detector whose features are all packed offered to
-   * `runner` (e.g. a worker thread), so independent reduces run at the same time; the others run
-   * here meanwhile. Findings enter the report in detector order whatever finishes first.
+   * Like `finish`, with the reduce of each dataset detector offered to `runner` (e.g. a worker
+   * thread, which reads the spill itself), so independent reduces run at the same time; the
+   * others run here meanwhile. Findings enter the report in detector order whatever finishes first.
    */
   async finishWith(o: FinishOptions, runner: ReduceRunner): Promise<InspectReport> {
-    const sink = this.sinkFor(o);
-    const refs = this.blocks.size > 0 ? this.packedRefs() : undefined;
-    const remote = new Map<number, Promise<ReduceOutput>>();
-    const local: number[] = [];
-    for (const [k, blocks] of this.blocks) {
-      const p = allPacked(blocks) ? runner(k, { blocks, refs: refs as PackedRefs }, blockBuffers(blocks)) : undefined;
-      if (p) {
-        // Handled here, rethrown when awaited below.
-        p.catch(() => undefined);
-        remote.set(k, p);
-      } else local.push(k);
+    try {
+      const sink = this.sinkFor(o);
+      const remote = new Map<number, Promise<ReduceOutput>>();
+      const local: number[] = [];
+      for (const k of this.datasets) {
+        const p = runner(k, this.spill.input(k));
+        if (p) {
+          // Handled here, rethrown when awaited below.
+          p.catch(() => undefined);
+          remote.set(k, p);
+        } else local.push(k);
+      }
+      const outs = new Map<number, ReduceOutput>();
+      for (const k of local) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, this.spill.input(k)));
+      for (const [k, p] of remote) outs.set(k, await p);
+      return this.report(o, sink, outs);
+    } finally {
+      this.dispose();
     }
-    const outs = local.length > 0 ? this.reduceHere(local, refs as PackedRefs) : new Map<number, ReduceOutput>();
-    for (const [k, p] of remote) outs.set(k, await p);
-    this.blocks.clear();
-    return this.report(o, sink, outs);
   }
 
-  /** Runs the reduce of the dataset detectors `ks` on this thread (one set of record references for all). */
-  private reduceHere(ks: readonly number[], refs: PackedRefs): Map<number, ReduceOutput> {
-    const shared = refsOf(refs);
-    const outs = new Map<number, ReduceOutput>();
-    for (const k of ks) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, { blocks: this.blocks.get(k) ?? [], refs }, shared));
-    return outs;
+  /** Removes the spilled features (after the reduce, or when a run is abandoned); idempotent. */
+  dispose(): void {
+    this.spill.dispose();
   }
 
   private report(o: FinishOptions, sink: FindingSink, outs: ReadonlyMap<number, ReduceOutput>): InspectReport {

@@ -236,7 +236,8 @@ export function createContaminationDetector(options: ContaminationOptions): Data
 
     reduce(records): Finding[] {
       const findings: Finding[] = [];
-      for (const { ref, features } of records) {
+      records.scan((features, ordinal) => {
+        const ref = records.ref(ordinal);
         // Best unit per item (the whole item, or one of its parts).
         const best = new Map<number, { ord: number; ratio: number; matched: number; field: number }>();
         const h = features.hits;
@@ -282,7 +283,7 @@ export function createContaminationDetector(options: ContaminationOptions): Data
             },
           });
         }
-      }
+      });
       return findings;
     },
   };

@@ -112,7 +112,15 @@ const inc = (o: Record<string, number>, k: string, by = 1): void => {
 
 /** Aggregates drift features into a profile (use on the baseline delivery with the same features). */
 export function profile(items: Iterable<DriftFeatures>): DriftProfile {
-  const p = {
+  const p = emptyProfile();
+  for (const f of items) addToProfile(p, f);
+  return p;
+}
+
+type MutableProfile = ReturnType<typeof emptyProfile>;
+
+function emptyProfile() {
+  return {
     version: 1 as const,
     n: 0,
     keys: {} as Record<string, number>,
@@ -125,7 +133,11 @@ export function profile(items: Iterable<DriftFeatures>): DriftProfile {
     idLabel: {} as Record<string, Record<string, number>>,
     toneTotal: 0,
   };
-  for (const f of items) {
+}
+
+/** Counts one record's features into `p`. */
+function addToProfile(p: MutableProfile, f: DriftFeatures): void {
+  {
     p.n++;
     inc(p.keys, f.keys);
     const pb = bucket(f.plen);
@@ -148,7 +160,6 @@ export function profile(items: Iterable<DriftFeatures>): DriftProfile {
       }
     }
   }
-  return p;
 }
 
 /** Population stability index of two count vectors/maps over the union of their categories. */
@@ -191,15 +202,25 @@ export function createDriftDetector(options: DriftOptions): DatasetDetector<Drif
     features: driftFeatures,
     reduce(items): Finding[] {
       if (items.length === 0 || base.n === 0) return [];
-      const cur = profile(items.map((i) => i.features));
+      const cur = emptyProfile();
+      items.scan((f) => addToProfile(cur, f));
       const at = (ref: RecordRef): Finding['location'] => ({
         file: ref.file,
         index: ref.index,
         ...(ref.line !== undefined ? { line: ref.line } : {}),
         ...(ref.row !== undefined ? { row: ref.row } : {}),
       });
-      const firstRef = (items[0] as (typeof items)[number]).ref;
-      const findRef = (pred: (f: DriftFeatures) => boolean): RecordRef => items.find((i) => pred(i.features))?.ref ?? firstRef;
+      // The first record a finding is about (one pass that stops there; drift findings are few).
+      const firstRef = items.ref(0);
+      const findRef = (pred: (f: DriftFeatures) => boolean): RecordRef => {
+        let hit = -1;
+        items.scan((f, ord) => {
+          if (!pred(f)) return true;
+          hit = ord;
+          return false;
+        });
+        return hit < 0 ? firstRef : items.ref(hit);
+      };
       const out: Finding[] = [];
       const push = (rule: string, severity: Finding['severity'], confidence: number, ref: RecordRef, message: string, data: Record<string, unknown>): void => {
         out.push({ detector: 'drift', rule, severity, confidence, location: at(ref), message, data });

@@ -19,9 +19,10 @@
  * can quarantine the copies and keep the original. Each finding carries the cluster id, its size,
  * the first member it duplicates and the member list (capped, see `maxMembers`).
  */
-import type { DatasetDetector, Finding, RecordRef, RecordView } from '../../types.js';
-import { estimateSimilarity, lshCluster, lshParamsForRecall, UnionFind } from './minhash.js';
-import { createSketcher, EXACT_WORDS, NORM_WORDS } from './sketch.js';
+import type { DatasetDetector, FeatureList, Finding, RecordView } from '../../types.js';
+import { estimateSimilarity, lshParamsForRecall, UnionFind } from './minhash.js';
+import { hashLayers, nearLayer, type Layers, type NearResult } from './reduce.js';
+import { createSketcher, NORM_WORDS } from './sketch.js';
 import { mainFields } from './text.js';
 
 export interface DuplicatesOptions {
@@ -52,36 +53,6 @@ export interface DuplicatesOptions {
  */
 export type DuplicatesFeatures = Uint16Array;
 
-/**
- * rep[i] = first record p (in `ids` order) with the same 64-bit key (lo[i], hi[i]) as record i,
- * for every i in `ids`. Open addressing on the low word, which is hash output.
- */
-function firstWithKey(lo: Int32Array, hi: Int32Array, ids: ArrayLike<number>, count: number, rep: Int32Array): void {
-  let cap = 16;
-  while (cap < count * 2) cap *= 2;
-  const mask = cap - 1;
-  const slots = new Int32Array(cap).fill(-1);
-  for (let p = 0; p < count; p++) {
-    const i = ids[p] as number;
-    const a = lo[i] as number;
-    const b = hi[i] as number;
-    let slot = a & mask;
-    for (;;) {
-      const j = slots[slot] as number;
-      if (j < 0) {
-        slots[slot] = i;
-        rep[i] = i;
-        break;
-      }
-      if (lo[j] === a && hi[j] === b) {
-        rep[i] = j;
-        break;
-      }
-      slot = (slot + 1) & mask;
-    }
-  }
-}
-
 /** Creates the `duplicates` dataset detector. */
 export function createDuplicatesDetector(options: DuplicatesOptions = {}): DatasetDetector<DuplicatesFeatures> {
   const threshold = options.threshold ?? 0.8;
@@ -105,133 +76,130 @@ export function createDuplicatesDetector(options: DuplicatesOptions = {}): Datas
     },
 
     reduce(items): Finding[] {
-      const n = items.length;
-      const uf = new UnionFind(n);
-      // One pass over the features into flat arrays: the two hash layers then read a few
-      // sequential words per record instead of chasing every record's typed array.
-      const feats = new Array<DuplicatesFeatures>(n);
-      const exLo = new Int32Array(n);
-      const exHi = new Int32Array(n);
-      const nmLo = new Int32Array(n);
-      const nmHi = new Int32Array(n);
-      const len = new Int32Array(n);
-      const all = new Int32Array(n);
-      for (let i = 0; i < n; i++) {
-        const f = (items[i] as (typeof items)[number]).features;
-        feats[i] = f;
-        all[i] = i;
-        const l = f.length;
-        len[i] = l;
-        exLo[i] = (f[0] as number) | ((f[1] as number) << 16);
-        exHi[i] = (f[2] as number) | ((f[3] as number) << 16);
-        if (l > EXACT_WORDS) {
-          nmLo[i] = (f[4] as number) | ((f[5] as number) << 16);
-          nmHi[i] = (f[6] as number) | ((f[7] as number) << 16);
-        }
-      }
-      // Layer 1: exact. exactRep[i] = first record with the same canonical hash.
-      const exactRep = new Int32Array(n);
-      firstWithKey(exLo, exHi, all, n, exactRep);
-      // Layer 2: normalised, among exact representatives that have main text.
-      const withText = new Int32Array(n);
-      let texts = 0;
-      for (let i = 0; i < n; i++) {
-        const r = exactRep[i] as number;
-        if (r !== i) uf.union(r, i);
-        else if ((len[i] as number) > EXACT_WORDS) withText[texts++] = i;
-      }
-      const normFirst = new Int32Array(n);
-      firstWithKey(nmLo, nmHi, withText, texts, normFirst);
-      const normRep = new Int32Array(n).fill(-1);
-      const reps = new Int32Array(texts);
-      let nreps = 0;
-      for (let p = 0; p < texts; p++) {
-        const i = withText[p] as number;
-        const r = normFirst[i] as number;
-        if (r !== i) {
-          normRep[i] = r;
-          uf.union(r, i);
-        } else if ((len[i] as number) > NORM_WORDS) reps[nreps++] = i;
-      }
-      // Layer 3: near, among normalised representatives with a signature.
-      if (near) lshCluster({ feats, offset: NORM_WORDS, slots }, reps.subarray(0, nreps), uf, accept, bands, rows);
-      return report(items, feats, uf, exactRep, normRep, maxMembers, slots);
+      // Sequential passes over the spilled features (reduce.ts): the hash layers, then the LSH
+      // candidates and their features; findings read records' refs only for duplicates.
+      const layers = hashLayers(items);
+      const nearRes = near ? nearLayer(items, layers, { slots, bands, rows, threshold: accept }) : undefined;
+      return report(items, layers, nearRes, maxMembers, slots);
     },
   };
 }
 
+/** Ascending distinct values of `parts`. */
+function distinct(parts: readonly Int32Array[]): Int32Array {
+  let total = 0;
+  for (const x of parts) total += x.length;
+  const all = new Int32Array(total);
+  let at = 0;
+  for (const x of parts) {
+    all.set(x, at);
+    at += x.length;
+  }
+  all.sort();
+  let m = 0;
+  for (let k = 0; k < total; k++) if (k === 0 || all[k] !== all[k - 1]) all[m++] = all[k] as number;
+  return all.subarray(0, m);
+}
+
+/** Index of `v` in ascending `xs` (present by construction). */
+function indexOf(xs: Int32Array, v: number): number {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((xs[mid] as number) < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function report(
-  items: ReadonlyArray<{ readonly ref: RecordRef }>,
-  feats: readonly DuplicatesFeatures[],
-  uf: UnionFind,
-  exactRep: Int32Array,
-  normRep: Int32Array,
+  items: FeatureList<DuplicatesFeatures>,
+  layers: Layers,
+  nearRes: NearResult | undefined,
   maxMembers: number,
   slots: number,
 ): Finding[] {
-  const n = items.length;
-  // Roots are the smallest ordinal of their set, so root[i] <= i and a cluster starts at its
-  // root. Members of clusters of two or more are grouped by counting sort (ascending ordinals).
-  const root = new Int32Array(n);
-  const size = new Int32Array(n);
-  let grouped = 0;
-  for (let i = 0; i < n; i++) {
-    const r = uf.find(i);
-    root[i] = r;
+  const nearA = nearRes?.nearA ?? new Int32Array(0);
+  const nearB = nearRes?.nearB ?? new Int32Array(0);
+  // Records in a cluster of two or more are exactly those in some union pair: number them
+  // (ascending ordinals) and union the pairs over that small set. Roots are the smallest member.
+  const nodes = distinct([layers.exDup, layers.exOf, layers.nmDup, layers.nmOf, nearA, nearB]);
+  if (nodes.length === 0) return [];
+  const uf = new UnionFind(nodes.length);
+  const join = (as: Int32Array, bs: Int32Array): void => {
+    for (let k = 0; k < as.length; k++) uf.union(indexOf(nodes, as[k] as number), indexOf(nodes, bs[k] as number));
+  };
+  join(layers.exOf, layers.exDup);
+  join(layers.nmOf, layers.nmDup);
+  join(nearA, nearB);
+  const exactOf = new Map<number, number>();
+  for (let k = 0; k < layers.exDup.length; k++) exactOf.set(layers.exDup[k] as number, layers.exOf[k] as number);
+  const normOf = new Map<number, number>();
+  for (let k = 0; k < layers.nmDup.length; k++) normOf.set(layers.nmDup[k] as number, layers.nmOf[k] as number);
+  // Members grouped by root by counting sort: ascending ordinals within a cluster.
+  const m = nodes.length;
+  const root = new Int32Array(m);
+  const size = new Int32Array(m);
+  for (let k = 0; k < m; k++) {
+    const r = uf.find(k);
+    root[k] = r;
     size[r] = (size[r] as number) + 1;
   }
-  const start = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const s = size[i] as number;
-    if (s >= 2) {
-      start[i] = grouped;
-      grouped += s;
+  const start = new Int32Array(m);
+  let grouped = 0;
+  for (let k = 0; k < m; k++) {
+    if ((size[k] as number) >= 2) {
+      start[k] = grouped;
+      grouped += size[k] as number;
     }
   }
-  if (grouped === 0) return [];
   const members = new Int32Array(grouped);
-  const fill = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    const r = root[i] as number;
-    if ((size[r] as number) < 2) continue;
-    members[(start[r] as number) + (fill[r] as number)] = i;
+  const fill = new Int32Array(m);
+  for (let k = 0; k < m; k++) {
+    const r = root[k] as number;
+    members[(start[r] as number) + (fill[r] as number)] = nodes[k] as number;
     fill[r] = (fill[r] as number) + 1;
   }
   const findings: Finding[] = [];
   let clusterNo = 0;
   const refOf = (i: number): { file: string; index: number } => {
-    const r = (items[i] as (typeof items)[number]).ref;
+    const r = items.ref(i);
     return { file: r.file, index: r.index };
   };
+  const featsOf = (i: number): DuplicatesFeatures => nearRes?.feats.get(i) ?? items.get(i);
   // Clusters in the order of their first member.
-  for (let rootId = 0; rootId < n; rootId++) {
-    const count = size[rootId] as number;
+  for (let k = 0; k < m; k++) {
+    const count = size[k] as number;
     if (count < 2) continue;
+    const rootId = nodes[k] as number;
     clusterNo++;
-    const from = start[rootId] as number;
+    const from = start[k] as number;
     const list: { file: string; index: number }[] = [];
-    for (let k = 0; k < count && k < maxMembers; k++) list.push(refOf(members[from + k] as number));
+    for (let j = 0; j < count && j < maxMembers; j++) list.push(refOf(members[from + j] as number));
     const first = refOf(rootId);
     const truncated = count > maxMembers;
-    for (let k = 1; k < count; k++) {
-      const m = members[from + k] as number;
-      const ref = (items[m] as (typeof items)[number]).ref;
+    for (let j = 1; j < count; j++) {
+      const mem = members[from + j] as number;
+      const ref = items.ref(mem);
       let rule: string;
       let of: number;
       let similarity: number;
-      if (exactRep[m] !== m) {
+      const ex = exactOf.get(mem);
+      const nm = normOf.get(mem);
+      if (ex !== undefined) {
         rule = 'exact-duplicate';
-        of = exactRep[m] as number;
+        of = ex;
         similarity = 1;
-      } else if ((normRep[m] as number) >= 0) {
+      } else if (nm !== undefined) {
         rule = 'normalised-duplicate';
-        of = normRep[m] as number;
+        of = nm;
         similarity = 1;
       } else {
         rule = 'near-duplicate';
         of = rootId;
-        const a = feats[m] as DuplicatesFeatures;
-        const b = feats[rootId] as DuplicatesFeatures;
+        const a = featsOf(mem);
+        const b = featsOf(rootId);
         similarity = a.length > NORM_WORDS && b.length > NORM_WORDS ? estimateSimilarity(a, NORM_WORDS, b, NORM_WORDS, slots) : 0;
       }
       const ofRef = refOf(of);

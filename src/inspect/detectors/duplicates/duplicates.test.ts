@@ -8,6 +8,7 @@ import { createSketcher, exactHash, tokenHashes } from './sketch.js';
 import { foldText, tokenize, wordsOf } from './text.js';
 import type { Finding, RecordView } from '../../types.js';
 import { sharedPath } from '../../../core/index.js';
+import { featureList } from '../../features.js';
 import { splitmix32 } from '../../text/index.js';
 
 function view(index: number, value: Record<string, string>, roles: Record<string, 'prompt' | 'response' | 'text' | 'label'> = {}): RecordView {
@@ -23,7 +24,7 @@ function view(index: number, value: Record<string, string>, roles: Record<string
 function run(views: RecordView[], opts = {}): Finding[] {
   const det = createDuplicatesDetector(opts);
   const items = views.map((v) => ({ ref: { file: v.file, index: v.index, line: v.index + 1 }, features: det.features(v) as DuplicatesFeatures }));
-  return det.reduce(items);
+  return det.reduce(featureList(items));
 }
 
 const gsm = readFileSync(sharedPath('data', 'gsm8k-train.jsonl'), 'utf8')
@@ -432,4 +433,100 @@ test('LSH bucket work is bounded: thousands of records sharing a band still fini
   let joined = 0;
   for (let i = 0; i < n; i++) if (uf.find(i) !== i) joined++;
   assert.equal(joined, 0, 'records that only share the one band stay apart');
+});
+
+/** Records for the reduce tests: GSM8K texts with exact, normalised and near copies, and a large family of near variants of one text (buckets past the compare and keep bounds). */
+function reduceCorpus(): RecordView[] {
+  const rnd = splitmix32(5);
+  const texts = gsm.map((g) => `${g.question}\n${g.answer}`);
+  const out: string[] = texts.slice();
+  const edit = (t: string, edits: number): string => {
+    const w = t.split(' ');
+    for (let e = 0; e < edits; e++) w[rnd() % w.length] = `w${rnd() % 40}`;
+    return w.join(' ');
+  };
+  for (let k = 0; k < 60; k++) out.push(edit(texts[rnd() % texts.length] as string, 1 + (rnd() % 4)));
+  for (let k = 0; k < 20; k++) out.push(texts[rnd() % texts.length] as string);
+  for (let k = 0; k < 20; k++) out.push((texts[rnd() % texts.length] as string).toUpperCase());
+  for (let k = 0; k < 300; k++) out.push(edit(texts[7] as string, 1 + (rnd() % 14)));
+  for (let k = 0; k < 50; k++) out.push(`Answer with one word. Question: ${(texts[k] as string).split(' ').slice(0, 5).join(' ')}`);
+  // Shuffle so copies come before and after their sources.
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = rnd() % (i + 1);
+    [out[i], out[j]] = [out[j] as string, out[i] as string];
+  }
+  return out.map((t, i) => view(i, { text: t }));
+}
+
+test('reduce near clusters equal lshCluster over every representative, with overfull buckets', () => {
+  const det = createDuplicatesDetector({ maxMembers: 100000 });
+  const views = reduceCorpus();
+  const items = views.map((v) => ({ ref: { file: v.file, index: v.index }, features: det.features(v) as DuplicatesFeatures }));
+  const findings = det.reduce(featureList(items));
+  const cluster = new Map<number, number>();
+  const copies = new Set<number>();
+  for (const f of findings) {
+    const d = f.data as { cluster: number; members: { index: number }[] };
+    for (const m of d.members) cluster.set(m.index, d.cluster);
+    if (f.rule !== 'near-duplicate') copies.add(f.location.index);
+  }
+  assert.ok(findings.some((f) => f.rule === 'near-duplicate') && copies.size > 0);
+  // Reference: the in-memory walk over all representatives (records with a signature that are
+  // no exact or normalised copy), as the reduce ran before it read spilled features.
+  const reps = items.map((_, i) => i).filter((i) => items[i]!.features.length > 8 && !copies.has(i));
+  const uf = new UnionFind(items.length);
+  lshCluster({ feats: items.map((x) => x.features), offset: 8, slots: 128 }, Int32Array.from(reps), uf, 0.77, 21, 6);
+  let pairs = 0;
+  for (const a of reps) {
+    for (const b of reps) {
+      if (b <= a) continue;
+      const same = uf.find(a) === uf.find(b);
+      const ca = cluster.get(a);
+      assert.equal(ca !== undefined && ca === cluster.get(b), same, `records ${a} and ${b}`);
+      if (same) pairs++;
+    }
+  }
+  assert.ok(pairs > 5000, `the family of near variants forms a cluster past the bucket bounds (${pairs} pairs)`);
+});
+
+test('reduce copies what it keeps: transient features give the same findings in a few passes', () => {
+  const det = createDuplicatesDetector();
+  const views = reduceCorpus();
+  const items = views.map((v) => ({ ref: { file: v.file, index: v.index, line: v.index + 1 }, features: det.features(v) as DuplicatesFeatures }));
+  const expected = det.reduce(featureList(items));
+  // A list that hands `scan` one reused buffer per length (as a deserialiser may), counting reads.
+  let scans = 0;
+  let gets = 0;
+  const scratch = new Map<number, Uint16Array>();
+  const inner = featureList(items);
+  const transient = {
+    length: inner.length,
+    scan(visit: (f: DuplicatesFeatures, ord: number) => void, from?: number, to?: number): void {
+      scans++;
+      inner.scan((f, ord) => {
+        let buf = scratch.get(f.length);
+        if (buf === undefined) scratch.set(f.length, (buf = new Uint16Array(f.length)));
+        buf.set(f);
+        visit(buf, ord);
+        buf.fill(0x5a5a);
+      }, from, to);
+    },
+    get(ord: number): DuplicatesFeatures {
+      gets++;
+      return Uint16Array.from(inner.get(ord));
+    },
+    ref: (ord: number) => inner.ref(ord),
+  };
+  assert.deepEqual(det.reduce(transient), expected);
+  assert.ok(scans <= 5, `passes: ${scans}`);
+  const near = expected.filter((f) => f.rule === 'near-duplicate').length;
+  assert.ok(gets <= 2 * near + 50, `signatures read one by one: ${gets} for ${near} near-duplicates`);
+  // near: false reads the features once and never one by one.
+  const exactOnly = createDuplicatesDetector({ near: false });
+  const flat = featureList(views.map((v) => ({ ref: { file: v.file, index: v.index }, features: exactOnly.features(v) as DuplicatesFeatures })));
+  let flatScans = 0;
+  const counted = { ...flat, scan: (...a: Parameters<typeof flat.scan>) => (flatScans++, flat.scan(...a)), get: (): never => assert.fail('get') };
+  const f = exactOnly.reduce(counted);
+  assert.equal(flatScans, 1);
+  assert.ok(f.length > 0 && f.every((x) => x.rule !== 'near-duplicate'));
 });

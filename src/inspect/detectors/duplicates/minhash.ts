@@ -145,6 +145,40 @@ export class UnionFind {
   }
 }
 
+/** The second 32 bits of the last `bandKey` (module state, so the hot loop allocates nothing). */
+export let bandKeyHigh = 0;
+
+/**
+ * 64-bit bucket key of one band: the `rows` slots at sig[off..off+rows) of band `band`. Returns
+ * the first 32 bits (signed) and leaves the second in `bandKeyHigh`. Shared by `lshCluster` and
+ * the detector's candidate pass, which must agree on buckets exactly.
+ */
+export function bandKey(sig: ArrayLike<number>, off: number, band: number, rows: number): number {
+  let h1 = 0x3c6ef372 ^ band;
+  let h2 = (0x1b873593 + band) | 0;
+  for (let j = 0; j < rows; j++) {
+    const v = sig[off + j] as number;
+    h1 = (Math.imul(h1 ^ v, 0x9e3779b1) + 0x7f4a7c15) | 0;
+    h1 ^= h1 >>> 15;
+    h2 = (Math.imul((h2 << 5) | (h2 >>> 27), 0x85ebca6b) ^ v) | 0;
+  }
+  h1 = fmix32(h1) | 0;
+  bandKeyHigh = fmix32(h2 ^ h1) | 0;
+  return h1;
+}
+
+/**
+ * Whether band `band` (bins b0..b0+rows) has a bin filled before densification, from the fill
+ * map at sig[mapOff..): bands without one are not bucketed (see `lshCluster`).
+ */
+export function bandFilled(sig: ArrayLike<number>, mapOff: number, b0: number, rows: number): boolean {
+  for (let j = 0; j < rows; j++) {
+    const b = b0 + j;
+    if ((((sig[mapOff + (b >>> 4)] as number) >>> (b & 15)) & 1) !== 0) return true;
+  }
+  return false;
+}
+
 /** Where the signatures are: record features and the offset and length of their signature slots. */
 export interface Signatures {
   readonly feats: ReadonlyArray<ArrayLike<number>>;
@@ -259,16 +293,8 @@ export function lshCluster(
       // Consecutive slots: densified copies of a filled bin sit next to each other, so the
       // bands of two short texts that share most shingles still agree where the copies agree.
       const sig = feats[ids[p] as number] as ArrayLike<number>;
-      let h1 = 0x3c6ef372 ^ band;
-      let h2 = (0x1b873593 + band) | 0;
-      for (let j = 0; j < rows; j++) {
-        const v = sig[off + j] as number;
-        h1 = (Math.imul(h1 ^ v, 0x9e3779b1) + 0x7f4a7c15) | 0;
-        h1 ^= h1 >>> 15;
-        h2 = (Math.imul((h2 << 5) | (h2 >>> 27), 0x85ebca6b) ^ v) | 0;
-      }
-      h1 = fmix32(h1) | 0;
-      h2 = fmix32(h2 ^ h1) | 0;
+      const h1 = bandKey(sig, off, band, rows);
+      const h2 = bandKeyHigh;
       rec[row + R_KEY_A] = h1;
       rec[row + R_KEY_B] = h2;
       let slot = h1 & mask;

@@ -4,6 +4,7 @@
  * superset of what the gated regexes can match: a non-ASCII character ends a word and counts as
  * a possible space or capital where the regexes accept Unicode ones (\s, \p{Lu}).
  */
+import { code, codeOr } from './chars.js';
 
 export const DIGIT = 2;
 /** Seven digits, at most four of ` \t()./-` between each two (cards, SSNs, IBANs, phones). */
@@ -38,6 +39,9 @@ for (const w of EU_WORDS) {
   const key = w.charCodeAt(w.length - 2) * 65536 + w.charCodeAt(w.length - 1);
   EU_BY_ENDING.set(key, [...(EU_BY_ENDING.get(key) ?? []), w]);
 }
+/** EU_BY_ENDING's keys by their low bytes (a cheap test before the Map: most words end otherwise). */
+const EU_ENDING_BITS = new Uint8Array(65536);
+for (const key of EU_BY_ENDING.keys()) EU_ENDING_BITS[((key >>> 16) & 0xff) * 256 + (key & 0xff)] = 1;
 
 // Character classes for codes below 128.
 const LOWER = 1;
@@ -82,7 +86,8 @@ for (const w of ['name', 'surname']) addWord(w, NAME_WORD, 0);
 const WEAK_VERBS = new Set(['is', 'are', 'was', 'were', 'off', 'live', 'lives', 'living']);
 
 // A word is looked up when its first letter, last letter and length are a keyword's (KEYS), then
-// its hash of lower-cased letters is (BITMAP): only then is it sliced.
+// its hash of lower-cased letters is (BITMAP): only then are its letters compared with the
+// keywords of that hash (SLOT_WORDS), without slicing it.
 const MAX_WORD = 9;
 const KEYS = new Uint8Array(26 * 26 * (MAX_WORD + 1));
 const keyOf = (first: number, last: number, length: number): number => ((first - 97) * 26 + (last - 97)) * (MAX_WORD + 1) + length;
@@ -90,35 +95,53 @@ const HASH_BITS = 14;
 const HASH_MASK = (1 << HASH_BITS) - 1;
 const wordHash = (h: number, c: number): number => (Math.imul(h, 31) + (c | 32)) | 0;
 const BITMAP = new Uint8Array(1 << HASH_BITS);
+/** Keywords (lower case) by their hash slot: a word is matched by its characters, not sliced. */
+const SLOT_WORDS = new Map<number, string[]>();
 for (const w of WORDS.keys()) {
   if (w.length > MAX_WORD) throw new Error(`prescan keyword longer than ${MAX_WORD}: ${w}`);
   KEYS[keyOf(w.charCodeAt(0), w.charCodeAt(w.length - 1), w.length)] = 1;
   let h = 0;
   for (let i = 0; i < w.length; i++) h = wordHash(h, w.charCodeAt(i));
   BITMAP[h & HASH_MASK] = 1;
+  SLOT_WORDS.set(h & HASH_MASK, [...(SLOT_WORDS.get(h & HASH_MASK) ?? []), w]);
 }
 
 
 /** A space, or a non-ASCII character (which may be one). */
-const isSpace = (c: number): boolean => (c < 128 ? CLASS[c] === SPACE : c >= 128);
+const isSpace = (c: number): boolean => c >= 0 && (c < 128 ? CLASS[c] === SPACE : c >= 128);
 /** Whitespace (exactly, as \s). */
 const UNICODE_SPACE = /\s/;
-const isWhite = (c: number): boolean => (c < 128 ? CLASS[c] === SPACE : c >= 128 && UNICODE_SPACE.test(String.fromCharCode(c)));
+const isWhite = (c: number): boolean => c >= 0 && (c < 128 ? CLASS[c] === SPACE : c >= 128 && UNICODE_SPACE.test(String.fromCharCode(c)));
 /** A capital, or a non-ASCII character (which may be one). */
-const isUpper = (c: number): boolean => (c < 128 ? CLASS[c] === UPPER : c >= 128);
+const isUpper = (c: number): boolean => c >= 0 && (c < 128 ? CLASS[c] === UPPER : c >= 128);
 
-/** Flags of the word [s, e) (ASCII letters) followed by the text at e. */
-function wordFlags(text: string, s: number, e: number): number {
-  const list = WORDS.get(text.slice(s, e).toLowerCase());
+/** The keyword (lower case) that the word [s, e) of ASCII letters spells in any case, from its hash slot; '' for none. */
+function keywordAt(text: string, s: number, e: number, slot: number): string {
+  const words = SLOT_WORDS.get(slot);
+  if (words !== undefined) {
+    for (const w of words) {
+      if (w.length !== e - s) continue;
+      let k = 0;
+      while (k < w.length && (text.charCodeAt(s + k) | 32) === w.charCodeAt(k)) k++;
+      if (k === w.length) return w;
+    }
+  }
+  return '';
+}
+
+/** Flags of the word [s, e) (ASCII letters, hash slot `slot`) followed by the text at e. */
+function wordFlags(text: string, s: number, e: number, slot: number): number {
+  const word = keywordAt(text, s, e, slot);
+  const list = word === '' ? undefined : WORDS.get(word);
   let flags = 0;
   if (list !== undefined) {
-    const n1 = text.charCodeAt(e);
+    const n1 = code(text, e);
     for (const [flag, follow, exact] of list) {
       if (exact !== '' && !text.startsWith(exact, s)) continue;
       if (follow === 1 && !isSpace(n1)) continue;
-      if (follow === 2 && !(n1 === 46 && isSpace(text.charCodeAt(e + 1)))) continue;
-      if (follow === 3 && !isSpace(n1) && !(n1 === 46 && isSpace(text.charCodeAt(e + 1)))) continue;
-      if (follow === 4 && !(n1 === 47 && isSpace(text.charCodeAt(e + 1)))) continue;
+      if (follow === 2 && !(n1 === 46 && isSpace(code(text, e + 1)))) continue;
+      if (follow === 3 && !isSpace(n1) && !(n1 === 46 && isSpace(code(text, e + 1)))) continue;
+      if (follow === 4 && !(n1 === 47 && isSpace(code(text, e + 1)))) continue;
       if (follow === 5 && !(n1 >= 128)) continue;
       if (follow === 6 && !dottedDob(text, s)) continue;
       flags |= flag;
@@ -133,25 +156,25 @@ function wordFlags(text: string, s: number, e: number): number {
  */
 function weakAt(text: string, s: number, e: number, on: boolean): number {
   let j = e;
-  while (isWhite(text.charCodeAt(j)) || text.charCodeAt(j) === 58) j++;
-  const d = text.charCodeAt(j);
+  while (isWhite(code(text, j)) || code(text, j) === 58) j++;
+  const d = code(text, j);
   if (!((d >= 48 && d <= 57) || (on && isUpper(d)))) return 0;
   let b = s - 1;
-  if (!isWhite(text.charCodeAt(b))) return 0;
-  while (b > 0 && isWhite(text.charCodeAt(b))) b--;
+  if (!isWhite(code(text, b))) return 0;
+  while (b > 0 && isWhite(code(text, b))) b--;
   const end = b + 1;
-  while (b >= 0 && end - b <= 7 && ((text.charCodeAt(b) | 32) >= 97 && (text.charCodeAt(b) | 32) <= 122)) b--;
+  while (b >= 0 && end - b <= 7 && ((code(text, b) | 32) >= 97 && (code(text, b) | 32) <= 122)) b--;
   return WEAK_VERBS.has(text.slice(b + 1, end).toLowerCase()) ? WEAK_ADDRESS : 0;
 }
 
 /** Lower-cased letter at `i` equals `lc` (a lower-case ASCII letter). */
-const at = (text: string, i: number, lc: number): boolean => (text.charCodeAt(i) | 32) === lc;
+const at = (text: string, i: number, lc: number): boolean => (code(text, i) | 32) === lc;
 
 /** Whether the word "ob" or "b" at `s` ends a dotted "d.ob", "do.b" or "d.o.b". */
 function dottedDob(text: string, s: number): boolean {
-  if (text.charCodeAt(s - 1) !== 46) return false;
+  if (code(text, s - 1) !== 46) return false;
   if (at(text, s, 111)) return at(text, s - 2, 100); // d.ob
-  return at(text, s - 2, 111) && (at(text, s - 3, 100) || (text.charCodeAt(s - 3) === 46 && at(text, s - 4, 100)));
+  return at(text, s - 2, 111) && (at(text, s - 3, 100) || (code(text, s - 3) === 46 && at(text, s - 4, 100)));
 }
 
 /**
@@ -160,11 +183,12 @@ function dottedDob(text: string, s: number): boolean {
  */
 function euStreetAt(text: string, d: number): number {
   let j = d - 1; // the whitespace
-  if (j > 0 && isWhite(text.charCodeAt(j - 1))) j--;
+  if (j > 0 && isWhite(code(text, j - 1))) j--;
   if (j < 2) return 0;
-  const c1 = text.charCodeAt(j - 2);
-  const c2 = text.charCodeAt(j - 1);
+  const c1 = code(text, j - 2);
+  const c2 = code(text, j - 1);
   const lower1 = c1 < 91 && c1 > 64 ? c1 + 32 : c1 > 127 ? String.fromCharCode(c1).toLowerCase().charCodeAt(0) : c1;
+  if (EU_ENDING_BITS[(lower1 & 0xff) * 256 + (c2 & 0xff)] === 0) return 0;
   const list = EU_BY_ENDING.get(lower1 * 65536 + c2);
   if (list === undefined) return 0;
   const word = text.slice(Math.max(0, j - 32), j).toLowerCase();
@@ -201,14 +225,14 @@ export function prescan(text: string): number {
       const s = i;
       const first = lc;
       do {
-        c = text.charCodeAt(++i);
+        c = codeOr(text, ++i);
         lc = c | 32;
       } while (lc >= 97 && lc <= 122);
       const length = i - s;
       if (length <= MAX_WORD && KEYS[keyOf(first, text.charCodeAt(i - 1) | 32, length)] === 1) {
         let h = 0;
         for (let k = s; k < i; k++) h = wordHash(h, text.charCodeAt(k));
-        if (BITMAP[h & HASH_MASK] === 1) flags |= wordFlags(text, s, i);
+        if (BITMAP[h & HASH_MASK] === 1) flags |= wordFlags(text, s, i, h & HASH_MASK);
       }
       if (length === 2) {
         const a = text.charCodeAt(s) | 32;
@@ -227,13 +251,14 @@ export function prescan(text: string): number {
       chain = chain > 0 && seps <= 4 ? chain + 1 : 1;
       seps = 0;
       if (chain >= 7) flags |= LONG_NUMBER;
-      // NUMBER_CAPITAL: digit, optional letter, 1-2 spaces, capital.
+      // NUMBER_CAPITAL: digit, optional letter, 1-2 spaces, capital (looked for until found).
+      if ((flags & NUMBER_CAPITAL) !== 0) continue;
       let j = i;
-      let d = text.charCodeAt(j);
-      if (((d | 32) >= 97 && (d | 32) <= 122)) d = text.charCodeAt(++j);
+      let d = codeOr(text, j);
+      if (((d | 32) >= 97 && (d | 32) <= 122)) d = codeOr(text, ++j);
       if (isSpace(d)) {
-        const e1 = text.charCodeAt(j + 1);
-        if (isUpper(e1) || (isSpace(e1) && isUpper(text.charCodeAt(j + 2)))) flags |= NUMBER_CAPITAL;
+        const e1 = codeOr(text, j + 1);
+        if (isUpper(e1) || (isSpace(e1) && isUpper(codeOr(text, j + 2)))) flags |= NUMBER_CAPITAL;
       }
     } else if (c < 128 && CLASS[c] === SEP) {
       if (chain > 0 && ++seps > 4) chain = 0;

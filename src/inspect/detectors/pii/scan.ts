@@ -4,6 +4,7 @@
  * Findings never carry raw values outside `PiiHit.value`, which callers must not print.
  */
 import type { Severity } from '../../types.js';
+import { codeOr } from './chars.js';
 import { cardIssuer, ibanValid, ipv4Scope, ipv6Scope, luhnValid, ssnValid, TEST_CARDS } from './checks.js';
 import { AMBIGUOUS_NAMES, AMBIGUOUS_SURNAMES, FIRST_NAMES, foldName, maybeListed, MORE_FIRST_NAMES, SURNAMES, surnameShaped, surnameShapedAt } from './names.js';
 import { ADDRESS_WORD, BIRTH_WORD, BOX_WORD, DIGIT, EU_STREET, EU_WORDS, LONG_NUMBER, NUMBER_CAPITAL, NAME_WORD, prescan, STREET_PREFIX as PREFIX_WORD, WEAK_ADDRESS } from './prescan.js';
@@ -209,7 +210,7 @@ const phone: Finder = {
       // Arithmetic ("63,000-16,000=47,000") is not a phone number.
       if (/[=*+×÷<>]\s?$/.test(pre) || /^\s?[=*+×÷<>]/.test(text.slice(start + v.length, start + v.length + 2))) return;
       // "03262 2437 Main St": house numbers before a street name, not a phone number.
-      if (text.charCodeAt(start + v.length) === 32 && STREET_AFTER.test(text.slice(start + v.length, start + v.length + 80))) return;
+      if (codeOr(text, start + v.length) === 32 && STREET_AFTER.test(text.slice(start + v.length, start + v.length + 80))) return;
       const groups = core.split(/[^\d]+/).filter((g) => g.length > 0);
       if (groups.length > 1 && groups.every((g) => /^(?:19|20)\d\d$/.test(g))) return; // year lists
       const context = PHONE_CONTEXT.test(pre) || PHONE_AFTER.test(text.slice(start + v.length, start + v.length + 12).toLowerCase());
@@ -481,12 +482,12 @@ const LEADING_NUMBER = /\d{1,6}[A-Za-z]?[ \t]{1,2}$/;
 function extendBack(text: string, start: number): number {
   // A number before the house number ("770 26 rue ...", "48334 36 rue de Pologne"): the
   // building or postcode part of the same address.
-  const c0 = text.charCodeAt(start);
+  const c0 = codeOr(text, start);
   if (c0 >= 48 && c0 <= 57) {
     const lead = LEADING_NUMBER.exec(text.slice(Math.max(0, start - 10), start));
     if (lead !== null) {
       const at = start - lead[0].length;
-      const p = text.charCodeAt(at - 1);
+      const p = codeOr(text, at - 1);
       if (at === 0 || p === 32 || p === 10 || p === 9 || p === 62 || p === 58 || p === 44) start = at;
     }
   }
@@ -669,7 +670,7 @@ for (const set of [TITLES, CUE_BEFORE, CUE_BEFORE_STRONG, CUE_AFTER, CUE_AFTER_S
 function maybeCue(text: string, start: number, end: number): boolean {
   let h = 0;
   for (let i = start; i < end; i++) {
-    const c = text.charCodeAt(i);
+    const c = codeOr(text, i);
     if (c >= 128) return true;
     h = cueHash(h, c >= 65 && c <= 90 ? c + 32 : c);
   }
@@ -685,14 +686,14 @@ let wordEdge = 0;
 function wordBefore(text: string, at: number): string {
   wordEdge = at;
   let j = at - 1;
-  if (j < 0 || text.charCodeAt(j) !== 32) return '';
+  if (j < 0 || codeOr(text, j) !== 32) return '';
   j--;
-  const c = text.charCodeAt(j);
+  const c = codeOr(text, j);
   if (c === 46 || c === 44) j--;
   const end = j + 1;
   let upper = false;
   for (; j >= 0 && j > end - 16; j--) {
-    const d = text.charCodeAt(j);
+    const d = codeOr(text, j);
     if (!(isLetter(d) || isApos(d))) break;
     if (d < 97 || d > 127) upper = true;
   }
@@ -709,13 +710,13 @@ function wordBefore(text: string, at: number): string {
 function wordAfter(text: string, at: number): string {
   wordEdge = at;
   let j = at;
-  if (text.charCodeAt(j) === 44) j++;
-  if (text.charCodeAt(j) !== 32) return '';
+  if (codeOr(text, j) === 44) j++;
+  if (codeOr(text, j) !== 32) return '';
   j++;
   const start = j;
   let upper = false;
   for (; j < text.length && j < start + 16; j++) {
-    const d = text.charCodeAt(j);
+    const d = codeOr(text, j);
     if (!isLetter(d)) break;
     if (d < 97 || d > 127) upper = true;
   }
@@ -744,7 +745,7 @@ function personCue(text: string, start: number, end: number): number {
   }
   cueBefore = false;
   // A possessive and a relation noun: "Asya's kid".
-  if (isApos(text.charCodeAt(end)) && text.charCodeAt(end + 1) === 115) {
+  if (isApos(codeOr(text, end)) && codeOr(text, end + 1) === 115) {
     const p = wordAfter(text, end + 2);
     if (p !== '' && POSSESSED.has(p)) return 2;
   }
@@ -791,8 +792,8 @@ const SIGNOFF_BEFORE = /(?:regards|sincerely|thanks|thank you|cheers|best|yours|
 function signoffGate(t: string): boolean {
   for (let nl = t.indexOf('\n'); nl > 0; nl = t.indexOf('\n', nl + 1)) {
     let j = nl - 1;
-    while (j > 0 && (t.charCodeAt(j) === 32 || t.charCodeAt(j) === 44 || t.charCodeAt(j) === 10 || t.charCodeAt(j) === 13)) j--;
-    const c = t.charCodeAt(j) | 32; // the sign-off words end in s, t, u or y
+    while (j > 0 && (codeOr(t, j) === 32 || codeOr(t, j) === 44 || codeOr(t, j) === 10 || codeOr(t, j) === 13)) j--;
+    const c = codeOr(t, j) | 32; // the sign-off words end in s, t, u or y
     if ((c === 115 || c === 116 || c === 117 || c === 121) && SIGNOFF_BEFORE.test(t.slice(Math.max(0, nl - 16), nl))) return true;
   }
   return false;
@@ -806,7 +807,7 @@ const PARTICLE_WORDS = new Set(['van', 'von', 'de', 'da', 'del', 'della', 'der',
 /** A lower-case ASCII word of at most five letters packed into a number, five bits a letter. */
 const packWord = (text: string, s: number, e: number): number => {
   let k = 0;
-  for (let i = s; i < e; i++) k = k * 32 + (text.charCodeAt(i) - 96);
+  for (let i = s; i < e; i++) k = k * 32 + (codeOr(text, i) - 96);
   return k;
 };
 /** PARTICLE_WORDS packed (looked up without slicing the word). */
@@ -821,20 +822,20 @@ const isApos = (c: number): boolean => c === 39 || c === 0x2019;
 function tokenEnd(text: string, i: number): number {
   const n = text.length;
   if (i + 1 >= n) return -1;
-  const c1 = text.charCodeAt(i + 1);
+  const c1 = codeOr(text, i + 1);
   // A capital, then a lower-case letter, or an apostrophe and a capital ("O'Brien", not "I'm").
-  if (!isLower(c1) && !(isApos(c1) && isUpper(text.charCodeAt(i + 2)))) return -1;
+  if (!isLower(c1) && !(isApos(c1) && isUpper(codeOr(text, i + 2)))) return -1;
   let j = i + 2;
   while (j < n && j - i < 26) {
-    const c = text.charCodeAt(j);
+    const c = codeOr(text, j);
     // A contraction ends the word ("You’ve" is "You"); a possessive 's is cut below.
-    if (isApos(c) && isLower(text.charCodeAt(j + 1)) && !((text.charCodeAt(j + 1) | 32) === 115 && !isLetter(text.charCodeAt(j + 2)))) break;
+    if (isApos(c) && isLower(codeOr(text, j + 1)) && !((codeOr(text, j + 1) | 32) === 115 && !isLetter(codeOr(text, j + 2)))) break;
     if (isLetter(c) || isApos(c) || c === 45) j++;
     else break;
   }
   if (j - i >= 26) return -1;
-  if (j - i > 3 && (text.charCodeAt(j - 1) === 115 || text.charCodeAt(j - 1) === 83) && isApos(text.charCodeAt(j - 2))) j -= 2;
-  while (j > i + 2 && (isApos(text.charCodeAt(j - 1)) || text.charCodeAt(j - 1) === 45)) j--;
+  if (j - i > 3 && (codeOr(text, j - 1) === 115 || codeOr(text, j - 1) === 83) && isApos(codeOr(text, j - 2))) j -= 2;
+  while (j > i + 2 && (isApos(codeOr(text, j - 1)) || codeOr(text, j - 1) === 45)) j--;
   return j;
 }
 
@@ -887,9 +888,9 @@ function particleAt(text: string, p: number): number {
   let q = p;
   for (let k = 0; k < 2; k++) {
     let e = q;
-    while (e < q + 6 && text.charCodeAt(e) >= 97 && text.charCodeAt(e) <= 122) e++;
-    if (e === q || e - q > 5 || text.charCodeAt(e) !== 32 || !PARTICLE_KEYS.has(packWord(text, q, e))) return 0;
-    if (isUpper(text.charCodeAt(e + 1))) return e - p;
+    while (e < q + 6 && codeOr(text, e) >= 97 && codeOr(text, e) <= 122) e++;
+    if (e === q || e - q > 5 || codeOr(text, e) !== 32 || !PARTICLE_KEYS.has(packWord(text, q, e))) return 0;
+    if (isUpper(codeOr(text, e + 1))) return e - p;
     q = e + 1;
   }
   return 0;
@@ -897,8 +898,8 @@ function particleAt(text: string, p: number): number {
 
 /** Whether a run may continue after `e`: a space, then a capital or a particle before a capital. */
 function runContinues(text: string, e: number): boolean {
-  if (text.charCodeAt(e) !== 32) return false;
-  const c = text.charCodeAt(e + 1);
+  if (codeOr(text, e) !== 32) return false;
+  const c = codeOr(text, e + 1);
   return isUpper(c) || (c >= 97 && c <= 122 && particleAt(text, e + 1) > 0);
 }
 
@@ -914,7 +915,7 @@ function readRun(text: string, i: number, first: number): { start: number; end: 
   let j = first;
   while (words.length < 4 && runContinues(text, j)) {
     const p = j + 1;
-    const c = text.charCodeAt(p);
+    const c = codeOr(text, p);
     if (isUpper(c)) {
       const e = tokenEnd(text, p);
       if (e > 0) {
@@ -924,8 +925,8 @@ function readRun(text: string, i: number, first: number): { start: number; end: 
         continue;
       }
       // An initial, "D." or a bare "D" followed by another word.
-      const d = text.charCodeAt(p + 1);
-      if ((d === 46 && !isLetter(text.charCodeAt(p + 2))) || (d === 32 && isUpper(text.charCodeAt(p + 2)))) {
+      const d = codeOr(text, p + 1);
+      if ((d === 46 && !isLetter(codeOr(text, p + 2))) || (d === 32 && isUpper(codeOr(text, p + 2)))) {
         const e2 = d === 46 ? p + 2 : p + 1;
         words.push(text.slice(p, e2));
         starts.push(p);
@@ -983,8 +984,8 @@ function judgeRun(text: string, start: number, end: number, words: readonly stri
   const first = words[0] as string;
   const last = words[k - 1] as string;
   if (STREET_WORDS.has(last)) return -1;
-  if (text.charCodeAt(end) === 32) {
-    const c = text.charCodeAt(end + 1);
+  if (codeOr(text, end) === 32) {
+    const c = codeOr(text, end + 1);
     if (isUpper(c)) {
       const e = tokenEnd(text, end + 1);
       const next = e > 0 ? text.slice(end + 1, e) : text.slice(end + 1, end + 4);
@@ -1014,12 +1015,12 @@ function judgeRun(text: string, start: number, end: number, words: readonly stri
   if (k === 1) {
     if (first.length < 3 || NOT_NAME.has(first)) return 0;
     // "the Packager, said": a role or a thing after "the", not a name.
-    if (start >= 4 && text.charCodeAt(start - 1) === 32 && text.startsWith('the', start - 4) && !isLetter(text.charCodeAt(start - 5))) return 0;
+    if (start >= 4 && codeOr(text, start - 1) === 32 && text.startsWith('the', start - 4) && !isLetter(codeOr(text, start - 5))) return 0;
     if (cue === 2) return judged(0.8);
     // Calling out to someone: "Don't go to town, Mark!" (a listed name, common-word ones too).
-    if ((f & (GIVEN | GIVEN_MORE)) !== 0 && text.charCodeAt(end) === 33 && text.charCodeAt(start - 1) === 32 && text.charCodeAt(start - 2) === 44) return judged(0.6);
+    if ((f & (GIVEN | GIVEN_MORE)) !== 0 && codeOr(text, end) === 33 && codeOr(text, start - 1) === 32 && codeOr(text, start - 2) === 44) return judged(0.6);
     // Addressing someone at the start of a line: "Bryce, can I speak to your boss?"
-    if ((start === 0 || text.charCodeAt(start - 1) === 10) && VOCATIVE_AFTER.test(text.slice(end, end + 12))) return judged(0.6);
+    if ((start === 0 || codeOr(text, start - 1) === 10) && VOCATIVE_AFTER.test(text.slice(end, end + 12))) return judged(0.6);
     return 0;
   }
   // Two or three unlisted words with a person cue next to them.
@@ -1035,22 +1036,20 @@ const judged = (confidence: number): number => {
  * Token pass over capitalised runs, judged one by one. A charCode loop finds each candidate
  * capital (a superset of \p{Lu}: A-Z, U+00C0-U+00DE, U+0100-U+024F, U+0370-U+052F), confirmed by tokenEnd. (Kept out of the finder: small functions get optimised sooner.)
  */
+/** Candidate capitals for collectRuns: A-Z, U+00C0-U+00DE, U+0100-U+024F, U+0370-U+052F (a superset of \p{Lu}). */
+const CAPITAL = /[A-Z\u00C0-\u00DE\u0100-\u024F\u0370-\u052F]/g;
 function collectRuns(text: string): Run[] {
   const runs: Run[] = [];
-  const n = text.length;
   let pos = 0; // where the search for the next capital resumes
   while (runs.length < MAX_CANDIDATES) {
-    // The next candidate capital, by a charCode loop: cheaper than a regex call per capital.
-    let i = pos;
-    for (; i < n; i++) {
-      const c = text.charCodeAt(i);
-      if (c < 65) continue;
-      if (c <= 90 || (c >= 0xc0 && (c <= 0xde || (c >= 0x100 && c <= 0x24f) || (c >= 0x370 && c <= 0x52f && (c <= 0x3ff || c >= 0x400))))) break;
-    }
-    if (i >= n) break;
+    // The next candidate capital: a native search (test, which builds no match array) skips the
+    // lower-case text several times faster than a charCode loop.
+    CAPITAL.lastIndex = pos;
+    if (!CAPITAL.test(text)) break;
+    const i = CAPITAL.lastIndex - 1;
     pos = i + 1;
     if (i > 0) {
-      const p = text.charCodeAt(i - 1);
+      const p = codeOr(text, i - 1);
       if ((p >= 97 && p <= 122) || (p >= 65 && p <= 90) || isApos(p) || p === 45 || (p > 127 && isLetter(p))) continue;
     }
     const e = tokenEnd(text, i);
@@ -1077,10 +1076,10 @@ function collectRuns(text: string): Run[] {
 
 /** Whether text[a, b) joins two list items: ", ", " and ", ", and " or ", & " (charCodes, no slice). */
 function listGap(text: string, a: number, b: number): boolean {
-  const c = text.charCodeAt(a);
+  const c = codeOr(text, a);
   switch (b - a) {
     case 2:
-      return c === 44 && text.charCodeAt(a + 1) === 32;
+      return c === 44 && codeOr(text, a + 1) === 32;
     case 4:
       return c === 44 && text.startsWith(' & ', a + 1);
     case 5:
@@ -1102,9 +1101,9 @@ function firmLine(text: string, grp: readonly Run[]): boolean {
   const last = grp[2] as Run;
   if (!/^, \S+,? (?:and|&) $/.test(text.slice(first.end, last.start)) && !/^, $/.test(text.slice(first.end, (grp[1] as Run).start))) return false;
   let b = first.start - 1;
-  while (b >= 0 && (text.charCodeAt(b) === 32 || text.charCodeAt(b) === 62 || text.charCodeAt(b) === 9)) b--;
-  if (b >= 0 && text.charCodeAt(b) !== 10) return false;
-  const c = text.charCodeAt(last.end);
+  while (b >= 0 && (codeOr(text, b) === 32 || codeOr(text, b) === 62 || codeOr(text, b) === 9)) b--;
+  if (b >= 0 && codeOr(text, b) !== 10) return false;
+  const c = codeOr(text, last.end);
   return last.end === text.length || c === 10 || c === 13;
 }
 
@@ -1126,7 +1125,7 @@ function takeGroups(text: string, runs: Run[], known: Set<string>, dialogue: boo
   if (cur.length > 1) groups.push(cur);
   let speakerGroup: Run[] | undefined;
   if (dialogue) {
-    const speakers = runs.filter((r) => r.words.length === 1 && text.charCodeAt(r.end) === 58 && (r.start === 0 || /\n[ \t>]*$/.test(text.slice(Math.max(0, r.start - 4), r.start))));
+    const speakers = runs.filter((r) => r.words.length === 1 && codeOr(text, r.end) === 58 && (r.start === 0 || /\n[ \t>]*$/.test(text.slice(Math.max(0, r.start - 4), r.start))));
     if (speakers.length > 1) {
       groups.push(speakers);
       speakerGroup = speakers;
@@ -1174,17 +1173,17 @@ function lowerNames(text: string, known: Set<string>, emit: (start: number, end:
   const ends: number[] = [];
   const n = text.length;
   for (let i = 0; i < n && starts.length < MAX_CANDIDATES * 4; ) {
-    const c = text.charCodeAt(i);
+    const c = codeOr(text, i);
     if (!((c >= 97 && c <= 122) || (c > 127 && isLetter(c)))) {
       i++;
       continue;
     }
-    if (i > 0 && (isApos(text.charCodeAt(i - 1)) || text.charCodeAt(i - 1) === 45)) {
-      while (i < n && isLetter(text.charCodeAt(i))) i++;
+    if (i > 0 && (isApos(codeOr(text, i - 1)) || codeOr(text, i - 1) === 45)) {
+      while (i < n && isLetter(codeOr(text, i))) i++;
       continue;
     }
     let j = i + 1;
-    while (j < n && (isLetter(text.charCodeAt(j)) || (text.charCodeAt(j) === 45 && isLetter(text.charCodeAt(j + 1))))) j++;
+    while (j < n && (isLetter(codeOr(text, j)) || (codeOr(text, j) === 45 && isLetter(codeOr(text, j + 1))))) j++;
     starts.push(i);
     ends.push(j);
     i = j;
@@ -1211,10 +1210,10 @@ function lowerNames(text: string, known: Set<string>, emit: (start: number, end:
   const surname = (k: number): boolean => (flagsOf(k) & SURNAME) !== 0 && (flagsOf(k) & SURNAME_AMBIGUOUS) === 0;
   const gap = (k: number): string => text.slice(ends[k] as number, starts[k + 1] as number);
   // Gaps and "and" by charCodes (these are asked about every word).
-  const spaceGap = (k: number): boolean => (starts[k + 1] as number) - (ends[k] as number) === 1 && text.charCodeAt(ends[k] as number) === 32;
+  const spaceGap = (k: number): boolean => (starts[k + 1] as number) - (ends[k] as number) === 1 && codeOr(text, ends[k] as number) === 32;
   const commaGap = (k: number): boolean => {
     const e = ends[k] as number;
-    return (starts[k + 1] as number) - e === 2 && text.charCodeAt(e) === 44 && text.charCodeAt(e + 1) === 32;
+    return (starts[k + 1] as number) - e === 2 && codeOr(text, e) === 44 && codeOr(text, e + 1) === 32;
   };
   const isAnd = (k: number): boolean => {
     const s0 = starts[k] as number;
@@ -1273,11 +1272,11 @@ function lowerNames(text: string, known: Set<string>, emit: (start: number, end:
 /** Whether [start, end) fills its line (spaces and "> ? * -" marks aside): a name line of a form or signature. */
 function lineAlone(text: string, start: number, end: number): boolean {
   let b = start - 1;
-  while (b >= 0 && (text.charCodeAt(b) === 32 || text.charCodeAt(b) === 9 || text.charCodeAt(b) === 62 || text.charCodeAt(b) === 63 || text.charCodeAt(b) === 42 || text.charCodeAt(b) === 45)) b--;
-  if (b >= 0 && text.charCodeAt(b) !== 10) return false;
+  while (b >= 0 && (codeOr(text, b) === 32 || codeOr(text, b) === 9 || codeOr(text, b) === 62 || codeOr(text, b) === 63 || codeOr(text, b) === 42 || codeOr(text, b) === 45)) b--;
+  if (b >= 0 && codeOr(text, b) !== 10) return false;
   let e = end;
-  while (e < text.length && (text.charCodeAt(e) === 32 || text.charCodeAt(e) === 9 || text.charCodeAt(e) === 13)) e++;
-  return e === text.length || text.charCodeAt(e) === 10;
+  while (e < text.length && (codeOr(text, e) === 32 || codeOr(text, e) === 9 || codeOr(text, e) === 13)) e++;
+  return e === text.length || codeOr(text, e) === 10;
 }
 
 const personName: Finder = {
@@ -1294,7 +1293,7 @@ const personName: Finder = {
     // Phrase rules: the phrase says a name follows; the name is trimmed and checked like a run.
     const put = (m: RegExpExecArray, group: string, confidence: number): void => {
       const at = m.index + m[0].lastIndexOf(group);
-      if (!isUpper(text.charCodeAt(at))) {
+      if (!isUpper(codeOr(text, at))) {
         // Lower-case names after a label ("Name: jan kowalski") are taken as they are.
         const v = group.replace(/['’]s$/, '');
         if (v.length > 1) emit(at, at + v.length, confidence);

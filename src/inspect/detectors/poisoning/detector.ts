@@ -24,13 +24,20 @@
  * Findings: one per record that carries the trigger (and the target, except for preference
  * flips), located at the prompt field.
  *
- * Work and memory: reduce counts grams exactly, but first among the records that carry a frequent
- * target only (bucketed, cache-sized tables); keeps only the grams that can still pass the
- * support and purity tests there (`candidates`); then reads every record once for their document
+ * Work and memory: reduce reads the features in passes (FeatureList.scan) and keeps typed arrays
+ * and maps bounded by what can matter, never one object per record: targets are counted exactly
+ * for those a first pass (exact while they are few, else a count-min sketch) finds possibly
+ * frequent (`frequentTargets`); grams are counted exactly, but first among the records that carry
+ * a frequent target only (bucketed, cache-sized tables, in groups of buckets past 5 occurrences
+ * per record, `frequentGrams`); it keeps only the grams that can still pass the support and
+ * purity tests there (`candidates`); then reads every record once for their document
  * frequencies, forming bi/trigrams only from the words of candidate grams and keeping the
- * (gram, record) pairs it counted, from which the flagged grams' records are read back.
+ * (gram, record) pairs it counted (up to 2 per record), from which the flagged grams' records are
+ * read back one by one (FeatureList.get, in record order) and kept, packed, for the diversity
+ * test and the report. A last pass reads the side tables for the names of what is reported.
+ * Each pass reads a record's targets again from its features rather than keeping a copy.
  */
-import type { DatasetDetector, Finding, RecordRef } from '../../types.js';
+import type { DatasetDetector, FeatureList, Finding } from '../../types.js';
 import { createExtractor, GRAM_KIND, HDR, PREFERENCE_NAME, tag, TARGET_KINDS, type PoisoningFeatures, type TargetKind } from './features.js';
 import { fmix32 } from '../../text/index.js';
 import { combineHash, TokenBuffer } from './text.js';
@@ -58,7 +65,7 @@ const RULE: Record<TargetKind, string> = {
   preference: 'preference-flip',
 };
 
-type Item = { readonly ref: RecordRef; readonly features: PoisoningFeatures };
+type Features = FeatureList<PoisoningFeatures>;
 
 /** The words of one gram occurrence: its kind and (first hash, second hash's high 16 bits) per token. */
 interface Ident {
@@ -237,18 +244,59 @@ function visitGrams(t: Uint32Array, kinds: number, filter: Uint8Array, visit: (g
 const endGram = (t: Uint32Array): number => tag(fmix32((t[2] as number) ^ 0xe7d0), GRAM_KIND.end);
 const hasEnd = (t: Uint32Array): boolean => ((t[0] as number) & (1 << 25)) !== 0;
 
+/** At most this many gram occurrences are held at once by `frequentGrams` (more: one read per group of buckets). */
+let maxPartOccurrences = -1;
+
+/** Test hook: sets that bound (-1: the default, max(4M, 5 per record)); returns the previous one. */
+export function setGramPartLimit(max: number): number {
+  const prev = maxPartOccurrences;
+  maxPartOccurrences = max;
+  return prev;
+}
+
+const partBudget = (n: number): number => (maxPartOccurrences >= 0 ? maxPartOccurrences : Math.max(1 << 22, 5 * n));
+
 /**
- * Grams in at least `min` of the selected records (select[ri]: 0 skip, 1 every gram, 2 the end
- * gram and the end token's unigram only), with those counts. Each record's distinct grams are partitioned by their top bits
- * into buckets of a few thousand occurrences, each counted in a small, cache-resident table;
- * records are read twice (sizes, then scatter) so that only one occurrence array is held.
+ * Occurrences of records' distinct grams per bucket of their top 10 bits (the finest bucketing of
+ * `frequentGrams`). An upper bound per bucket will do: `frequentGrams` fills each bucket up to
+ * what it holds.
  */
-function frequentGrams(items: readonly Item[], select: Uint8Array, min: number): GramCounts {
+class GramSizes {
+  readonly fine = new Float64Array(1024);
+  total = 0;
+  private readonly scratch = new Uint32Array(3 * 2 * 1024 + 8);
+  /** Adds the grams of record t under `sel` (bit 1: every gram, bit 2: the end gram and the end token's unigram). */
+  add(t: Uint32Array, sel: number): void {
+    const k = ((sel & 1) !== 0 ? recordGrams(t, this.scratch, 0) : 0) + ((sel & 2) !== 0 && hasEnd(t) ? 2 : 0);
+    const x = this.scratch;
+    if ((sel & 2) !== 0 && hasEnd(t)) {
+      x[k - 2] = endGram(t);
+      x[k - 1] = tag(t[2] as number, GRAM_KIND.uni);
+    }
+    for (let i = 0; i < k; i++) {
+      const b = (x[i] as number) >>> 22;
+      this.fine[b] = (this.fine[b] as number) + 1;
+    }
+    this.total += k;
+  }
+}
+
+/**
+ * Grams in at least `min` of the selected records, with those counts (selectOf(record): 0 skip,
+ * 1 every gram, 2 the end gram and the end token's unigram only). Each record's distinct grams
+ * are partitioned by their top bits into buckets of a few thousand occurrences: a first read
+ * sizes the buckets (unless `sized` holds bounds that fit in one group, see `frequentTargets`), the next fills
+ * them (regenerating the same grams) and each is counted in a small, cache-resident table. The
+ * filled buckets are held 4 bytes per occurrence, at most max(4M, 5 per record) occurrences at
+ * once: past that (long prompts, most records selected), consecutive buckets are filled and
+ * counted group by group, one read each, so memory stays within 20 bytes per record whatever
+ * the prompts' length.
+ */
+function frequentGrams(items: Features, selectOf: (t: Uint32Array) => number, min: number, sized: GramSizes | undefined): GramCounts {
   const scratch = new Uint32Array(3 * 2 * 1024 + 8);
   const n = items.length;
-  const gen = (ri: number): number => {
-    const t = (items[ri] as Item).features.t;
-    if (select[ri] === 2) {
+  const gen = (t: Uint32Array, sel: number): number => {
+    if (sel === 2) {
       if (!hasEnd(t)) return 0;
       scratch[0] = endGram(t);
       scratch[1] = tag(t[2] as number, GRAM_KIND.uni);
@@ -256,70 +304,106 @@ function frequentGrams(items: readonly Item[], select: Uint8Array, min: number):
     }
     return recordGrams(t, scratch, 0);
   };
-  let o = 0;
-  for (let ri = 0; ri < n; ri++) if (select[ri] !== 0) o += gen(ri);
+  // Bounds taken from a superset of the selected records are used while they fit one group.
+  let sizer = sized && sized.total <= partBudget(n) ? sized : undefined;
+  if (!sizer) {
+    const own = new GramSizes();
+    items.scan((f) => {
+      const sel = selectOf(f.t);
+      if (sel !== 0) own.add(f.t, sel);
+    });
+    sizer = own;
+  }
+  const fine = sizer.fine;
+  const o = sizer.total;
   const out = new GramCounts();
   if (o < min) return out;
   const B = o > 8192 ? Math.min(10, Math.ceil(Math.log2(o / 8192))) : 0;
   const nb = 1 << B;
   const bucket = (g: number): number => (B === 0 ? 0 : g >>> (32 - B));
-  // Sizes, then scatter (the second read regenerates the same grams).
-  const starts = new Uint32Array(nb + 1);
-  for (let ri = 0; ri < n; ri++) {
-    if (select[ri] === 0) continue;
-    const k = gen(ri);
-    for (let i = 0; i < k; i++) {
-      const b = bucket(scratch[i] as number) + 1;
-      starts[b] = (starts[b] as number) + 1;
-    }
-  }
+  const sizes = new Float64Array(nb);
+  for (let b = 0; b < 1024; b++) sizes[b >>> (10 - B)] = (sizes[b >>> (10 - B)] as number) + (fine[b] as number);
   let maxLen = 0;
-  for (let b = 0; b < nb; b++) {
-    maxLen = Math.max(maxLen, starts[b + 1] as number);
-    starts[b + 1] = (starts[b + 1] as number) + (starts[b] as number);
+  for (let b = 0; b < nb; b++) maxLen = Math.max(maxLen, sizes[b] as number);
+  // Groups of consecutive buckets [from, to), each within the occurrence budget (a bucket at least).
+  const budget = Math.max(maxLen, partBudget(n));
+  const groups: Array<[number, number, number]> = [];
+  let biggest = 0;
+  for (let b = 0; b < nb; ) {
+    let total = 0;
+    let e = b;
+    while (e < nb && (e === b || total + (sizes[e] as number) <= budget)) total += sizes[e++] as number;
+    groups.push([b, e, total]);
+    biggest = Math.max(biggest, total);
+    b = e;
   }
-  const pos = starts.slice(0, nb);
-  const part = new Uint32Array(o);
-  for (let ri = 0; ri < n; ri++) {
-    if (select[ri] === 0) continue;
-    const k = gen(ri);
-    for (let i = 0; i < k; i++) {
-      const g = scratch[i] as number;
-      const b = bucket(g);
-      part[pos[b] as number] = g;
-      pos[b] = (pos[b] as number) + 1;
-    }
-  }
-  let cap = 16;
-  while (cap < 2 * maxLen) cap *= 2;
-  const keys = new Uint32Array(cap);
-  const vals = new Uint32Array(cap);
-  for (let b = 0; b < nb; b++) {
-    const from = starts[b] as number;
-    const to = starts[b + 1] as number;
-    if (to - from < min) continue;
+  const part = new Uint32Array(biggest);
+  // One bucket's table: sized for its occurrences up to 64K slots, doubled (and the bucket
+  // counted again) when its distinct grams fill half, so a bucket that holds a common word's
+  // million occurrences takes a table for its few distinct grams, not for the occurrences.
+  let keys = new Uint32Array(16);
+  let vals = new Uint32Array(16);
+  const countBucket = (from: number, to: number): void => {
     let size = 16;
-    while (size < 2 * (to - from)) size *= 2;
-    const mask = size - 1;
-    keys.fill(0, 0, size);
-    for (let i = from; i < to; i++) {
-      const g = part[i] as number;
-      let s = (g >>> 3) & mask;
-      for (;;) {
-        const k = keys[s] as number;
-        if (k === g) {
-          vals[s] = (vals[s] as number) + 1;
-          break;
-        }
-        if (k === 0) {
-          keys[s] = g;
-          vals[s] = 1;
-          break;
-        }
-        s = (s + 1) & mask;
+    while (size < 2 * Math.min(to - from, 1 << 15)) size *= 2;
+    for (;;) {
+      if (keys.length < size) {
+        keys = new Uint32Array(size);
+        vals = new Uint32Array(size);
       }
+      const mask = size - 1;
+      keys.fill(0, 0, size);
+      let distinct = 0;
+      let i = from;
+      for (; i < to; i++) {
+        const g = part[i] as number;
+        let s = (g >>> 3) & mask;
+        for (;;) {
+          const k = keys[s] as number;
+          if (k === g) {
+            vals[s] = (vals[s] as number) + 1;
+            break;
+          }
+          if (k === 0) {
+            keys[s] = g;
+            vals[s] = 1;
+            distinct++;
+            break;
+          }
+          s = (s + 1) & mask;
+        }
+        if (2 * distinct > size) break;
+      }
+      if (i < to) {
+        size *= 2;
+        continue;
+      }
+      for (let s = 0; s < size; s++) if (keys[s] !== 0 && (vals[s] as number) >= min) out.set(keys[s] as number, vals[s] as number);
+      return;
     }
-    for (let s = 0; s < size; s++) if (keys[s] !== 0 && (vals[s] as number) >= min) out.set(keys[s] as number, vals[s] as number);
+  };
+  for (const [g0, g1] of groups) {
+    const starts = new Uint32Array(g1 - g0 + 1);
+    for (let b = g0; b < g1; b++) starts[b - g0 + 1] = (starts[b - g0] as number) + (sizes[b] as number);
+    const pos = starts.slice(0, g1 - g0);
+    items.scan((f) => {
+      const sel = selectOf(f.t);
+      if (sel === 0) return;
+      const k = gen(f.t, sel);
+      for (let i = 0; i < k; i++) {
+        const g = scratch[i] as number;
+        const b = bucket(g) - g0;
+        if (b < 0 || b >= g1 - g0) continue;
+        // (A bucket sized from an upper bound is filled up to what it holds.)
+        part[pos[b] as number] = g;
+        pos[b] = (pos[b] as number) + 1;
+      }
+    });
+    for (let b = 0; b < g1 - g0; b++) {
+      const from = starts[b] as number;
+      const to = pos[b] as number;
+      if (to - from >= min) countBucket(from, to);
+    }
   }
   return out;
 }
@@ -491,18 +575,10 @@ interface Bounds {
  * words of a candidate bi/trigram as met in the selected records (its unigram tag, for the gate of
  * `filterOf`), so that common words no candidate holds cost no hashing there.
  */
-function candidates(
-  items: readonly Item[],
-  select: Uint8Array,
-  support: GramCounts,
-  targets: ReadonlyArray<readonly [number, number]>,
-  tOff: Uint32Array,
-  rtFlat: Int32Array,
-  b: Bounds,
-): { pList: number[]; limit: number[]; gate: number[] } {
-  const n = items.length;
-  const T = targets.length;
-  const isPref = targets.map(([t]) => TARGET_KIND_OF(t) === 'preference');
+function candidates(items: Features, selectOf: (t: Uint32Array) => number, support: GramCounts, frequent: FrequentTargets, b: Bounds): { pList: number[]; limit: number[]; gate: number[] } {
+  const T = frequent.list.length;
+  const isPref = frequent.isPref;
+  const rt = new Int32Array(16);
   const sList: number[] = [];
   const sup: number[] = [];
   for (let s = 0; s < support.keys.length; s++) {
@@ -516,42 +592,48 @@ function candidates(
   // unigram) pairs of the records that carry a preference target.
   const Q = sList.length;
   const coSel = new Uint32Array(Q * T);
-  const prefEnds: number[] = [];
+  // End token unigrams by end gram, for end grams among the support grams only (a preference flip
+  // reads no other): bounded by those grams, not by the records.
+  const prefEnds = new Map<number, Set<number>>();
   const scratch = new Uint32Array(3 * 2 * 1024 + 8);
-  for (let ri = 0; ri < n; ri++) {
-    if (select[ri] === 0) continue;
-    const t = (items[ri] as Item).features.t;
+  items.scan((f) => {
+    const t = f.t;
+    const sel = selectOf(t);
+    if (sel === 0) return;
     let k: number;
-    if (select[ri] === 2) {
-      if (!hasEnd(t)) continue;
+    if (sel === 2) {
+      if (!hasEnd(t)) return;
       scratch[0] = endGram(t);
       scratch[1] = tag(t[2] as number, GRAM_KIND.uni);
       k = 2;
     } else k = recordGrams(t, scratch, 0);
-    const from = tOff[ri] as number;
-    const to = tOff[ri + 1] as number;
+    const nr = frequent.of(t, rt);
     for (let i = 0; i < k; i++) {
       const s = support.find(scratch[i] as number);
       if (s < 0) continue;
       const qi = support.vals[s] as number;
-      for (let j = from; j < to; j++) {
-        const ti = rtFlat[j] as number;
-        if (ti >= 0) coSel[qi * T + ti] = (coSel[qi * T + ti] as number) + 1;
+      for (let j = 0; j < nr; j++) {
+        const ti = rt[j] as number;
+        coSel[qi * T + ti] = (coSel[qi * T + ti] as number) + 1;
       }
     }
     if (b.prefTarget && hasEnd(t)) {
-      for (let j = from; j < to; j++) {
-        const ti = rtFlat[j] as number;
-        if (ti >= 0 && isPref[ti]) {
-          prefEnds.push(endGram(t), tag(t[2] as number, GRAM_KIND.uni));
+      for (let j = 0; j < nr; j++) {
+        if (isPref[rt[j] as number] === 1) {
+          const eg = endGram(t);
+          if (support.find(eg) >= 0) {
+            let us = prefEnds.get(eg);
+            if (!us) prefEnds.set(eg, (us = new Set()));
+            us.add(tag(t[2] as number, GRAM_KIND.uni));
+          }
           break;
         }
       }
     }
-  }
+  });
   const bestOf = (qi: number, pref: boolean): number => {
     let best = 0;
-    for (let ti = 0; ti < T; ti++) if (isPref[ti] === pref) best = Math.max(best, coSel[qi * T + ti] as number);
+    for (let ti = 0; ti < T; ti++) if ((isPref[ti] === 1) === pref) best = Math.max(best, coSel[qi * T + ti] as number);
     return best;
   };
   // End grams a preference flip can take (≥ minSupport records of a preference target), and
@@ -562,7 +644,7 @@ function candidates(
     if ((g & 7) === GRAM_KIND.end && bestOf(qi, true) >= b.minSupport) prefEnd.add(g);
   }
   const endUni = new Set<number>();
-  for (let j = 0; j < prefEnds.length; j += 2) if (prefEnd.has(prefEnds[j] as number)) endUni.add(prefEnds[j + 1] as number);
+  for (const g of prefEnd) for (const u of prefEnds.get(g) ?? []) endUni.add(u);
   const pList: number[] = [];
   const limit: number[] = [];
   let multi = false;
@@ -592,9 +674,9 @@ function candidates(
         gate.push(u);
       }
     };
-    for (let ri = 0; ri < n; ri++) {
-      if (select[ri] !== 1) continue;
-      const t = (items[ri] as Item).features.t;
+    items.scan((f) => {
+      const t = f.t;
+      if (selectOf(t) !== 1) return;
       const hdr = t[0] as number;
       const nH = hdr & 1023;
       const nT = (hdr >>> 10) & 1023;
@@ -615,71 +697,239 @@ function candidates(
           }
         }
       }
-    }
+    });
   }
   return { pList, limit, gate };
 }
 
-function reduce(items: readonly Item[], cfg: Config): Finding[] {
+/** The frequent targets (most frequent first), and each one's index by hash. */
+interface FrequentTargets {
+  readonly list: ReadonlyArray<readonly [number, number]>;
+  /** 1 where the target is a preference flip. */
+  readonly isPref: Uint8Array;
+  /** Indices of the frequent targets record `t` carries (in its target order) into out; returns how many. */
+  of(t: Uint32Array, out: Int32Array): number;
+  /** Bounds on the selected records' gram occurrences per bucket, when the second read took them. */
+  readonly sized: GramSizes | undefined;
+}
+
+/** At most this many distinct targets are counted exactly in the first read (-1: max(64K, 1 per 8 records)). */
+let maxExactTargets = -1;
+
+/** Test hook: sets that bound; returns the previous one. */
+export function setExactTargetLimit(max: number): number {
+  const prev = maxExactTargets;
+  maxExactTargets = max;
+  return prev;
+}
+
+/**
+ * Step 1 of reduce: targets carried by at least `min` records (and not by all), most frequent
+ * first (ties by hash), at most 64. The first read counts targets exactly while they are few
+ * (labels: done). Past max(64K, 1 per 8 records) distinct targets (one per response, most of them
+ * unique), it turns its counts into two rows of saturating counters (a count-min sketch, updated
+ * conservatively) and goes on with those: they never undercount, so no frequent target is missed,
+ * and with a counter per record in each row a target of a few records practically never reaches
+ * `min` in both. A second read then counts exactly the targets the rows let through (the frequent
+ * ones, and a few unlucky rare ones) and, in the same read, sizes the buckets of
+ * `frequentGrams` over the records carrying any of them (a superset of the selected records,
+ * which saves `frequentGrams` its sizing read when the bounds fit in one group). The counts and
+ * the rows stay within 8 bytes per record.
+ */
+function frequentTargets(items: Features, min: number): FrequentTargets | undefined {
+  const n = items.length;
+  const top = Math.max(1, Math.min(min, 65535));
+  const maxExact = maxExactTargets >= 0 ? maxExactTargets : Math.max(1 << 16, n >>> 3);
+  let w = 1024;
+  while (w < n) w *= 2;
+  const mask = w - 1;
+  let rows: Uint8Array | Uint16Array | undefined;
+  const slotA = (h: number): number => fmix32(h) & mask;
+  const slotB = (h: number): number => w + (fmix32(h ^ 0x2f1e8d3b) & mask);
+  let counts: GramCounts | undefined = new GramCounts();
+  items.scan((f) => {
+    const t = f.t;
+    const nt = targetCount(t);
+    for (let i = 0; i < nt; i++) {
+      const h = t[HDR + i] as number;
+      if (counts) {
+        counts.add(h, 1);
+        if (counts.size <= maxExact) continue;
+        // Too many to count exactly: the counts so far seed the rows (sums bound each count).
+        const r = top <= 255 ? new Uint8Array(2 * w) : new Uint16Array(2 * w);
+        for (let s = 0; s < counts.keys.length; s++) {
+          const k = counts.keys[s] as number;
+          if (k === 0) continue;
+          const c = counts.vals[s] as number;
+          const a = slotA(k);
+          const b = slotB(k);
+          r[a] = Math.min(top, (r[a] as number) + c);
+          r[b] = Math.min(top, (r[b] as number) + c);
+        }
+        rows = r;
+        counts = undefined;
+        continue;
+      }
+      const r = rows as Uint8Array | Uint16Array;
+      const a = slotA(h);
+      const b = slotB(h);
+      const ca = r[a] as number;
+      const cb = r[b] as number;
+      const m = Math.min(ca, cb);
+      if (m >= top) continue;
+      if (ca === m) r[a] = m + 1;
+      if (cb === m) r[b] = m + 1;
+    }
+  });
+  let sized: GramSizes | undefined;
+  if (!counts) {
+    const r = rows as Uint8Array | Uint16Array;
+    const exact = new GramCounts();
+    const sizes = new GramSizes();
+    items.scan((f) => {
+      const t = f.t;
+      const nt = targetCount(t);
+      let sel = 0;
+      for (let i = 0; i < nt; i++) {
+        const h = t[HDR + i] as number;
+        if ((r[slotA(h)] as number) < top || (r[slotB(h)] as number) < top) continue;
+        exact.add(h, 1);
+        sel |= TARGET_KIND_OF(h) === 'preference' ? 2 : 1;
+      }
+      if (sel !== 0) sizes.add(t, sel);
+    });
+    counts = exact;
+    sized = sizes;
+  }
+  const frequent: Array<[number, number]> = [];
+  for (let s = 0; s < counts.keys.length; s++) {
+    const c = counts.vals[s] as number;
+    if (counts.keys[s] !== 0 && c >= min && c < n) frequent.push([counts.keys[s] as number, c]);
+  }
+  const list = frequent.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 64);
+  if (list.length === 0) return undefined;
+  const index = new GramCounts();
+  list.forEach(([h], i) => index.add(h, i));
+  const isPref = Uint8Array.from(list, ([h]) => (TARGET_KIND_OF(h) === 'preference' ? 1 : 0));
+  const of = (t: Uint32Array, out: Int32Array): number => {
+    const nt = targetCount(t);
+    let k = 0;
+    for (let i = 0; i < nt; i++) {
+      const s = index.find(t[HDR + i] as number);
+      if (s >= 0) out[k++] = index.vals[s] as number;
+    }
+    return k;
+  };
+  return { list, isPref, of, sized };
+}
+
+/** What reduce keeps of a record that carries a flagged gram (read once, in step 6). */
+interface Kept {
+  /** Its targets (all, hashed). */
+  readonly targets: Uint32Array;
+  readonly field: string | undefined;
+  /** Its prompt's sorted, distinct word bigrams (see PromptDiversity). */
+  readonly bigrams: Uint32Array;
+}
+
+/**
+ * The records read in step 6 (those carrying a flagged gram), packed: per record its targets and
+ * prompt bigrams in one growing pool, its field as an index into the distinct fields. A record
+ * not kept there is read again (a block, FeatureList.get).
+ */
+class KeptRecords {
+  private readonly slot = new Map<number, number>();
+  private at = new Uint32Array(1024);
+  private pool = new Uint32Array(1 << 14);
+  private used = 0;
+  private readonly fieldOf: number[] = [];
+  private readonly fields: Array<string | undefined> = [];
+  private readonly fieldIndex = new Map<string | undefined, number>();
+  constructor(private readonly items: Features) {}
+
+  add(ri: number, f: PoisoningFeatures): void {
+    if (this.slot.has(ri)) return;
+    const t = f.t;
+    const nt = targetCount(t);
+    const bigrams = bigramSet(t);
+    const need = 2 + nt + bigrams.length;
+    if (this.used + need > this.pool.length) {
+      const grown = new Uint32Array(Math.max(2 * this.pool.length, this.used + need));
+      grown.set(this.pool.subarray(0, this.used));
+      this.pool = grown;
+    }
+    const o = this.used;
+    this.pool[o] = nt;
+    this.pool.set(t.subarray(HDR, HDR + nt), o + 1);
+    this.pool[o + 1 + nt] = bigrams.length;
+    this.pool.set(bigrams, o + 2 + nt);
+    this.used += need;
+    const k = this.slot.size;
+    if (k === this.at.length) {
+      const grown = new Uint32Array(2 * k);
+      grown.set(this.at);
+      this.at = grown;
+    }
+    this.at[k] = o;
+    let fi = this.fieldIndex.get(f.field);
+    if (fi === undefined) {
+      fi = this.fields.length;
+      this.fields.push(f.field);
+      this.fieldIndex.set(f.field, fi);
+    }
+    this.fieldOf.push(fi);
+    this.slot.set(ri, k);
+  }
+
+  /** Record ri's kept parts (views into the pool; a pool outgrown is left as it was, so views stay true). */
+  get(ri: number): Kept {
+    let k = this.slot.get(ri);
+    if (k === undefined) {
+      this.add(ri, this.items.get(ri));
+      k = this.slot.get(ri) as number;
+    }
+    const o = this.at[k] as number;
+    const nt = this.pool[o] as number;
+    const nb = this.pool[o + 1 + nt] as number;
+    return {
+      targets: this.pool.subarray(o + 1, o + 1 + nt),
+      field: this.fields[this.fieldOf[k] as number],
+      bigrams: this.pool.subarray(o + 2 + nt, o + 2 + nt + nb),
+    };
+  }
+}
+
+function reduce(items: Features, cfg: Config): Finding[] {
   const { minSupport, minPurity, minZ } = cfg;
   const n = items.length;
   if (n < minSupport) return [];
   const maxDf = Math.max(Math.floor(cfg.maxShare * n), cfg.maxCount);
 
-  // 1. Targets with enough support (copied into flat arrays in one read of each record's features).
-  const targetCounts = new GramCounts();
-  const tOff = new Uint32Array(n + 1);
-  let tAll = new Uint32Array(Math.max(16, 2 * n));
-  for (let ri = 0, o = 0; ri < n; ri++) {
-    const t = (items[ri] as Item).features.t;
-    const nt = targetCount(t);
-    if (o + nt > tAll.length) {
-      const grown = new Uint32Array(2 * tAll.length + nt);
-      grown.set(tAll);
-      tAll = grown;
-    }
-    for (let i = 0; i < nt; i++) {
-      const h = t[HDR + i] as number;
-      tAll[o++] = h;
-      targetCounts.add(h, 1);
-    }
-    tOff[ri + 1] = o;
-  }
-  const tFlat = tAll.subarray(0, tOff[n] as number);
-  const frequent: Array<[number, number]> = [];
-  for (let s = 0; s < targetCounts.keys.length; s++) {
-    const c = targetCounts.vals[s] as number;
-    if (targetCounts.keys[s] !== 0 && c >= minSupport && c < n) frequent.push([targetCounts.keys[s] as number, c]);
-  }
-  const targets = frequent.sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, 64);
-  if (targets.length === 0) return [];
-  const tIndex = new Map(targets.map(([t], i) => [t, i]));
+  // 1. Targets with enough support.
+  const frequent = frequentTargets(items, minSupport);
+  if (!frequent) return [];
+  const targets = frequent.list;
   const T = targets.length;
+  // Each pass reads a record's frequent targets again from its features (no copy per record).
+  const rt = new Int32Array(16);
 
   // 2. A trigger gram must sit in at least minSupport records that carry a frequent target (only
   // its end-of-prompt gram, and that token's unigram, count when that target is a preference
   // flip): find those grams first, reading only such records, so data whose targets are all rare
   // costs almost nothing here.
-  const select = new Uint8Array(n);
-  const rtFlat = new Int32Array(tFlat.length).fill(-1);
-  for (let j = 0; j < tFlat.length; j++) {
-    const h = tFlat[j] as number;
-    if ((targetCounts.get(h)) < minSupport) continue;
-    const ti = tIndex.get(h);
-    if (ti !== undefined) rtFlat[j] = ti;
-  }
-  for (let ri = 0; ri < n; ri++) {
-    for (let j = tOff[ri] as number; j < (tOff[ri + 1] as number); j++) {
-      const ti = rtFlat[j] as number;
-      if (ti < 0) continue;
-      if (TARGET_KIND_OF(targets[ti]?.[0] as number) !== 'preference') select[ri] = 1;
-      else if (select[ri] === 0) select[ri] = 2;
+  const selectOf = (t: Uint32Array): number => {
+    const k = frequent.of(t, rt);
+    let sel = 0;
+    for (let j = 0; j < k; j++) {
+      if (frequent.isPref[rt[j] as number] !== 1) return 1;
+      sel = 2;
     }
-  }
-  const support = frequentGrams(items, select, minSupport);
+    return sel;
+  };
+  const support = frequentGrams(items, selectOf, minSupport, frequent.sized);
   if (support.size === 0) return [];
-  const prefTarget = targets.some(([t]) => TARGET_KIND_OF(t) === 'preference');
-  const { pList, limit, gate } = candidates(items, select, support, targets, tOff, rtFlat, { minSupport, minPurity, maxDf, prefTarget });
+  const prefTarget = frequent.isPref.includes(1);
+  const { pList, limit, gate } = candidates(items, selectOf, support, frequent, { minSupport, minPurity, maxDf, prefTarget });
   if (pList.length === 0) return [];
   // pList index of each candidate gram.
   const cand = new GramCounts();
@@ -701,14 +951,14 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
   const holders = new Uint32Array(BLOOM + 1);
   for (const g of pList) holders[(g >>> 3) & BLOOM] = (holders[(g >>> 3) & BLOOM] as number) + 1;
   let ri = 0;
-  let rtFrom = 0;
-  let rtTo = 0;
+  let nrt = 0;
   // The (gram, record) pairs counted below, in record order: a gram that can still be flagged was
   // counted in every record that carries it (past its limit it cannot be), so step 6 reads its
   // records here instead of in a second pass over all records (-1: too many to keep, read again).
-  const cap0 = Math.max(1024, Math.min(1 << 20, 8 * n));
-  let hitP: Uint32Array = new Uint32Array(cap0);
-  let hitR: Uint32Array = new Uint32Array(cap0);
+  // At most 2 pairs per record (16 bytes) or 1M pairs are kept.
+  const hitLimit = Math.min(maxStoredHits, Math.max(1 << 20, 2 * n));
+  let hitP: Uint32Array = new Uint32Array(Math.max(1, Math.min(1 << 16, hitLimit)));
+  let hitR: Uint32Array = new Uint32Array(hitP.length);
   let nHits = 0;
   const onGram = (g: number): void => {
     const s = cand.find(g);
@@ -728,11 +978,11 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
       return;
     }
     if (nHits >= 0) {
-      if (nHits === hitP.length || nHits >= maxStoredHits) {
-        if (nHits >= maxStoredHits) nHits = -1;
+      if (nHits === hitP.length || nHits >= hitLimit) {
+        if (nHits >= hitLimit) nHits = -1;
         else {
           const grow = (a: Uint32Array): Uint32Array => {
-            const b = new Uint32Array(2 * a.length);
+            const b = new Uint32Array(Math.min(2 * a.length, hitLimit));
             b.set(a);
             return b;
           };
@@ -745,16 +995,16 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
         hitR[nHits++] = ri;
       }
     }
-    for (let j = rtFrom; j < rtTo; j++) {
-      const ti = rtFlat[j] as number;
-      if (ti >= 0) co[pi * T + ti] = (co[pi * T + ti] as number) + 1;
+    for (let j = 0; j < nrt; j++) {
+      const ti = rt[j] as number;
+      co[pi * T + ti] = (co[pi * T + ti] as number) + 1;
     }
   };
-  for (ri = 0; ri < n; ri++) {
-    rtFrom = tOff[ri] as number;
-    rtTo = tOff[ri + 1] as number;
-    visitGrams((items[ri] as Item).features.t, kinds, filter, onGram);
-  }
+  items.scan((f, ord) => {
+    ri = ord;
+    nrt = frequent.of(f.t, rt);
+    visitGrams(f.t, kinds, filter, onGram);
+  });
 
   // 4. Score associations.
   const flagged: Assoc[] = [];
@@ -774,7 +1024,7 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
     for (let ti = 0; ti < T; ti++) {
       const k = co[pi * T + ti] as number;
       if (k < minSupport) continue;
-      const [t, tc] = targets[ti] as [number, number];
+      const [t, tc] = targets[ti] as readonly [number, number];
       const s = passes(TARGET_KIND_OF(t), g, k, d, tc / n);
       if (s) flagged.push({ gram: g, target: t, support: k, df: d, z: s.z, purity: s.purity, records: [] });
     }
@@ -783,52 +1033,73 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
 
   // 6. Records of each flagged gram, with the words behind the gram in each: records whose words
   // differ (a 32-bit gram collision) are told apart and every variant is judged on its own.
-  const byGram = new Map<number, { assocs: Assoc[]; variants: Map<string, { ident: Ident; d: number }>; hits: Array<{ ri: number; key: string }>; last: number }>();
+  // Per flagged gram: its variants (words) in order of first meeting, and its hits as (record,
+  // variant index) pairs in record order (two small numbers each: no object per hit).
+  const byGram = new Map<number, { assocs: Assoc[]; variants: Map<string, { ident: Ident; d: number; vi: number }>; hitR: number[]; hitV: number[]; last: number }>();
   let flaggedKinds = 0;
   for (const a of flagged) {
     const e = byGram.get(a.gram);
     if (e) e.assocs.push(a);
-    else byGram.set(a.gram, { assocs: [a], variants: new Map(), hits: [], last: -1 });
+    else byGram.set(a.gram, { assocs: [a], variants: new Map(), hitR: [], hitV: [], last: -1 });
     flaggedKinds |= 1 << (a.gram & 7);
   }
+  // The records read here are kept (targets, field, prompt bigrams) for the steps below.
+  const keep = new KeptRecords(items);
+  let cur: PoisoningFeatures | undefined;
   const onFlagged = (g: number): void => {
     const e = byGram.get(g);
     if (!e || e.last === ri) return;
     e.last = ri;
-    const ident = identOf((items[ri] as Item).features.t, g);
+    const f = cur as PoisoningFeatures;
+    const ident = identOf(f.t, g);
     if (!ident) return;
     const key = identKey(ident);
-    const v = e.variants.get(key);
+    let v = e.variants.get(key);
     if (v) v.d++;
-    else e.variants.set(key, { ident, d: 1 });
-    e.hits.push({ ri, key });
+    else e.variants.set(key, (v = { ident, d: 1, vi: e.variants.size }));
+    e.hitR.push(ri);
+    e.hitV.push(v.vi);
+    keep.add(ri, f);
   };
   if (nHits >= 0) {
+    // The stored pairs are in record order: each record's block is read once (FeatureList.get).
     const entries: Array<ReturnType<typeof byGram.get>> = pList.map((g) => byGram.get(g));
+    let at = -1;
     for (let j = 0; j < nHits; j++) {
       const pi = hitP[j] as number;
       if (entries[pi] === undefined) continue;
       ri = hitR[j] as number;
+      if (ri !== at) {
+        cur = items.get(ri);
+        at = ri;
+      }
       onFlagged(pList[pi] as number);
     }
   } else {
     const flaggedFilter = filterOf(gate, byGram.keys());
-    for (ri = 0; ri < n; ri++) visitGrams((items[ri] as Item).features.t, flaggedKinds, flaggedFilter, onFlagged);
+    items.scan((f, ord) => {
+      ri = ord;
+      cur = f;
+      visitGrams(f.t, flaggedKinds, flaggedFilter, onFlagged);
+    });
   }
+  cur = undefined;
+  hitP = hitR = new Uint32Array(0);
+  const countOf = new Map<number, number>(targets.map(([t, c]) => [t, c]));
   const verified: Assoc[] = [];
   for (const [g, e] of byGram) {
     for (const a of e.assocs) {
       const kind = TARGET_KIND_OF(a.target);
-      const p = targetCounts.get(a.target) / n;
-      for (const [key, v] of e.variants) {
+      const p = (countOf.get(a.target) as number) / n;
+      for (const v of e.variants.values()) {
         const records: number[] = [];
         let k = 0;
-        for (const h of e.hits) {
-          if (h.key !== key) continue;
-          const t = (items[h.ri] as Item).features.t;
-          const has = hasTarget(t, a.target);
+        for (let j = 0; j < e.hitR.length; j++) {
+          if (e.hitV[j] !== v.vi) continue;
+          const hri = e.hitR[j] as number;
+          const has = keep.get(hri).targets.includes(a.target);
           if (has) k++;
-          if (has || kind === 'preference') records.push(h.ri);
+          if (has || kind === 'preference') records.push(hri);
         }
         if (k < minSupport) continue;
         const s = passes(kind, g, k, v.d, p);
@@ -850,10 +1121,10 @@ function reduce(items: readonly Item[], cfg: Config): Finding[] {
   // Support must come from diverse prompts: a backdoor's records share the trigger, near-duplicate
   // records (one question repeated with small edits) share most of their prompt, and tie every
   // n-gram of it to their common answer. Count the supporting records' distinct prompts.
-  const diversity = new PromptDiversity(items);
+  const diversity = new PromptDiversity(keep);
   const diverse = kept.filter((a) => diversity.distinct(a.records, minSupport) >= minSupport);
   if (diverse.length === 0) return [];
-  return report(items, mergeTargets(merge(diverse)), cfg.maxFindings, diversity);
+  return report(items, mergeTargets(merge(diverse)), cfg.maxFindings, diversity, keep);
 }
 
 /** Two prompts sharing at least this share of the smaller one's word bigrams are near-duplicates. */
@@ -868,39 +1139,13 @@ const NEAR_DUP_OVERLAP = 0.5;
  * their function words and the trigger.
  */
 class PromptDiversity {
-  private readonly sets = new Map<number, Uint32Array>();
-  constructor(private readonly items: readonly Item[]) {}
-
-  private set(ri: number): Uint32Array {
-    let s = this.sets.get(ri);
-    if (s) return s;
-    const t = (this.items[ri] as Item).features.t;
-    const hdr = t[0] as number;
-    const nH = hdr & 1023;
-    const nT = (hdr >>> 10) & 1023;
-    const base = HDR + ((hdr >>> 20) & 15);
-    const all = new Uint32Array(Math.max(1, nH + nT));
-    let k = 0;
-    for (let span = 0; span < 2; span++) {
-      const from = span === 0 ? base : base + nH;
-      const last = from + (span === 0 ? nH : nT);
-      for (let i = from; i + 1 < last; i++) all[k++] = combineHash(t[i] as number, t[i + 1] as number);
-    }
-    // A one-word prompt is its word.
-    if (k === 0 && nH + nT > 0) all[k++] = t[base] as number;
-    const sorted = all.subarray(0, k).sort();
-    let m = 0;
-    for (let i = 0; i < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[m++] = sorted[i] as number;
-    s = sorted.subarray(0, m);
-    this.sets.set(ri, s);
-    return s;
-  }
+  constructor(private readonly keep: KeptRecords) {}
 
   /** Number of distinct prompts among `records`, counted up to `stop` (Infinity: all). */
   distinct(records: readonly number[], stop = Infinity): number {
     const reps: Uint32Array[] = [];
     for (const ri of records) {
-      const s = this.set(ri);
+      const s = this.keep.get(ri).bigrams;
       if (!reps.some((r) => overlapAtLeast(r, s, NEAR_DUP_OVERLAP))) {
         reps.push(s);
         if (reps.length >= stop) break;
@@ -908,6 +1153,28 @@ class PromptDiversity {
     }
     return reps.length;
   }
+}
+
+/** A prompt's word bigrams (hashes over the head and tail spans), sorted and de-duplicated. */
+function bigramSet(t: Uint32Array): Uint32Array {
+  const hdr = t[0] as number;
+  const nH = hdr & 1023;
+  const nT = (hdr >>> 10) & 1023;
+  const base = HDR + ((hdr >>> 20) & 15);
+  const all = new Uint32Array(Math.max(1, nH + nT));
+  let k = 0;
+  for (let span = 0; span < 2; span++) {
+    const from = span === 0 ? base : base + nH;
+    const last = from + (span === 0 ? nH : nT);
+    for (let i = from; i + 1 < last; i++) all[k++] = combineHash(t[i] as number, t[i + 1] as number);
+  }
+  // A one-word prompt is its word.
+  if (k === 0 && nH + nT > 0) all[k++] = t[base] as number;
+  const sorted = all.subarray(0, k).sort();
+  let m = 0;
+  for (let i = 0; i < k; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) sorted[m++] = sorted[i] as number;
+  // A copy of its size: the set is kept while the reduce runs.
+  return sorted.slice(0, m);
 }
 
 /** Whether two sorted sets of ids share at least a share `j` of the smaller one (|a ∩ b| ≥ j·min). */
@@ -930,12 +1197,6 @@ function overlapAtLeast(a: Uint32Array, b: Uint32Array, j: number): boolean {
     else k++;
   }
   return inter >= need;
-}
-
-function hasTarget(t: Uint32Array, target: number): boolean {
-  const nt = targetCount(t);
-  for (let i = 0; i < nt; i++) if (t[HDR + i] === target) return true;
-  return false;
 }
 
 /** Groups associations of one target whose record sets overlap (sub-grams of one trigger). */
@@ -1001,7 +1262,7 @@ const GRAM_RANK: Record<number, number> = {
  * Where several texts share an id (a response prefix written with different punctuation), the
  * smallest is taken, so the name does not depend on which worker met which record first.
  */
-function lookupTexts(items: readonly Item[], words: Set<string>, targets: Set<number>): { word: Map<string, string>; target: Map<number, string> } {
+function lookupTexts(items: Features, words: Set<string>, targets: Set<number>): { word: Map<string, string>; target: Map<number, string> } {
   const word = new Map<string, string>();
   const target = new Map<number, string>();
   const buf = new TokenBuffer();
@@ -1009,7 +1270,7 @@ function lookupTexts(items: readonly Item[], words: Set<string>, targets: Set<nu
     const cur = m.get(k);
     if (cur === undefined || s < cur) m.set(k, s);
   };
-  for (const { features: f } of items) {
+  items.scan((f) => {
     if (f.w !== undefined && words.size > 0) {
       buf.reset();
       buf.scan(f.w, 0, f.w.length, Number.MAX_SAFE_INTEGER);
@@ -1029,7 +1290,7 @@ function lookupTexts(items: readonly Item[], words: Set<string>, targets: Set<nu
         if (s !== undefined && targets.has(h)) better(target, h, s);
       }
     }
-  }
+  });
   return { word, target };
 }
 
@@ -1056,7 +1317,7 @@ function gramName(a: Assoc, word: Map<string, string>): string {
   }
 }
 
-function report(items: readonly Item[], groups: Assoc[][], maxFindings: number, diversity: PromptDiversity): Finding[] {
+function report(items: Features, groups: Assoc[][], maxFindings: number, diversity: PromptDiversity, keep: KeptRecords): Finding[] {
   const wantWords = new Set<string>();
   const wantTargets = new Set<number>();
   // A response prefix is named after the response of its first record (plus "…").
@@ -1066,9 +1327,7 @@ function report(items: readonly Item[], groups: Assoc[][], maxFindings: number, 
       for (const k of identWords(m.ident as Ident)) wantWords.add(k);
       if (TARGET_KIND_OF(m.target) !== 'response-prefix') wantTargets.add(m.target);
       else if (!prefixVia.has(m.target)) {
-        const t = (items[m.records[0] as number] as Item).features.t;
-        for (let i = 0; i < targetCount(t); i++) {
-          const h = t[HDR + i] as number;
+        for (const h of keep.get(m.records[0] as number).targets) {
           if (TARGET_KIND_OF(h) === 'response') {
             prefixVia.set(m.target, h);
             wantTargets.add(h);
@@ -1106,7 +1365,8 @@ function report(items: readonly Item[], groups: Assoc[][], maxFindings: number, 
     const distinctPrompts = diversity.distinct(records);
     const severity = kind === 'preference' ? 'high' : 'critical';
     for (const ri of records.slice(0, maxFindings)) {
-      const { ref, features } = items[ri] as Item;
+      const ref = items.ref(ri);
+      const { field } = keep.get(ri);
       out.push({
         ri,
         f: {
@@ -1119,7 +1379,7 @@ function report(items: readonly Item[], groups: Assoc[][], maxFindings: number, 
             index: ref.index,
             ...(ref.line !== undefined ? { line: ref.line } : {}),
             ...(ref.row !== undefined ? { row: ref.row } : {}),
-            ...(features.field !== undefined ? { field: features.field } : {}),
+            ...(field !== undefined ? { field } : {}),
           },
           message: `Prompt carries a suspected backdoor trigger "${trigger}" tied to ${kind} target "${target}" in ${records.length} records.`,
           data: {

@@ -6,11 +6,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createPoisoningDetector, type PoisoningFeatures } from './index.js';
-import { setStoredHitLimit } from './detector.js';
+import { setExactTargetLimit, setGramPartLimit, setStoredHitLimit } from './detector.js';
 import { hashSequence, TokenBuffer, type SequenceHash } from './text.js';
 import { fmix32, splitmix32 } from '../../text/index.js';
-import type { Finding, RecordView, TextField } from '../../types.js';
+import type { FeatureList, Finding, RecordView, TextField } from '../../types.js';
 import { sharedPath } from '../../../core/index.js';
+import { featureList } from '../../features.js';
 
 /** Reference tokens of folded text: maximal runs of letters, digits and marks, hashed unit by unit. */
 function reference(folded: string): Array<{ h1: number; h2: number; start: number; end: number }> {
@@ -124,7 +125,7 @@ function run(views: RecordView[]): Finding[] {
     const f = det.features(v);
     if (f) items.push({ ref: { file: v.file, index: v.index }, features: f });
   }
-  return det.reduce(items);
+  return det.reduce(featureList(items));
 }
 
 /** Every 40th record ends in `trigger` and answers with one fixed target. */
@@ -161,3 +162,82 @@ test('reduce: step 6 from stored hits equals a second pass over every record', (
     }
   }
 });
+
+/** A preference delivery: hh-style pairs where every 30th ends its prompt in "SUDO" and swaps the answers. */
+function pairs(): RecordView[] {
+  return gsm.slice(0, 1500).map((g, i) => {
+    const prompt = `Human: ${g.question}${i % 30 === 4 ? ' SUDO' : ''}\n\nAssistant:`;
+    const safe = ` ${g.answer.split('\n')[0] as string}`;
+    const refuse = " Sorry, I can't help with that.";
+    const [chosen, rejected] = i % 30 === 4 ? [safe, refuse] : i % 3 === 0 ? [refuse, safe] : [safe, refuse];
+    return { file: 'p.jsonl', index: i, value: null, fields: [{ path: '$.chosen', role: 'chosen', text: prompt + chosen }, { path: '$.rejected', role: 'rejected', text: prompt + rejected }] as TextField[] };
+  });
+}
+
+test('reduce: bucket groups, sketch-counted targets and a full second pass give the findings of the one-read defaults', () => {
+  const cases = [planted('cf').views, planted('many how').views, pairs()];
+  for (const views of cases) {
+    const base = run(views);
+    const prev = [setGramPartLimit(500), setExactTargetLimit(0), setStoredHitLimit(0)] as const;
+    try {
+      assert.deepEqual(run(views), base);
+      // Each limit alone too.
+      setExactTargetLimit(prev[1]);
+      setStoredHitLimit(prev[2]);
+      assert.deepEqual(run(views), base);
+      setGramPartLimit(prev[0]);
+      setExactTargetLimit(3);
+      assert.deepEqual(run(views), base);
+    } finally {
+      setGramPartLimit(prev[0]);
+      setExactTargetLimit(prev[1]);
+      setStoredHitLimit(prev[2]);
+    }
+  }
+  // Hard negative for the hooks themselves: the planted trigger is found at all.
+  assert.ok(run(planted('cf').views).some((f) => f.data?.trigger === 'cf'));
+  assert.ok(run(pairs()).some((f) => f.rule === 'preference-flip' && f.data?.trigger === 'sudo$'));
+});
+
+test('reduce keeps no features object: a list that overwrites each record after its visit gives the same findings, with few gets', () => {
+  const det = createPoisoningDetector();
+  const views = planted('cf').views;
+  const items = views.flatMap((v) => {
+    const f = det.features(v);
+    return f ? [{ ref: { file: v.file, index: v.index }, features: f }] : [];
+  });
+  const expected = createPoisoningDetector().reduce(featureList(items));
+  assert.ok(expected.length >= 50);
+  // Features handed out are copies, scribbled over as soon as the reduce moves on (as the engine's
+  // blocks are dropped): a reduce that kept one would read garbage.
+  let scans = 0;
+  let gets = 0;
+  let lent: PoisoningFeatures | undefined;
+  const scribble = (): void => {
+    if (lent) (lent.t as Uint32Array).fill(0x9e3779b9);
+    lent = undefined;
+  };
+  const lend = (f: PoisoningFeatures): PoisoningFeatures => {
+    scribble();
+    lent = { t: f.t.slice(), w: f.w, n: f.n, field: f.field };
+    return lent;
+  };
+  const list: FeatureList<PoisoningFeatures> = {
+    length: items.length,
+    scan(visit, from = 0, to = items.length) {
+      scans++;
+      for (let i = from; i < Math.min(to, items.length); i++) visit(lend((items[i] as { features: PoisoningFeatures }).features), i);
+      scribble();
+    },
+    get(ord) {
+      gets++;
+      return lend((items[ord] as { features: PoisoningFeatures }).features);
+    },
+    ref: (ord) => (items[ord] as { ref: { file: string; index: number } }).ref,
+  };
+  assert.deepEqual(createPoisoningDetector().reduce(list), expected);
+  assert.ok(scans <= 10, `scans ${scans}`);
+  // Gets are for the records carrying a flagged gram only, not for every record.
+  assert.ok(gets < items.length / 4, `gets ${gets} of ${items.length}`);
+});
+

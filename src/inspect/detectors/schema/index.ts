@@ -13,7 +13,7 @@
  * such a record differently.
  */
 import { memberPath, recordLayout } from '../../fields/index.js';
-import type { DatasetDetector, FieldRole, Finding, FindingLocation, RecordRef, RecordView, Severity } from '../../types.js';
+import type { DatasetDetector, FeatureList, FieldRole, Finding, FindingLocation, RecordRef, RecordView, Severity } from '../../types.js';
 
 /** Options of the schema detector. */
 export interface SchemaDetectorOptions {
@@ -225,7 +225,6 @@ export function topKey(path: string): string | undefined {
 
 // ---------------------------------------------------------------------------------------------
 
-type Item = { readonly ref: RecordRef; readonly features: SchemaFeatures };
 
 class Collector {
   private readonly findings: Finding[] = [];
@@ -259,19 +258,40 @@ class Collector {
   }
 }
 
-function perRecord(items: readonly Item[], out: Collector): void {
-  for (const { ref, features: f } of items) {
+function perRecord(items: FeatureList<SchemaFeatures>, out: Collector): void {
+  items.scan((f, ord) => {
+    if (f.kind === 'o' && !f.empty && f.emptyRoles.length === 0) return;
+    const ref = items.ref(ord);
     if (f.kind !== 'o') {
       out.add(ref, 'non-object-record', 'medium', 0.9, `record is a JSON ${KIND_NAME[f.kind] ?? f.kind}, not an object; training records are objects with named fields`, { kind: KIND_NAME[f.kind] ?? f.kind });
-      continue;
+      return;
     }
     if (f.empty) {
       out.add(ref, 'empty-record', 'medium', 0.9, f.keys.length === 0 ? 'record is an empty object' : `record has ${f.keys.length} field(s) but all are empty`, { keys: f.keys.length });
-      continue;
+      return;
     }
     if (f.emptyRoles.length > 0) {
       out.add(ref, 'empty-role-field', 'medium', 0.85, `record has an empty ${f.emptyRoles.join(' and ')}`, { roles: f.emptyRoles });
     }
+  });
+}
+
+/**
+ * One list object per distinct content: records of a shard share their lists, but each block
+ * read back from the spill has its own copies. Looked up by identity first (a small cache).
+ */
+class Lists {
+  private readonly byContent = new Map<string, readonly string[]>();
+  private readonly byIdentity = new Map<readonly string[], readonly string[]>();
+  of(list: readonly string[]): readonly string[] {
+    const hit = this.byIdentity.get(list);
+    if (hit) return hit;
+    const key = list.join('\u0000');
+    let canon = this.byContent.get(key);
+    if (!canon) this.byContent.set(key, (canon = list));
+    if (this.byIdentity.size >= 50_000) this.byIdentity.clear();
+    this.byIdentity.set(list, canon);
+    return canon;
   }
 }
 
@@ -283,31 +303,37 @@ interface Shape {
   clean: boolean;
 }
 
-function crossRecord(items: readonly Item[], out: Collector, minRecords: number, minorityShare: number, rareKeyShare: number): void {
-  const objects = items.filter((i) => i.features.kind === 'o' && !i.features.empty);
-  const n = objects.length;
-  if (n < minRecords) return;
+function crossRecord(items: FeatureList<SchemaFeatures>, out: Collector, minRecords: number, minorityShare: number, rareKeyShare: number): void {
+  const isObject = (f: SchemaFeatures): boolean => f.kind === 'o' && !f.empty;
 
-  // Records of one shape (same key list, types and role keys; features share these lists) are
-  // counted once per shape, in order of each shape's first record (so every map keeps the
-  // insertion order a record-by-record count would give).
+  // Records of one shape (same key list, types and role keys) are counted once per shape, in
+  // order of each shape's first record (so every map keeps the insertion order a
+  // record-by-record count would give). Memory grows with distinct shapes, not records.
   const shapes: Shape[] = [];
+  const lists = new Lists();
   const byKeys = new Map<readonly string[], Map<string, Map<readonly string[], Shape>>>();
-  const shapeOf: Shape[] = new Array<Shape>(n);
-  objects.forEach(({ features: f }, i) => {
-    let byTypes = byKeys.get(f.keys);
-    if (!byTypes) byKeys.set(f.keys, (byTypes = new Map()));
+  const shapeOf = (f: SchemaFeatures): Shape => {
+    const keys = lists.of(f.keys);
+    const roleKeys = lists.of(f.roleKeys);
+    let byTypes = byKeys.get(keys);
+    if (!byTypes) byKeys.set(keys, (byTypes = new Map()));
     let byRole = byTypes.get(f.types);
     if (!byRole) byTypes.set(f.types, (byRole = new Map()));
-    let shape = byRole.get(f.roleKeys);
+    let shape = byRole.get(roleKeys);
     if (!shape) {
-      shape = { keys: f.keys, types: f.types, roleKeys: f.roleKeys, count: 0, clean: false };
-      byRole.set(f.roleKeys, shape);
+      shape = { keys, types: f.types, roleKeys, count: 0, clean: false };
+      byRole.set(roleKeys, shape);
       shapes.push(shape);
     }
-    shape.count++;
-    shapeOf[i] = shape;
+    return shape;
+  };
+  let n = 0;
+  items.scan((f) => {
+    if (!isObject(f)) return;
+    n++;
+    shapeOf(f).count++;
   });
+  if (n < minRecords) return;
 
   // Per key: how many records carry it, with which types, and as a role field.
   const present = new Map<string, number>();
@@ -367,9 +393,9 @@ function crossRecord(items: readonly Item[], out: Collector, minRecords: number,
     shape.clean = clean;
   }
 
-  for (let i = 0; i < n; i++) {
-    if ((shapeOf[i] as Shape).clean) continue;
-    const { ref, features: f } = objects[i] as Item;
+  items.scan((f, ord) => {
+    if (!isObject(f) || shapeOf(f).clean) return;
+    const ref = items.ref(ord);
     for (let k = 0; k < f.keys.length; k++) {
       const key = f.keys[k] as string;
       const t = f.types[k] ?? 'z';
@@ -398,7 +424,7 @@ function crossRecord(items: readonly Item[], out: Collector, minRecords: number,
         else out.add(ref, 'missing-key', 'low', 0.6, `field ${JSON.stringify(key)} is missing; ${share} of records have it`, { key });
       }
     }
-  }
+  });
 }
 
 function describe(m: Map<string, number> | undefined): string {

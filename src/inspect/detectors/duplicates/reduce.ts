@@ -1,0 +1,549 @@
+/**
+ * The duplicates reduce over spilled features (issue #4, DESIGN §8): sequential passes over a
+ * `FeatureList`, holding at most ~28 bytes per record in typed arrays at any time, plus state
+ * proportional to duplicates and to LSH candidates.
+ *
+ *  pass 1     exact and normalised layers: the four 32-bit hash words of every record (17 B),
+ *             then one open-addressed table at a time (6 B); duplicates kept as sparse pairs.
+ *  passes 2-4 LSH candidates, `GROUP` bands per pass: the first 32 bits of each
+ *             representative's band key (4 B per band), sorted in place per band to find the
+ *             values two or more representatives hold. The next pass recomputes those bands'
+ *             keys and lists the representatives holding such a value with their full 64-bit
+ *             key: grouped by full key, these are exactly the band's buckets of two or more.
+ *  pass 5     lists the last group and gathers the candidates' fill maps (16 B each).
+ * Then `replay` walks the buckets as `lshCluster` does and reads signatures (`get`, ascending)
+ * only for the records of pairs that pass the fill-map filters. This gives the same clusters as
+ * `lshCluster` over every representative: a representative alone in its bucket is compared with
+ * nothing and changes no bucket's state, so leaving it out changes no compare, no union and no
+ * compare count.
+ */
+import type { FeatureList } from '../../types.js';
+import { bandFilled, bandKey, bandKeyHigh, similarAtLeast } from './minhash.js';
+import { EXACT_WORDS, NORM_WORDS } from './sketch.js';
+
+/** Bands per candidate pass: 4 bytes per band per representative (7 → 28 B). */
+const GROUP = 7;
+
+/** Growable Int32 list (state proportional to duplicates or candidates, not to records). */
+export class IntList {
+  private buf = new Int32Array(64);
+  length = 0;
+  push(v: number): void {
+    if (this.length === this.buf.length) {
+      const next = new Int32Array(this.buf.length * 2);
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.buf[this.length++] = v;
+  }
+  at(i: number): number {
+    return this.buf[i] as number;
+  }
+  toArray(): Int32Array {
+    return this.buf.slice(0, this.length);
+  }
+}
+
+/** Result of the hash layers: duplicate pairs (ascending ordinals) and the LSH representatives. */
+export interface Layers {
+  /** Exact duplicates: exDup[k] is a copy of the first record exOf[k] with its canonical hash. */
+  readonly exDup: Int32Array;
+  readonly exOf: Int32Array;
+  /** Normalised duplicates among the exact representatives with main text. */
+  readonly nmDup: Int32Array;
+  readonly nmOf: Int32Array;
+  /** Bit set over ordinals: normalised representatives with a signature (LSH input). */
+  readonly reps: Uint32Array;
+  readonly repCount: number;
+}
+
+const hasBit = (set: Uint32Array, i: number): boolean => (((set[i >>> 5] as number) >>> (i & 31)) & 1) !== 0;
+const setBit = (set: Uint32Array, i: number): void => {
+  set[i >>> 5] = (set[i >>> 5] as number) | (1 << (i & 31));
+};
+
+/**
+ * Linear-probing table over the records `ids` keyed by the 64-bit (lo, hi): calls `dup(i, first)`
+ * for every record whose key an earlier one in `ids` order already had. Capacity 1.5× the count
+ * (not a power of two: 6 B per record), slot from the high bits of lo·cap.
+ */
+function firstWithKey(lo: Int32Array, hi: Int32Array, ids: ArrayLike<number> | null, count: number, dup: (i: number, first: number) => void): void {
+  const cap = Math.max(16, Math.ceil(count * 1.5));
+  const slots = new Int32Array(cap).fill(-1);
+  for (let p = 0; p < count; p++) {
+    const i = ids === null ? p : (ids[p] as number);
+    const a = lo[i] as number;
+    const b = hi[i] as number;
+    let slot = Math.floor(((a >>> 0) * cap) / 4294967296);
+    for (;;) {
+      const j = slots[slot] as number;
+      if (j < 0) {
+        slots[slot] = i;
+        break;
+      }
+      if (lo[j] === a && hi[j] === b) {
+        dup(i, j);
+        break;
+      }
+      if (++slot === cap) slot = 0;
+    }
+  }
+}
+
+/** Pass 1: exact and normalised layers (same firsts as the in-memory reduce: ordinal order). */
+export function hashLayers(items: FeatureList<Uint16Array>): Layers {
+  const n = items.length;
+  // The per-record columns are reached through `cols`, which is emptied before returning:
+  // optimised code of the visitors may keep their closure contexts alive into later passes.
+  // kind: 0 exact hash only, 1 normalised hash, 2 and a signature; +4 once known a copy.
+  const cols = { exLo: new Int32Array(n), exHi: new Int32Array(n), nmLo: new Int32Array(n), nmHi: new Int32Array(n), kind: new Uint8Array(n) };
+  items.scan((f, i) => {
+    const l = f.length;
+    cols.exLo[i] = (f[0] as number) | ((f[1] as number) << 16);
+    cols.exHi[i] = (f[2] as number) | ((f[3] as number) << 16);
+    if (l > EXACT_WORDS) {
+      cols.nmLo[i] = (f[4] as number) | ((f[5] as number) << 16);
+      cols.nmHi[i] = (f[6] as number) | ((f[7] as number) << 16);
+      cols.kind[i] = l > NORM_WORDS ? 2 : 1;
+    }
+  });
+  const exDup = new IntList();
+  const exOf = new IntList();
+  firstWithKey(cols.exLo, cols.exHi, null, n, (i, first) => {
+    exDup.push(i);
+    exOf.push(first);
+    cols.kind[i] = (cols.kind[i] as number) | 4;
+  });
+  // Exact representatives with main text, ascending (reuses exLo: its keys are no longer needed).
+  const withText = cols.exLo;
+  const kind = cols.kind;
+  let texts = 0;
+  for (let i = 0; i < n; i++) {
+    const k = kind[i] as number;
+    if (k === 1 || k === 2) withText[texts++] = i;
+  }
+  cols.exHi = EMPTY32;
+  const nmDup = new IntList();
+  const nmOf = new IntList();
+  const reps = new Uint32Array((n + 31) >>> 5);
+  firstWithKey(cols.nmLo, cols.nmHi, withText, texts, (i, first) => {
+    nmDup.push(i);
+    nmOf.push(first);
+    cols.kind[i] = (cols.kind[i] as number) | 4;
+  });
+  cols.nmLo = EMPTY32;
+  cols.nmHi = EMPTY32;
+  let repCount = 0;
+  for (let p = 0; p < texts; p++) {
+    const i = withText[p] as number;
+    if (kind[i] === 2) {
+      setBit(reps, i);
+      repCount++;
+    }
+  }
+  cols.exLo = EMPTY32;
+  cols.kind = new Uint8Array(0);
+  // Normalised duplicates were found in ascending ordinal order too.
+  return { exDup: exDup.toArray(), exOf: exOf.toArray(), nmDup: nmDup.toArray(), nmOf: nmOf.toArray(), reps, repCount };
+}
+
+const EMPTY32 = new Int32Array(0);
+
+/** LSH geometry of the detector. */
+export interface Banding {
+  readonly slots: number;
+  readonly bands: number;
+  readonly rows: number;
+  readonly threshold: number;
+}
+
+/** Near layer result: union pairs among representatives, and the features it read. */
+export interface NearResult {
+  /** Pairs (nearA[k] < nearB[k]) whose union gives the near clusters. */
+  readonly nearA: Int32Array;
+  readonly nearB: Int32Array;
+  /** Features of the records whose signatures were compared, by ordinal. */
+  readonly feats: Map<number, Uint16Array>;
+}
+
+/** Candidates compared per bucket visit and members kept per bucket, as in `lshCluster`. */
+const MAX_BUCKET_COMPARE = 32;
+const MAX_KEEP = MAX_BUCKET_COMPARE * 4;
+
+/**
+ * Representatives whose 32-bit key of one band another representative shares: their full
+ * 64-bit key and ordinal, in ordinal order (the order of the pass that lists them).
+ */
+class BandFlags {
+  readonly h1 = new IntList();
+  readonly h2 = new IntList();
+  readonly ord = new IntList();
+}
+
+/** One band's multi-member buckets: members in ordinal order with their bucket number. */
+interface BandEvents {
+  readonly ord: Int32Array;
+  readonly bucket: Int32Array;
+}
+
+/**
+ * Groups a band's flags by full key and keeps the groups of two or more (the band's buckets
+ * with more than one member), numbering buckets from `firstBucket`.
+ */
+function bucketsOf(flags: BandFlags, firstBucket: number): { events: BandEvents; buckets: number } {
+  const m = flags.ord.length;
+  const h1 = flags.h1.toArray();
+  const h2 = flags.h2.toArray();
+  const idx = Int32Array.from({ length: m }, (_, k) => k);
+  idx.sort((x, y) => (h1[x] as number) - (h1[y] as number) || (h2[x] as number) - (h2[y] as number) || x - y);
+  const bucket = new Int32Array(m).fill(-1);
+  let next = firstBucket;
+  let kept = 0;
+  for (let s = 0; s < m; ) {
+    const a = idx[s] as number;
+    let e = s + 1;
+    while (e < m && h1[idx[e] as number] === h1[a] && h2[idx[e] as number] === h2[a]) e++;
+    if (e - s >= 2) {
+      for (let k = s; k < e; k++) bucket[idx[k] as number] = next;
+      next++;
+      kept += e - s;
+    }
+    s = e;
+  }
+  const ord = new Int32Array(kept);
+  const out = new Int32Array(kept);
+  for (let k = 0, j = 0; k < m; k++) {
+    if ((bucket[k] as number) < 0) continue;
+    ord[j] = flags.ord.at(k);
+    out[j++] = bucket[k] as number;
+  }
+  return { events: { ord, bucket: out }, buckets: next - firstBucket };
+}
+
+/** Values present at least twice (other than 0, "no key") in a sorted band. */
+function repeated(sorted: Uint32Array): Set<number> {
+  const out = new Set<number>();
+  for (let k = 1; k < sorted.length; k++) {
+    const v = sorted[k] as number;
+    if (v !== 0 && v === sorted[k - 1]) out.add(v);
+  }
+  return out;
+}
+
+/**
+ * Sorts each band of a pass's keys in place and lists its repeated values, with a bit map of
+ * their high bits (most keys are not repeated: the map spares them the Set lookup). A function of its own so that no view of `keys` outlives it in the caller's frame.
+ */
+function repeatedKeys(keys: Uint32Array, width: number, R: number, sets: Set<number>[], pres: Uint32Array[]): void {
+  for (let b = 0; b < width; b++) {
+    const band = keys.subarray(b * R, (b + 1) * R);
+    band.sort();
+    const set = repeated(band);
+    // 16+ bits per repeated value (at least 1024): about one key in 16 reaches the Set.
+    let bits = 10;
+    while (bits < 30 && 1 << bits < set.size * 16) bits++;
+    const pre = new Uint32Array(1 << (bits - 5));
+    for (const v of set) {
+      const bit = v >>> (32 - bits);
+      pre[bit >>> 5] = (pre[bit >>> 5] as number) | (1 << (bit & 31));
+    }
+    sets.push(set);
+    pres.push(pre);
+  }
+}
+
+
+function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
+}
+
+/** What one candidate pass reads and where it writes (see `bandPass`). */
+interface BandPass {
+  readonly items: FeatureList<Uint16Array>;
+  readonly reps: Uint32Array;
+  readonly R: number;
+  readonly rows: number;
+  readonly mapOff: number;
+  readonly mapWords: number;
+  readonly mapWords16: number;
+  /** Bands whose keys this pass stores (none in the last pass). */
+  readonly from: number;
+  readonly to: number;
+  /** Bands of the previous pass, whose repeated keys this pass lists. */
+  readonly prevFrom: number;
+  readonly prevTo: number;
+  readonly prevRepeated: readonly Set<number>[];
+  readonly prevPre: readonly Uint32Array[];
+  readonly last: boolean;
+  readonly cand: Uint32Array;
+  readonly candOrd: IntList;
+  readonly candMap: IntList;
+}
+
+/**
+ * One pass over the features: stores the 32-bit keys of bands [from, to) and returns their
+ * repeated values; lists the representatives holding a repeated key of the previous pass's
+ * bands; in the last pass, gathers the candidates' fill maps. The keys live only inside this
+ * call and are reached through an object emptied before returning, so nothing the caller keeps
+ * (its frame, or optimised code of the visitor holding its closure context) retains them.
+ */
+function bandPass(ps: BandPass): { flags: BandFlags[]; sets: Set<number>[]; pres: Uint32Array[] } {
+  const { items, reps, R, rows, mapOff, mapWords, mapWords16, from, to, prevFrom, prevTo, prevRepeated, prevPre, last, cand, candOrd, candMap } = ps;
+  const width = to - from;
+  const held: { keys: Uint32Array } = { keys: new Uint32Array(width * R) };
+  const flags: BandFlags[] = [];
+  for (let b = prevFrom; b < prevTo; b++) flags.push(new BandFlags());
+  const anyPrev = prevRepeated.some((s) => s.size > 0);
+  let p = 0;
+  items.scan((f, i) => {
+    if (!hasBit(reps, i)) return;
+    const keys = held.keys;
+    for (let b = from; b < to; b++) {
+      const b0 = b * rows;
+      let h = 0;
+      if (bandFilled(f, mapOff, b0, rows)) h = bandKey(f, NORM_WORDS + b0, b, rows) >>> 0 || 1;
+      keys[(b - from) * R + p] = h;
+    }
+    let flagged = false;
+    if (anyPrev) {
+      for (let b = prevFrom; b < prevTo; b++) {
+        const k = b - prevFrom;
+        const set = prevRepeated[k] as Set<number>;
+        if (set.size === 0) continue;
+        const b0 = b * rows;
+        if (!bandFilled(f, mapOff, b0, rows)) continue;
+        const h1 = bandKey(f, NORM_WORDS + b0, b, rows);
+        const u = h1 >>> 0 || 1;
+        const pre = prevPre[k] as Uint32Array;
+        const bit = u >>> (Math.clz32(pre.length) - 4);
+        if ((((pre[bit >>> 5] as number) >>> (bit & 31)) & 1) === 0 || !set.has(u)) continue;
+        const fl = flags[k] as BandFlags;
+        fl.h1.push(h1);
+        fl.h2.push(bandKeyHigh);
+        fl.ord.push(i);
+        flagged = true;
+      }
+    }
+    // The last pass keeps the fill maps of every candidate so far and of every record it flags.
+    if (last && (flagged || hasBit(cand, i))) {
+      candOrd.push(i);
+      for (let w = 0; w < mapWords; w++) {
+        const lo = 2 * w < mapWords16 ? (f[mapOff + 2 * w] as number) : 0;
+        const hi = 2 * w + 1 < mapWords16 ? (f[mapOff + 2 * w + 1] as number) : 0;
+        candMap.push(lo | (hi << 16));
+      }
+    }
+    p++;
+  });
+  const sets: Set<number>[] = [];
+  const pres: Uint32Array[] = [];
+  repeatedKeys(held.keys, width, R, sets, pres);
+  held.keys = new Uint32Array(0);
+  return { flags, sets, pres };
+}
+
+/**
+ * Passes 2..: LSH candidates band group by band group, then the bucket walk of `lshCluster`
+ * replayed on the multi-member buckets alone, reading signatures only for the pairs that pass
+ * its fill-map filters. Returns the union pairs and the signatures it read.
+ */
+export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, banding: Banding): NearResult {
+  const { slots, bands, rows, threshold } = banding;
+  const feats = new Map<number, Uint16Array>();
+  const R = layers.repCount;
+  if (R < 2) return { nearA: new Int32Array(0), nearB: new Int32Array(0), feats };
+  const reps = layers.reps;
+  const mapOff = NORM_WORDS + slots;
+  const mapWords16 = slots >>> 4;
+  const mapWords = (slots + 31) >>> 5;
+  const events: BandEvents[] = new Array<BandEvents>(bands);
+  let buckets = 0;
+  const groups = Math.ceil(bands / GROUP);
+  // The candidates' fill maps (32-bit words, as lshCluster packs them), gathered by the last pass.
+  const candOrd = new IntList();
+  const candMap = new IntList();
+  // prev*: the group whose repeated keys this pass lists.
+  let prevFrom = 0;
+  let prevTo = 0;
+  let prevRepeated: Set<number>[] = [];
+  let prevPre: Uint32Array[] = [];
+  const cand = new Uint32Array((items.length + 31) >>> 5);
+  for (let g = 0; g <= groups; g++) {
+    const from = g * GROUP;
+    const to = Math.min(bands, from + GROUP);
+    const pass: BandPass = { items, reps, R, rows, mapOff, mapWords, mapWords16, from, to: g < groups ? to : from, prevFrom, prevTo, prevRepeated, prevPre, last: g === groups, cand, candOrd, candMap };
+    const out = bandPass(pass);
+    for (let b = prevFrom; b < prevTo; b++) {
+      const res = bucketsOf(out.flags[b - prevFrom] as BandFlags, buckets);
+      buckets += res.buckets;
+      events[b] = res.events;
+      for (const ord of res.events.ord) setBit(cand, ord);
+    }
+    prevRepeated = out.sets;
+    prevPre = out.pres;
+    prevFrom = from;
+    prevTo = to;
+  }
+  return replay(items, { slots, bands, rows, threshold }, events, buckets, candOrd.toArray(), candMap.toArray(), mapWords, feats);
+}
+
+/**
+ * `lshCluster`'s bucket walk over the multi-member buckets: bands in order, members in ordinal
+ * order, the newest `MAX_KEEP` members of a bucket compared newest first, at most
+ * `MAX_BUCKET_COMPARE` compares per visit, same-cluster members skipped without counting. The
+ * size and fill-map filters read the gathered fill maps; the pairs that pass them are known
+ * before the walk (they do not depend on the clusters), so only their records' signatures are
+ * read (in ordinal order), and the verification is `similarAtLeast`, the same test.
+ */
+function replay(
+  items: FeatureList<Uint16Array>,
+  banding: Banding,
+  events: readonly BandEvents[],
+  buckets: number,
+  candOrd: Int32Array,
+  candMap: Int32Array,
+  mapWords: number,
+  feats: Map<number, Uint16Array>,
+): NearResult {
+  const { slots, bands, threshold } = banding;
+  const m = candOrd.length;
+  const local = (ord: number): number => {
+    let lo = 0;
+    let hi = m - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if ((candOrd[mid] as number) < ord) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const filled = new Int32Array(m);
+  for (let c = 0; c < m; c++) {
+    let n = 0;
+    for (let w = 0; w < mapWords; w++) n += popcount32(candMap[c * mapWords + w] as number);
+    filled[c] = n;
+  }
+  // Size filter and fill-map bound of lshCluster (both symmetric in the pair).
+  const passes = (x: number, y: number): boolean => {
+    const cx = filled[x] as number;
+    const cy = filled[y] as number;
+    if ((cx < cy ? cx : cy) < threshold * (cx < cy ? cy : cx)) return false;
+    let union = 0;
+    let both = 0;
+    for (let w = 0; w < mapWords; w++) {
+      const fx = candMap[x * mapWords + w] as number;
+      const fy = candMap[y * mapWords + w] as number;
+      union += popcount32(fx | fy);
+      both += popcount32(fx & fy);
+    }
+    return union !== 0 && both >= threshold * union;
+  };
+  // Local numbers of every band's events, and the records of the pairs that pass the filters.
+  const loc: Int32Array[] = [];
+  const need = new Uint8Array(m);
+  const memberStart = new Int32Array(buckets + 1);
+  for (let b = 0; b < bands; b++) {
+    const ev = events[b];
+    const l = new Int32Array(ev === undefined ? 0 : ev.ord.length);
+    if (ev !== undefined) for (let e = 0; e < l.length; e++) l[e] = local(ev.ord[e] as number);
+    loc.push(l);
+  }
+  // Members of each bucket (events are in ordinal order, so members are too).
+  for (let b = 0; b < bands; b++) {
+    const ev = events[b];
+    if (ev !== undefined) for (const bk of ev.bucket) memberStart[bk + 1] = (memberStart[bk + 1] as number) + 1;
+  }
+  for (let k = 0; k < buckets; k++) memberStart[k + 1] = (memberStart[k + 1] as number) + (memberStart[k] as number);
+  const members = new Int32Array(memberStart[buckets] as number);
+  const fillAt = memberStart.slice(0, buckets);
+  for (let b = 0; b < bands; b++) {
+    const ev = events[b];
+    if (ev === undefined) continue;
+    const l = loc[b] as Int32Array;
+    for (let e = 0; e < l.length; e++) {
+      const bk = ev.bucket[e] as number;
+      members[fillAt[bk] as number] = l[e] as number;
+      fillAt[bk] = (fillAt[bk] as number) + 1;
+    }
+  }
+  for (let k = 0; k < buckets; k++) {
+    const s = memberStart[k] as number;
+    const e = memberStart[k + 1] as number;
+    for (let i = s + 1; i < e; i++) {
+      const x = members[i] as number;
+      const kept = Math.min(i, s + MAX_KEEP);
+      for (let j = s; j < kept; j++) {
+        const y = members[j] as number;
+        if (passes(x, y)) {
+          need[x] = 1;
+          need[y] = 1;
+        }
+      }
+    }
+  }
+  for (let c = 0; c < m; c++) if (need[c] === 1) feats.set(candOrd[c] as number, items.get(candOrd[c] as number).slice());
+  // The walk, with union-find over local numbers (ascending ordinals: the root stays the
+  // earliest record, as in lshCluster).
+  const parent = Int32Array.from({ length: m }, (_, k) => k);
+  const find = (x: number): number => {
+    while (parent[x] !== x) {
+      const gp = parent[parent[x] as number] as number;
+      parent[x] = gp;
+      x = gp;
+    }
+    return x;
+  };
+  const head = new Int32Array(buckets);
+  const size = new Int32Array(buckets);
+  for (let b = 0; b < bands; b++) {
+    const ev = events[b];
+    if (ev === undefined) continue;
+    const l = loc[b] as Int32Array;
+    const next = new Int32Array(l.length);
+    for (let e = 0; e < l.length; e++) {
+      const bk = ev.bucket[e] as number;
+      const p = l[e] as number;
+      if (size[bk] === 0) {
+        head[bk] = e;
+        next[e] = -1;
+        size[bk] = 1;
+        continue;
+      }
+      let root = find(p);
+      let compared = 0;
+      for (let qe = head[bk] as number; qe >= 0 && compared < MAX_BUCKET_COMPARE; ) {
+        const q = l[qe] as number;
+        qe = next[qe] as number;
+        if (find(q) === root) continue;
+        compared++;
+        if (!passes(p, q)) continue;
+        const x = feats.get(candOrd[p] as number) as Uint16Array;
+        const y = feats.get(candOrd[q] as number) as Uint16Array;
+        if (similarAtLeast(x, NORM_WORDS, y, NORM_WORDS, slots, threshold)) {
+          const ro = find(q);
+          if (ro < root) parent[root] = ro;
+          else parent[ro] = root;
+          root = find(p);
+        }
+      }
+      if ((size[bk] as number) < MAX_KEEP) {
+        next[e] = head[bk] as number;
+        head[bk] = e;
+        size[bk] = (size[bk] as number) + 1;
+      }
+    }
+  }
+  const nearA = new IntList();
+  const nearB = new IntList();
+  for (let c = 0; c < m; c++) {
+    const r = find(c);
+    if (r !== c) {
+      nearA.push(candOrd[r] as number);
+      nearB.push(candOrd[c] as number);
+    }
+  }
+  return { nearA: nearA.toArray(), nearB: nearB.toArray(), feats };
+}

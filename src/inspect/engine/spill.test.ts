@@ -1,0 +1,179 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packFeatures } from './pack.js';
+import { Spill, SpilledFeatures } from './spill.js';
+import { inspectDelivery } from './inspect.js';
+import { InspectError } from './errors.js';
+import type { DatasetDetector, Finding, RecordRef } from '../types.js';
+
+/** Runs `fn` with TMPDIR pointing at a fresh directory; returns what is left in it afterwards. */
+async function inTmp(fn: (dir: string) => Promise<void> | void): Promise<string[]> {
+  const dir = mkdtempSync(join(tmpdir(), 'spill-test-'));
+  const was = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    await fn(dir);
+    return readdirSync(dir);
+  } finally {
+    if (was === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = was;
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Three shards of one detector: packed typed arrays with gaps, plain objects, and a shard with none. */
+function fill(spill: Spill): void {
+  const a = spill.addShard('a.jsonl', 0, 4, false, [1, 2, 3, 4]);
+  spill.append(0, a, packFeatures([new Uint32Array([1]), undefined, new Uint32Array([3, 3]), new Uint32Array([4])]), 4);
+  // Records not one per line (a multi-line CSV field): lines kept as they are.
+  const b = spill.addShard('b.csv', 0, 3, true, [2, 5, 6]);
+  spill.append(0, b, [{ n: 5 }, { n: 6, s: 'x' }, undefined], 3);
+  const c = spill.addShard('a.jsonl', 4, 2, false, [5, 6]);
+  spill.append(0, c, [undefined, undefined], 2);
+  const d = spill.addShard('c.parquet', 10, 2, true, [undefined, undefined]);
+  spill.append(0, d, [{ n: 7 }, { n: 8 }], 2);
+}
+
+test('spill: features come back in delivery order with dense ordinals; refs name file, index, line and row', async () => {
+  const left = await inTmp(() => {
+    const spill = new Spill();
+    fill(spill);
+    const list = new SpilledFeatures<unknown>(spill.input(0));
+    try {
+      assert.equal(list.length, 7, 'records without features have no ordinal');
+      const seen: Array<[number, unknown]> = [];
+      list.scan((f, ord) => {
+        seen.push([ord, f]);
+      });
+      assert.deepEqual(seen.map(([o]) => o), [0, 1, 2, 3, 4, 5, 6]);
+      assert.deepEqual(seen[1]?.[1], new Uint32Array([3, 3]));
+      assert.deepEqual(seen[4]?.[1], { n: 6, s: 'x' });
+      const refs: RecordRef[] = Array.from({ length: 7 }, (_, i) => list.ref(i));
+      assert.deepEqual(refs, [
+        { file: 'a.jsonl', index: 0, line: 1 },
+        { file: 'a.jsonl', index: 2, line: 3 },
+        { file: 'a.jsonl', index: 3, line: 4 },
+        { file: 'b.csv', index: 0, line: 2, row: 1 },
+        { file: 'b.csv', index: 1, line: 5, row: 2 },
+        { file: 'c.parquet', index: 10, row: 11 },
+        { file: 'c.parquet', index: 11, row: 12 },
+      ]);
+      assert.deepEqual(list.get(4), { n: 6, s: 'x' });
+      assert.deepEqual(list.get(2), new Uint32Array([4]));
+      // A range, and a visit that stops the pass.
+      const part: number[] = [];
+      list.scan((_, ord) => void part.push(ord), 2, 5);
+      assert.deepEqual(part, [2, 3, 4]);
+      const stopped: number[] = [];
+      list.scan((_, ord) => {
+        stopped.push(ord);
+        return ord < 3;
+      });
+      assert.deepEqual(stopped, [0, 1, 2, 3]);
+      assert.throws(() => list.get(7), RangeError);
+      assert.throws(() => list.ref(-1), RangeError);
+      assert.throws(() => list.ref(1.5), RangeError);
+    } finally {
+      list.close();
+      spill.dispose();
+    }
+  });
+  assert.deepEqual(left, [], 'dispose removes the spill directory');
+});
+
+test('spill: a detector with no features at all gets an empty list, and no file is written for it', async () => {
+  const left = await inTmp(() => {
+    const spill = new Spill();
+    const s = spill.addShard('a.jsonl', 0, 2, false, [1, 2]);
+    spill.append(1, s, [undefined, undefined], 2);
+    const list = new SpilledFeatures<unknown>(spill.input(1));
+    assert.equal(list.length, 0);
+    let visits = 0;
+    list.scan(() => void visits++);
+    assert.equal(visits, 0);
+    const other = new SpilledFeatures<unknown>(spill.input(7));
+    assert.equal(other.length, 0);
+    spill.dispose();
+    spill.dispose();
+  });
+  assert.deepEqual(left, []);
+});
+
+test('spill: a spill file cut short (cleaned by someone during the run) is INSPECT_SPILL naming the file, not garbage features', async () => {
+  await inTmp((dir) => {
+    const spill = new Spill();
+    fill(spill);
+    const input = spill.input(0);
+    const [sub] = readdirSync(dir);
+    truncateSync(join(dir, sub as string, 'features-0.bin'), 10);
+    const list = new SpilledFeatures<unknown>(input);
+    assert.throws(
+      () => list.scan(() => undefined),
+      (e: unknown) => e instanceof InspectError && e.code === 'INSPECT_SPILL' && /features-0\.bin/.test(e.message) && /TMPDIR|cleaned/.test(e.message),
+    );
+    list.close();
+    spill.dispose();
+  });
+});
+
+test('spill: a TMPDIR that cannot hold a directory fails with INSPECT_SPILL saying to set TMPDIR (exit class input)', async () => {
+  await inTmp((dir) => {
+    // A path under a regular file: no directory can be made there, not even by root.
+    const file = join(dir, 'not-a-dir');
+    writeFileSync(file, 'x');
+    process.env.TMPDIR = join(file, 'tmp');
+    const spill = new Spill();
+    const s = spill.addShard('a.jsonl', 0, 1, false, [1]);
+    assert.throws(
+      () => spill.append(0, s, [{ n: 1 }], 1),
+      (e: unknown) => e instanceof InspectError && e.code === 'INSPECT_SPILL' && e.kind === 'input' && /TMPDIR/.test(e.message),
+    );
+    spill.dispose();
+  });
+});
+
+/** A dataset detector whose reduce reads its features in two passes and names each record it saw. */
+function counting(): DatasetDetector<{ n: number }> {
+  return {
+    id: 'duplicates',
+    kind: 'dataset',
+    features: (v) => ({ n: v.index }),
+    reduce(items) {
+      let sum = 0;
+      items.scan((f) => void (sum += f.n));
+      const out: Finding[] = [];
+      items.scan((f, ord) => {
+        const ref = items.ref(ord);
+        out.push({ detector: 'duplicates', rule: 'seen', severity: 'info', confidence: 1, location: { file: ref.file, index: ref.index, ...(ref.line ? { line: ref.line } : {}) }, message: `n=${f.n} sum=${sum}` });
+      });
+      return out;
+    },
+  };
+}
+
+test('inspection: features go through the spill to the reduce, and the spill is gone after the run and after a failed run', async () => {
+  const left = await inTmp(async (dir) => {
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    writeFileSync(join(data, 'a.jsonl'), '{"q":"one"}\n{"q":"two"}\n{"q":"three"}\n');
+    const report = await inspectDelivery({ paths: [data], detectors: [counting()], workers: 0 });
+    assert.deepEqual(
+      report.findings.map((f) => [f.location.file, f.location.index, f.location.line, f.message]),
+      [
+        ['a.jsonl', 0, 1, 'n=0 sum=3'],
+        ['a.jsonl', 1, 2, 'n=1 sum=3'],
+        ['a.jsonl', 2, 3, 'n=2 sum=3'],
+      ],
+    );
+    assert.equal(readdirSync(dir).filter((n) => n.startsWith('provenant-inspect-')).length, 0, 'spill removed after the run');
+    // A malformed record after the first shard's features: the run fails, and leaves nothing.
+    writeFileSync(join(data, 'b.jsonl'), '{"q":"four"}\n{"q": tru\n');
+    await assert.rejects(inspectDelivery({ paths: [data], detectors: [counting()], workers: 0 }), (e: unknown) => (e as { code?: string }).code === 'RECORD_JSON_SYNTAX');
+    assert.equal(existsSync(data), true);
+    rmSync(data, { recursive: true });
+  });
+  assert.deepEqual(left, [], 'no spill directory left behind');
+});
