@@ -56,6 +56,12 @@ export interface InspectOptions {
   readonly format?: RecordFormat;
   /** Worker threads (default: available cores, at most 8; 0 runs everything on the calling thread). */
   readonly workers?: number;
+  /**
+   * Deliveries of fewer records reduce their dataset detectors side by side on the worker threads
+   * (default 2,000,000); larger ones stop the workers first (their heaps go) and reduce one
+   * detector after another on the calling thread, so memory holds one reduce's state at a time.
+   */
+  readonly parallelReduceMaxRecords?: number;
   /** Records per detector batch (default 500). */
   readonly batchSize?: number;
   /** Target shard size in bytes for large plain JSONL/text and Parquet files (default 4 MiB). */
@@ -213,13 +219,20 @@ export async function inspectDelivery(options: InspectOptions): Promise<InspectR
         if (next < shards.length) launch();
         done(i, mine ? joinOutputs(out, mine) : out);
       }
-      // The dataset detectors' reduces run on the pool side by side (caller instances here).
-      return await reducer.finishWith({ files, formats, roots: options.paths, startedAt, policy }, (k, input) => (k < specs.length ? pool.reduce(k, input) : undefined));
+      const finish = { files, formats, roots: options.paths, startedAt, policy };
+      // Small deliveries: the dataset detectors' reduces run on the pool side by side (caller
+      // instances here). Large ones: the workers exit first, then one reduce at a time here.
+      if (records < (options.parallelReduceMaxRecords ?? PARALLEL_REDUCE_MAX_RECORDS)) return await reducer.finishWith(finish, (k, input) => (k < specs.length ? pool.reduce(k, input) : undefined));
+      await pool.close();
+      return reducer.finish(finish);
     } finally {
       await pool.close();
     }
   }
 }
+
+/** Default of `InspectOptions.parallelReduceMaxRecords`. */
+const PARALLEL_REDUCE_MAX_RECORDS = 2_000_000;
 
 /** One shard's outputs of the worker group and the in-process group (plan order: specs, then instances). */
 function joinOutputs(w: ShardOutput, m: ShardOutput): ShardOutput {

@@ -47,6 +47,9 @@ test('shards on worker threads give the single-thread, one-shard-per-file report
   assert.equal(untimed(threaded), untimed(whole));
   const ranged = await inspectDelivery({ paths: ['.'], cwd: dir, workers: 0, shardBytes: 7_000, maxFindingsPerRule: 0 });
   assert.equal(untimed(ranged), untimed(whole));
+  // A large delivery's reduces run one at a time on the calling thread after the workers exit: same report.
+  const sequential = await inspectDelivery({ paths: ['.'], cwd: dir, workers: 2, shardBytes: 10_000, maxFindingsPerRule: 0, parallelReduceMaxRecords: 0 });
+  assert.equal(untimed(sequential), untimed(whole));
   // Progress: monotonic, ends at every record and byte.
   assert.ok(progress.every((p, i) => i === 0 || (p.records >= (progress[i - 1] as InspectProgress).records && p.bytes >= (progress[i - 1] as InspectProgress).bytes)));
   assert.equal(progress.at(-1)?.records, whole.counts.records);
