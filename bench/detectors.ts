@@ -81,7 +81,7 @@ for (const id of ids) {
     const items = views.map((v) => ({ ref: { file: v.file, index: v.index }, features: d.features(v) }));
     const tf = performance.now() - t0;
     const t1 = performance.now();
-    findings = d.reduce(featureList(items.filter((x) => x.features !== undefined))).length;
+    findings = [...d.reduce(featureList(items.filter((x) => x.features !== undefined)))].length;
     rows.push([`${id} (features)`, tf.toFixed(0), mbs(tf), (tf / parseMs).toFixed(2), '-']);
     rows.push([`${id} (reduce)`, (performance.now() - t1).toFixed(0), '-', '-', '-']);
   }

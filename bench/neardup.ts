@@ -106,7 +106,7 @@ function runDetector(): { secs: number; cpu: number; found: Set<string> } {
   const c0 = cpuSecs();
   const t0 = process.hrtime.bigint();
   const items = views.map((v) => ({ ref: { file: v.file, index: v.index }, features: det.features(v) as NonNullable<ReturnType<typeof det.features>> }));
-  const findings = det.reduce(featureList(items));
+  const findings = [...det.reduce(featureList(items))];
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   const cpu = cpuSecs() - c0;
   const cluster = new Map<number, number>();

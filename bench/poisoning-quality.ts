@@ -39,7 +39,7 @@ function run(views: RecordView[], opts: PoisoningOptions = {}): { findings: Find
     const f = det.features(v);
     if (f) items.push({ ref: { file: v.file, index: v.index }, features: f });
   }
-  const findings = det.reduce(featureList(items));
+  const findings = [...det.reduce(featureList(items))];
   return { findings, secs: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 

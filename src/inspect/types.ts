@@ -108,7 +108,8 @@ export interface DatasetDetector<F = unknown> {
   readonly id: DetectorId;
   readonly kind: 'dataset';
   features(record: RecordView): F | undefined;
-  reduce(items: FeatureList<F>): Finding[];
+  /** The findings, as an array or yielded one at a time (a generator): the engine counts and caps them as they come. */
+  reduce(items: FeatureList<F>): Iterable<Finding>;
 }
 
 export type Detector = RecordDetector | DatasetDetector;

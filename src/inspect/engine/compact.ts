@@ -22,48 +22,95 @@ export interface CompactFindings {
   readonly index: Float64Array;
 }
 
+/** A growable typed array. */
+class Grow<T extends Uint8Array | Uint32Array | Float64Array> {
+  length = 0;
+  constructor(
+    public data: T,
+    private readonly make: (n: number) => T,
+  ) {}
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const grown = this.make(Math.max(64, this.data.length * 2));
+      grown.set(this.data);
+      this.data = grown;
+    }
+    this.data[this.length++] = x;
+  }
+  done(): T {
+    return this.data.slice(0, this.length) as T;
+  }
+}
+
+/**
+ * Takes findings one at a time (e.g. from a reduce that yields them): keeps whole the first `keep`
+ * of each (detector, rule) that `ignored` does not drop, and compacts the rest as they come, so
+ * holding N findings past the cap costs ≈ 30 bytes each instead of N objects.
+ */
+export class FindingCompactor {
+  private readonly seen = new Map<string, number>();
+  private readonly full: Finding[] = [];
+  private readonly ruleNo = new Map<string, number>();
+  private readonly fileNo = new Map<string, number>();
+  private readonly rule = new Grow(new Uint32Array(0), (n) => new Uint32Array(n));
+  private readonly severity = new Grow(new Uint8Array(0), (n) => new Uint8Array(n));
+  private readonly confidence = new Grow(new Float64Array(0), (n) => new Float64Array(n));
+  private readonly file = new Grow(new Uint32Array(0), (n) => new Uint32Array(n));
+  private readonly index = new Grow(new Float64Array(0), (n) => new Float64Array(n));
+
+  constructor(
+    private readonly keep: number,
+    private readonly ignored?: (f: Finding) => boolean,
+  ) {}
+
+  add(f: Finding): void {
+    const key = `${f.detector}\u0000${f.rule}`;
+    const drop = this.ignored?.(f) === true;
+    const n = (this.seen.get(key) ?? 0) + (drop ? 0 : 1);
+    this.seen.set(key, n);
+    const sev = SEVERITIES.indexOf(f.severity);
+    if ((!drop && n <= this.keep) || sev < 0) {
+      this.full.push(f);
+      return;
+    }
+    let r = this.ruleNo.get(key);
+    if (r === undefined) this.ruleNo.set(key, (r = this.ruleNo.size));
+    let fi = this.fileNo.get(f.location.file);
+    if (fi === undefined) this.fileNo.set(f.location.file, (fi = this.fileNo.size));
+    this.rule.push(r);
+    this.severity.push(sev);
+    this.confidence.push(f.confidence);
+    this.file.push(fi);
+    this.index.push(f.location.index);
+  }
+
+  result(): { findings: Finding[]; more?: CompactFindings } {
+    if (this.rule.length === 0) return { findings: this.full };
+    return {
+      findings: this.full,
+      more: {
+        rules: [...this.ruleNo.keys()],
+        rule: this.rule.done(),
+        severity: this.severity.done(),
+        confidence: this.confidence.done(),
+        files: [...this.fileNo.keys()],
+        file: this.file.done(),
+        index: this.index.done(),
+      },
+    };
+  }
+}
+
 /**
  * Keeps the first `keep` findings of each (detector, rule) whole, in order; compacts the rest.
  * With `ignored` (the policy's ignore list), ignored findings neither count toward `keep` nor stay
  * whole: the report's first findings of a rule are then among those kept whole even when an
  * ignore drops a whole file's findings (dataset detectors report over many files).
  */
-export function compactFindings(findings: readonly Finding[], keep: number, ignored?: (f: Finding) => boolean): { findings: Finding[]; more?: CompactFindings } {
-  const seen = new Map<string, number>();
-  const full: Finding[] = [];
-  const rest: Finding[] = [];
-  const ruleNo = new Map<string, number>();
-  const fileNo = new Map<string, number>();
-  for (const f of findings) {
-    const key = `${f.detector}\u0000${f.rule}`;
-    const drop = ignored?.(f) === true;
-    const n = (seen.get(key) ?? 0) + (drop ? 0 : 1);
-    seen.set(key, n);
-    if ((!drop && n <= keep) || SEVERITIES.indexOf(f.severity) < 0) full.push(f);
-    else {
-      rest.push(f);
-      if (!ruleNo.has(key)) ruleNo.set(key, ruleNo.size);
-      if (!fileNo.has(f.location.file)) fileNo.set(f.location.file, fileNo.size);
-    }
-  }
-  if (rest.length === 0) return { findings: full };
-  const more = {
-    rules: [...ruleNo.keys()],
-    rule: new Uint32Array(rest.length),
-    severity: new Uint8Array(rest.length),
-    confidence: new Float64Array(rest.length),
-    files: [...fileNo.keys()],
-    file: new Uint32Array(rest.length),
-    index: new Float64Array(rest.length),
-  };
-  rest.forEach((f, i) => {
-    more.rule[i] = ruleNo.get(`${f.detector}\u0000${f.rule}`) as number;
-    more.severity[i] = SEVERITIES.indexOf(f.severity);
-    more.confidence[i] = f.confidence;
-    more.file[i] = fileNo.get(f.location.file) as number;
-    more.index[i] = f.location.index;
-  });
-  return { findings: full, more };
+export function compactFindings(findings: Iterable<Finding>, keep: number, ignored?: (f: Finding) => boolean): { findings: Finding[]; more?: CompactFindings } {
+  const c = new FindingCompactor(keep, ignored);
+  for (const f of findings) c.add(f);
+  return c.result();
 }
 
 /** Two outputs' compacted findings as one (rule and file numbers of `b` shifted past `a`'s). */

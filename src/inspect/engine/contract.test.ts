@@ -65,7 +65,7 @@ function runDetector(d: Detector, records: BatchRecord[]): Finding[] {
   if (d.kind === 'record') return r.findings;
   const feats = r.features[0] ?? [];
   const items = records.flatMap((rec, i) => (feats[i] === undefined ? [] : [{ ref: { file: rec.file, index: rec.index, ...(rec.line !== undefined ? { line: rec.line } : {}) }, features: feats[i] }]));
-  return (d as DatasetDetector).reduce(featureList(items));
+  return [...(d as DatasetDetector).reduce(featureList(items))];
 }
 
 /**
@@ -83,7 +83,7 @@ function runSpilled(d: DatasetDetector, records: BatchRecord[], per: number): Fi
     }
     const list = new SpilledFeatures<unknown>(spill.input(0));
     try {
-      return d.reduce(list);
+      return [...d.reduce(list)];
     } finally {
       list.close();
     }

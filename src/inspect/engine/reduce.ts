@@ -6,7 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import type { DatasetDetector, Finding } from '../types.js';
-import type { CompactFindings } from './compact.js';
+import { FindingCompactor, type CompactFindings } from './compact.js';
 import { InspectError } from './errors.js';
 import { SpilledFeatures, type SpillInput } from './spill.js';
 
@@ -23,18 +23,35 @@ export interface ReduceOutput {
 /** Runs detector `k`'s reduce elsewhere (e.g. on a worker thread); undefined to run it here. */
 export type ReduceRunner = (k: number, input: ReduceInput) => Promise<ReduceOutput> | undefined;
 
-/** Runs `d`'s reduce over its spilled features; a throwing reduce is INSPECT_DETECTOR_FAILED (internal). */
-export function reduceDetector(d: DatasetDetector, input: ReduceInput): ReduceOutput {
+/**
+ * Runs `d`'s reduce over its spilled features, handing each finding to `consume` as the reduce
+ * yields it; returns the milliseconds spent. A throwing reduce is INSPECT_DETECTOR_FAILED (internal).
+ */
+export function runReduce(d: DatasetDetector, input: ReduceInput, consume: (f: Finding) => void): number {
   const t0 = performance.now();
   const list = new SpilledFeatures<unknown>(input);
-  let findings: Finding[];
   try {
-    findings = d.reduce(list);
+    for (const f of d.reduce(list)) consume(f);
   } catch (err) {
     if (err instanceof InspectError && err.code === 'INSPECT_SPILL') throw err;
     throw new InspectError('INSPECT_DETECTOR_FAILED', `detector ${d.id} failed in its reduce step: ${err instanceof Error ? err.message : String(err)}; this is a bug in the detector, please report it`, { kind: 'internal', cause: err });
   } finally {
     list.close();
   }
-  return { findings, ms: performance.now() - t0 };
+  return performance.now() - t0;
+}
+
+/**
+ * `runReduce` with its findings collected: past `keep` per rule (0: no cap), compacted as they
+ * come (`ignored` findings do not use up the whole ones), so many findings stay cheap to hold.
+ */
+export function reduceDetector(d: DatasetDetector, input: ReduceInput, keep = 0, ignored?: (f: Finding) => boolean): ReduceOutput {
+  if (keep <= 0) {
+    const findings: Finding[] = [];
+    const ms = runReduce(d, input, (f) => findings.push(f));
+    return { findings, ms };
+  }
+  const c = new FindingCompactor(keep, ignored);
+  const ms = runReduce(d, input, (f) => c.add(f));
+  return { ...c.result(), ms };
 }

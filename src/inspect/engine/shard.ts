@@ -16,7 +16,7 @@ import type { BatchRecord, BatchResult } from './batch.js';
 import { InspectError } from './errors.js';
 import { compactFindings, expandFindings, type CompactFindings } from './compact.js';
 import { isPacked, packFeatures, unpackFeatures, type PackedFeatures } from './pack.js';
-import { reduceDetector, type ReduceOutput, type ReduceRunner } from './reduce.js';
+import { reduceDetector, runReduce, type ReduceOutput, type ReduceRunner } from './reduce.js';
 import { Spill } from './spill.js';
 import { DETECTOR_IDS } from './registry.js';
 import { compareBytewise, type InspectFile } from './walk.js';
@@ -230,9 +230,14 @@ class FindingSink {
 
   constructor(
     readonly policy: Policy,
-    private readonly cap: number,
+    readonly cap: number,
   ) {
     this.acc = new PolicyAccumulator(policy);
+  }
+
+  /** Whether the policy ignores the finding (it is neither counted nor listed). */
+  drops(f: Finding): boolean {
+    return this.acc.drops(f);
   }
 
   /** Counts a finding compacted by its shard: it must be past the cap (else the shard kept too few whole). */
@@ -356,8 +361,9 @@ export class ShardReducer {
   finish(o: FinishOptions): InspectReport {
     try {
       const sink = this.sinkFor(o);
+      // In detector order, each finding counted (and listed or not) as the reduce yields it.
       const outs = new Map<number, ReduceOutput>();
-      for (const k of this.datasets) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, this.spill.input(k)));
+      for (const k of this.datasets) outs.set(k, { findings: [], ms: runReduce(this.detectors[k] as DatasetDetector, this.spill.input(k), (f) => sink.add(f)) });
       return this.report(o, sink, outs);
     } finally {
       this.dispose();
@@ -383,7 +389,8 @@ export class ShardReducer {
         } else local.push(k);
       }
       const outs = new Map<number, ReduceOutput>();
-      for (const k of local) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, this.spill.input(k)));
+      // Compacted past the cap as on a worker: findings enter the report in detector order below.
+      for (const k of local) outs.set(k, reduceDetector(this.detectors[k] as DatasetDetector, this.spill.input(k), sink.cap, (f) => sink.drops(f)));
       for (const [k, p] of remote) outs.set(k, await p);
       return this.report(o, sink, outs);
     } finally {

@@ -177,3 +177,36 @@ test('inspection: features go through the spill to the reduce, and the spill is 
   });
   assert.deepEqual(left, [], 'no spill directory left behind');
 });
+
+test('a reduce may yield its findings one at a time: counts stay exact, the report lists the cap per rule, on every path', async () => {
+  // One finding per record and pass-through of the generator: nothing is collected by the detector.
+  const yielding = (): DatasetDetector<{ n: number }> => ({
+    id: 'duplicates',
+    kind: 'dataset',
+    features: (v) => ({ n: v.index }),
+    *reduce(items) {
+      for (let ord = 0; ord < items.length; ord++) {
+        const ref = items.ref(ord);
+        yield { detector: 'duplicates', rule: ord % 2 ? 'odd' : 'even', severity: 'low', confidence: 1, location: { file: ref.file, index: ref.index }, message: `record ${ord}` } satisfies Finding;
+      }
+    },
+  });
+  await inTmp(async (dir) => {
+    const data = join(dir, 'data');
+    mkdirSync(data);
+    writeFileSync(join(data, 'a.jsonl'), Array.from({ length: 5001 }, (_, i) => `{"q":"${i}"}\n`).join(''));
+    const runs = [
+      await inspectDelivery({ paths: [data], detectors: [yielding()], workers: 0, maxFindingsPerRule: 3 }),
+      await inspectDelivery({ paths: [data], detectors: ['secrets', yielding()], workers: 1, maxFindingsPerRule: 3 }),
+      await inspectDelivery({ paths: [data], detectors: ['secrets', yielding()], workers: 1, maxFindingsPerRule: 3, parallelReduceMaxRecords: 0 }),
+    ];
+    for (const r of runs) {
+      assert.equal(r.counts.byDetector.duplicates, 5001);
+      assert.deepEqual(r.findings.map((f) => f.message), ['record 0', 'record 1', 'record 2', 'record 3', 'record 4', 'record 5']);
+      assert.deepEqual(r.truncated, [
+        { detector: 'duplicates', rule: 'even', shown: 3, total: 2501 },
+        { detector: 'duplicates', rule: 'odd', shown: 3, total: 2500 },
+      ]);
+    }
+  });
+});

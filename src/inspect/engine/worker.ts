@@ -10,7 +10,7 @@ import type { Detector } from '../types.js';
 import { processBatch } from './batch.js';
 import { builtinRegistry, type DetectorSpec } from './registry.js';
 import type { WorkerReply, WorkerSetup } from './pool.js';
-import { compactBuffers, compactFindings } from './compact.js';
+import { compactBuffers } from './compact.js';
 import { InspectError } from './errors.js';
 import { isPacked, packedBuffers } from './pack.js';
 import { reduceDetector, type ReduceInput } from './reduce.js';
@@ -54,12 +54,11 @@ if (port !== null) {
       if (detectors === undefined) throw initError;
       const d = detectors[k];
       if (d?.kind !== 'dataset') throw new InspectError('INSPECT_WORKER_FAILED', `no dataset detector at plan index ${k}`, { kind: 'internal' });
-      const out = reduceDetector(d, input);
-      // Findings past the report's cap per rule travel compacted, as shards' do.
+      // Findings past the report's cap per rule are compacted as the reduce yields them, as shards' are.
       const keep = setup.keepPerRule ?? 0;
       // A reduce reports over many files: findings the policy ignores must not use up the whole ones.
       const policy = setup.policy ? new PolicyAccumulator(setup.policy) : undefined;
-      return { seq, ok: true, reduced: keep > 0 ? { ...compactFindings(out.findings, keep, policy ? (f) => policy.drops(f) : undefined), ms: out.ms } : out };
+      return { seq, ok: true, reduced: reduceDetector(d, input, keep, policy ? (f) => policy.drops(f) : undefined) };
     } catch (err) {
       return { seq, ok: false, error: serialize(err) };
     }

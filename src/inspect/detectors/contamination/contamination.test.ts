@@ -41,7 +41,7 @@ function run(views: RecordView[], opts: Partial<ContaminationOptions> = {}): Fin
     const f = det.features(v);
     if (f) items.push({ ref: { file: v.file, index: v.index }, features: f });
   }
-  return det.reduce(featureList(items));
+  return [...det.reduce(featureList(items))];
 }
 
 /** Light edits a copier makes: case, whitespace, punctuation. */
@@ -158,7 +158,7 @@ test('hard negatives for parts: half a question, the same template with other nu
   // A field shorter than n tokens is never matched alone (HumanEval entry_point is one word).
   const det = createContaminationDetector({ benchmarks: [{ name: 'b', items: benchmarkItems([{ prompt: 'short prompt of five words', solution: 'x '.repeat(40) }]) }] });
   const fv = det.features(view(0, 'Here is a long sentence that holds a short prompt of five words somewhere in the middle of it all.', ''));
-  assert.deepEqual(fv ? det.reduce(featureList([{ ref: { file: 'x', index: 0 }, features: fv }])) : [], []);
+  assert.deepEqual(fv ? [...det.reduce(featureList([{ ref: { file: 'x', index: 0 }, features: fv }]))] : [], []);
 });
 
 test('items shorter than n use their own length; very short items are skipped', () => {
@@ -167,7 +167,7 @@ test('items shorter than n use their own length; very short items are skipped', 
   });
   const f1 = det.features(view(0, 'Story: the QUICK brown fox — jumps over the lazy dog!', ''));
   assert.ok(f1);
-  const found = det.reduce(featureList([{ ref: { file: 'x', index: 0 }, features: f1 }]));
+  const found = [...det.reduce(featureList([{ ref: { file: 'x', index: 0 }, features: f1 }]))];
   assert.equal(found[0]?.data?.item, 'a');
   assert.equal(found[0]?.data?.n, 9);
   assert.equal(det.features(view(1, 'hello world', 'hello world')), undefined);

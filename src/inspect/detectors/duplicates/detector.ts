@@ -75,7 +75,7 @@ export function createDuplicatesDetector(options: DuplicatesOptions = {}): Datas
       return sketcher.features(view.value, mainFields(view.fields));
     },
 
-    reduce(items): Finding[] {
+    reduce(items): Iterable<Finding> {
       // Sequential passes over the spilled features (reduce.ts): the hash layers, then the LSH
       // candidates and their features; findings read records' refs only for duplicates.
       const layers = hashLayers(items);
@@ -113,19 +113,27 @@ function indexOf(xs: Int32Array, v: number): number {
   return lo;
 }
 
-function report(
+/** k with xs[k] === v in ascending `xs`, or -1. */
+function findSorted(xs: Int32Array, v: number): number {
+  if (xs.length === 0) return -1;
+  const k = indexOf(xs, v);
+  return xs[k] === v ? k : -1;
+}
+
+/** The findings, yielded one at a time (the engine counts and caps them as they come). */
+function* report(
   items: FeatureList<DuplicatesFeatures>,
   layers: Layers,
   nearRes: NearResult | undefined,
   maxMembers: number,
   slots: number,
-): Finding[] {
+): Generator<Finding> {
   const nearA = nearRes?.nearA ?? new Int32Array(0);
   const nearB = nearRes?.nearB ?? new Int32Array(0);
   // Records in a cluster of two or more are exactly those in some union pair: number them
   // (ascending ordinals) and union the pairs over that small set. Roots are the smallest member.
   const nodes = distinct([layers.exDup, layers.exOf, layers.nmDup, layers.nmOf, nearA, nearB]);
-  if (nodes.length === 0) return [];
+  if (nodes.length === 0) return;
   const uf = new UnionFind(nodes.length);
   const join = (as: Int32Array, bs: Int32Array): void => {
     for (let k = 0; k < as.length; k++) uf.union(indexOf(nodes, as[k] as number), indexOf(nodes, bs[k] as number));
@@ -133,10 +141,15 @@ function report(
   join(layers.exOf, layers.exDup);
   join(layers.nmOf, layers.nmDup);
   join(nearA, nearB);
-  const exactOf = new Map<number, number>();
-  for (let k = 0; k < layers.exDup.length; k++) exactOf.set(layers.exDup[k] as number, layers.exOf[k] as number);
-  const normOf = new Map<number, number>();
-  for (let k = 0; k < layers.nmDup.length; k++) normOf.set(layers.nmDup[k] as number, layers.nmOf[k] as number);
+  // The record a duplicate copies: exDup and nmDup are ascending, looked up by binary search.
+  const exactOf = (i: number): number | undefined => {
+    const k = findSorted(layers.exDup, i);
+    return k < 0 ? undefined : (layers.exOf[k] as number);
+  };
+  const normOf = (i: number): number | undefined => {
+    const k = findSorted(layers.nmDup, i);
+    return k < 0 ? undefined : (layers.nmOf[k] as number);
+  };
   // Members grouped by root by counting sort: ascending ordinals within a cluster.
   const m = nodes.length;
   const root = new Int32Array(m);
@@ -161,7 +174,6 @@ function report(
     members[(start[r] as number) + (fill[r] as number)] = nodes[k] as number;
     fill[r] = (fill[r] as number) + 1;
   }
-  const findings: Finding[] = [];
   let clusterNo = 0;
   const refOf = (i: number): { file: string; index: number } => {
     const r = items.ref(i);
@@ -185,8 +197,8 @@ function report(
       let rule: string;
       let of: number;
       let similarity: number;
-      const ex = exactOf.get(mem);
-      const nm = normOf.get(mem);
+      const ex = exactOf(mem);
+      const nm = normOf(mem);
       if (ex !== undefined) {
         rule = 'exact-duplicate';
         of = ex;
@@ -218,7 +230,7 @@ function report(
         members: list,
       };
       if (truncated) data.membersTruncated = true;
-      findings.push({
+      yield {
         detector: 'duplicates',
         rule,
         severity: rule === 'exact-duplicate' ? 'medium' : 'low',
@@ -226,8 +238,7 @@ function report(
         location,
         message: `Record is ${what} of ${ofRef.file} record ${ofRef.index} (cluster ${clusterNo}, ${count} records).`,
         data,
-      });
+      };
     }
   }
-  return findings;
 }

@@ -24,7 +24,7 @@ function view(index: number, value: Record<string, string>, roles: Record<string
 function run(views: RecordView[], opts = {}): Finding[] {
   const det = createDuplicatesDetector(opts);
   const items = views.map((v) => ({ ref: { file: v.file, index: v.index, line: v.index + 1 }, features: det.features(v) as DuplicatesFeatures }));
-  return det.reduce(featureList(items));
+  return [...det.reduce(featureList(items))];
 }
 
 const gsm = readFileSync(sharedPath('data', 'gsm8k-train.jsonl'), 'utf8')
@@ -462,7 +462,7 @@ test('reduce near clusters equal lshCluster over every representative, with over
   const det = createDuplicatesDetector({ maxMembers: 100000 });
   const views = reduceCorpus();
   const items = views.map((v) => ({ ref: { file: v.file, index: v.index }, features: det.features(v) as DuplicatesFeatures }));
-  const findings = det.reduce(featureList(items));
+  const findings = [...det.reduce(featureList(items))];
   const cluster = new Map<number, number>();
   const copies = new Set<number>();
   for (const f of findings) {
@@ -493,7 +493,7 @@ test('reduce copies what it keeps: transient features give the same findings in 
   const det = createDuplicatesDetector();
   const views = reduceCorpus();
   const items = views.map((v) => ({ ref: { file: v.file, index: v.index, line: v.index + 1 }, features: det.features(v) as DuplicatesFeatures }));
-  const expected = det.reduce(featureList(items));
+  const expected = [...det.reduce(featureList(items))];
   // A list that hands `scan` one reused buffer per length (as a deserialiser may), counting reads.
   let scans = 0;
   let gets = 0;
@@ -517,7 +517,7 @@ test('reduce copies what it keeps: transient features give the same findings in 
     },
     ref: (ord: number) => inner.ref(ord),
   };
-  assert.deepEqual(det.reduce(transient), expected);
+  assert.deepEqual([...det.reduce(transient)], expected);
   assert.ok(scans <= 5, `passes: ${scans}`);
   const near = expected.filter((f) => f.rule === 'near-duplicate').length;
   assert.ok(gets <= 2 * near + 50, `signatures read one by one: ${gets} for ${near} near-duplicates`);
@@ -526,7 +526,7 @@ test('reduce copies what it keeps: transient features give the same findings in 
   const flat = featureList(views.map((v) => ({ ref: { file: v.file, index: v.index }, features: exactOnly.features(v) as DuplicatesFeatures })));
   let flatScans = 0;
   const counted = { ...flat, scan: (...a: Parameters<typeof flat.scan>) => (flatScans++, flat.scan(...a)), get: (): never => assert.fail('get') };
-  const f = exactOnly.reduce(counted);
+  const f = [...exactOnly.reduce(counted)];
   assert.equal(flatScans, 1);
   assert.ok(f.length > 0 && f.every((x) => x.rule !== 'near-duplicate'));
 });

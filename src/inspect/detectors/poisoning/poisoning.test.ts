@@ -33,7 +33,7 @@ function run(views: RecordView[], opts: PoisoningOptions = {}): Finding[] {
     const f = det.features(v);
     if (f) items.push({ ref: { file: v.file, index: v.index }, features: f });
   }
-  return det.reduce(featureList(items));
+  return [...det.reduce(featureList(items))];
 }
 
 function prf(findings: Finding[], poisoned: Set<number>): { precision: number; recall: number } {
@@ -368,11 +368,11 @@ test('determinism: findings do not depend on how records are spread over extract
     for (const i of batches[b] as number[]) feats[i] = det.features(views[i] as RecordView);
   }
   const items = views.flatMap((v, i) => (feats[i] ? [{ ref: { file: v.file, index: v.index }, features: feats[i] as PoisoningFeatures }] : []));
-  assert.deepEqual(createPoisoningDetector().reduce(featureList(items)), single);
-  assert.deepEqual(createPoisoningDetector().reduce(featureList(structuredClone(items))), single);
+  assert.deepEqual([...createPoisoningDetector().reduce(featureList(items))], single);
+  assert.deepEqual([...createPoisoningDetector().reduce(featureList(structuredClone(items)))], single);
   // The same run twice on one instance (its side tables already filled) gives the same findings.
   const det = createPoisoningDetector();
-  const again = (): Finding[] => det.reduce(featureList(views.flatMap((v) => { const f = det.features(v); return f ? [{ ref: { file: v.file, index: v.index }, features: f }] : []; })));
+  const again = (): Finding[] => [...det.reduce(featureList(views.flatMap((v) => { const f = det.features(v); return f ? [{ ref: { file: v.file, index: v.index }, features: f }] : []; })))];
   assert.deepEqual(again(), single);
   assert.deepEqual(again(), single);
 });

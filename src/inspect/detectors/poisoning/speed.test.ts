@@ -125,7 +125,7 @@ function run(views: RecordView[]): Finding[] {
     const f = det.features(v);
     if (f) items.push({ ref: { file: v.file, index: v.index }, features: f });
   }
-  return det.reduce(featureList(items));
+  return [...det.reduce(featureList(items))];
 }
 
 /** Every 40th record ends in `trigger` and answers with one fixed target. */
@@ -206,7 +206,7 @@ test('reduce keeps no features object: a list that overwrites each record after 
     const f = det.features(v);
     return f ? [{ ref: { file: v.file, index: v.index }, features: f }] : [];
   });
-  const expected = createPoisoningDetector().reduce(featureList(items));
+  const expected = [...createPoisoningDetector().reduce(featureList(items))];
   assert.ok(expected.length >= 50);
   // Features handed out are copies, scribbled over as soon as the reduce moves on (as the engine's
   // blocks are dropped): a reduce that kept one would read garbage.
@@ -235,7 +235,7 @@ test('reduce keeps no features object: a list that overwrites each record after 
     },
     ref: (ord) => (items[ord] as { ref: { file: string; index: number } }).ref,
   };
-  assert.deepEqual(createPoisoningDetector().reduce(list), expected);
+  assert.deepEqual([...createPoisoningDetector().reduce(list)], expected);
   assert.ok(scans <= 10, `scans ${scans}`);
   // Gets are for the records carrying a flagged gram only, not for every record.
   assert.ok(gets < items.length / 4, `gets ${gets} of ${items.length}`);

@@ -19,7 +19,7 @@ function inspect(values: unknown[], d = det): Finding[] {
     ref: { file: 'd.jsonl', index: i, line: i + 1 },
     features: structuredClone(d.features(viewOf(v, i))) as NonNullable<ReturnType<typeof d.features>>,
   }));
-  return d.reduce(featureList(items));
+  return [...d.reduce(featureList(items))];
 }
 function alpaca(n: number): Array<Record<string, unknown>> {
   return Array.from({ length: n }, (_, i) => ({ instruction: `task ${i}`, input: '', output: `answer ${i}` }));
@@ -167,7 +167,7 @@ test('records of one shape share their key lists; the shared and the cloned list
   assert.equal(shared[1]?.features.keys, shared[2]?.features.keys, 'same shape, same list');
   assert.notEqual(shared[50]?.features.keys, shared[51]?.features.keys, 'another key order is another shape');
   assert.deepEqual(shared[50]?.features.keys, ['id', 'prompt', 'chosen', 'rejected']);
-  const got = det.reduce(featureList(shared));
+  const got = [...det.reduce(featureList(shared))];
   assert.deepEqual(got, inspect(recs), 'cloned (unshared) features give the same findings');
   assert.deepEqual(summary(got), [
     ['missing-role-field', 10],
