@@ -1,8 +1,8 @@
 /** End-to-end: `provenant inspect` on deliveries with planted problems, through the real CLI. */
 import assert from 'node:assert/strict';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { inspectCli, tempDir } from './helpers.js';
 import { AWS_KEY, EMAIL, GITHUB_TOKEN, PHONE, clean, jsonl, poisoned, put, tagEncode } from './fixtures.js';
 import { assertReportShape } from './shape.js';
@@ -38,6 +38,8 @@ before(async () => {
   await put(dir, 'bad/a.jsonl', jsonl(clean(3)));
   await put(dir, 'bad/b.jsonl', `${JSON.stringify(clean(1)[0])}\n{"question": "truncated\n`);
 });
+
+after(() => rm(dir, { recursive: true, force: true }));
 
 describe('provenant inspect (end to end)', () => {
   test('a clean delivery is accepted with exit 0', async () => {

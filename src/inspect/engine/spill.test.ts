@@ -168,7 +168,7 @@ test('inspection: features go through the spill to the reduce, and the spill is 
         ['a.jsonl', 2, 3, 'n=2 sum=3'],
       ],
     );
-    assert.equal(readdirSync(dir).filter((n) => n.startsWith('provenant-inspect-')).length, 0, 'spill removed after the run');
+    assert.equal(readdirSync(dir).filter((n) => n.startsWith('provenant-spill-')).length, 0, 'spill removed after the run');
     // A malformed record after the first shard's features: the run fails, and leaves nothing.
     writeFileSync(join(data, 'b.jsonl'), '{"q":"four"}\n{"q": tru\n');
     await assert.rejects(inspectDelivery({ paths: [data], detectors: [counting()], workers: 0 }), (e: unknown) => (e as { code?: string }).code === 'RECORD_JSON_SYNTAX');

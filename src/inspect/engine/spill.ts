@@ -160,7 +160,7 @@ export class Spill {
     if (f) return f;
     if (this.dir === undefined) {
       try {
-        this.dir = mkdtempSync(join(tmpdir(), 'provenant-inspect-'));
+        this.dir = mkdtempSync(join(tmpdir(), 'provenant-spill-'));
       } catch (err) {
         throw new InspectError('INSPECT_SPILL', `cannot create a temporary directory for dataset features under ${tmpdir()}: ${(err as Error).message}; set TMPDIR to a writable directory with free space`, { kind: 'input', cause: err });
       }
