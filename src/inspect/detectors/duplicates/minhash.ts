@@ -254,14 +254,7 @@ export function lshCluster(
       else parent[p] = f;
     }
   }
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      const gp = parent[parent[x] as number] as number;
-      parent[x] = gp;
-      x = gp;
-    }
-    return x;
-  };
+  const find = (x: number): number => findRoot(parent, x);
   const mapOff = offset + slots;
   for (let p = 0; p < n; p++) {
     const sig = feats[ids[p] as number] as ArrayLike<number>;
@@ -376,4 +369,14 @@ export function lshCluster(
     const r = find(p);
     if (r !== p) uf.union(ids[r] as number, ids[p] as number);
   }
+}
+
+/** The root of x in a union-find parent array, halving the path on the way. */
+export function findRoot(parent: Int32Array, x: number): number {
+  while (parent[x] !== x) {
+    const gp = parent[parent[x] as number] as number;
+    parent[x] = gp;
+    x = gp;
+  }
+  return x;
 }

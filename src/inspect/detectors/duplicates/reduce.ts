@@ -18,7 +18,7 @@
  * compare count.
  */
 import type { FeatureList } from '../../types.js';
-import { bandFilled, bandKey, bandKeyHigh, similarAtLeast } from './minhash.js';
+import { bandFilled, bandKey, bandKeyHigh, findRoot, similarAtLeast } from './minhash.js';
 import { EXACT_WORDS, NORM_WORDS } from './sketch.js';
 
 /** Bands per candidate pass: 4 bytes per band per representative (7 → 28 B). */
@@ -488,14 +488,7 @@ function replay(
   // The walk, with union-find over local numbers (ascending ordinals: the root stays the
   // earliest record, as in lshCluster).
   const parent = Int32Array.from({ length: m }, (_, k) => k);
-  const find = (x: number): number => {
-    while (parent[x] !== x) {
-      const gp = parent[parent[x] as number] as number;
-      parent[x] = gp;
-      x = gp;
-    }
-    return x;
-  };
+  const find = (x: number): number => findRoot(parent, x);
   const head = new Int32Array(buckets);
   const size = new Int32Array(buckets);
   for (let b = 0; b < bands; b++) {
