@@ -1,5 +1,7 @@
 /** End-to-end: `provenant inspect` on deliveries with planted problems, through the real CLI. */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -96,6 +98,22 @@ describe('provenant inspect (end to end)', () => {
     assert.equal(out.ok, false);
     assert.equal(out.error.code, 'RECORD_JSON_SYNTAX');
     assert.ok(!r.stdout.includes('"verdict"'));
+  });
+
+  test('a TMPDIR where the feature spill cannot be made is INSPECT_SPILL (exit 2, one line), and no report is written', async () => {
+    await put(dir, 'not-a-dir', 'x');
+    const out = join(dir, 'spill-report.json');
+    // A child process: the temporary directory comes from the process environment.
+    const main = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+    const r = await new Promise<{ code: number; stderr: string }>((res) => {
+      execFile(process.execPath, [main, 'inspect', 'clean', '--format', 'json', '--out', out], { cwd: dir, env: { ...process.env, TMPDIR: join(dir, 'not-a-dir', 'tmp') } }, (err, _stdout, stderr) =>
+        res({ code: err ? Number((err as { code?: number }).code) : 0, stderr }),
+      );
+    });
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^INSPECT_SPILL: cannot create a temporary directory .*set TMPDIR/m);
+    assert.equal(r.stderr.trim().split('\n').filter((l) => l.startsWith('INSPECT_SPILL')).length, 1);
+    await assert.rejects(readFile(out), { code: 'ENOENT' });
   });
 
   test('a missing path and an unknown detector are bad input (exit 2)', async () => {

@@ -95,6 +95,8 @@ export const inspect: Command = {
     '--distributed redis://HOST:PORT splits the delivery into shards (files; newline-aligned ranges of large',
     "JSONL/text files) on a BullMQ queue for 'provenant worker' processes, which must see the delivery at",
     'the same absolute path; the report is the same as without it.',
+    'Dataset detectors\' features wait on disk between reading and the final reduce, in a provenant-spill-*',
+    'directory under TMPDIR (about 1 KB per record; removed at the end): point TMPDIR at a disk with room.',
     'Exit codes: 0 accept, 1 review/quarantine/reject, 2 bad input (malformed record, bad policy) or usage, 3 internal.',
   ].join('\n'),
   options: {
