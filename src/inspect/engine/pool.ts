@@ -4,7 +4,7 @@
  * output (findings and compact features, never record values). A shard goes to the worker with
  * the fewest pending shards; replies are matched by sequence number and the engine reduces them
  * in shard order, so output never depends on timing. At the end, the pool also runs dataset
- * detectors' reduce steps side by side (their packed features moved in without a copy).
+ * detectors' reduce steps side by side (each reads its detector's spill file itself).
  */
 import { Worker } from 'node:worker_threads';
 import type { ErrorKind, SourceLocation } from '../../core/index.js';
@@ -91,14 +91,14 @@ export function createShardPool(size: number, setup: WorkerSetup): ShardPool {
     }
     throw err;
   }
-  const post = (msg: Record<string, unknown>, transfer: ArrayBuffer[] = []): Promise<ShardOutput | ReduceOutput> => {
+  const post = (msg: Record<string, unknown>): Promise<ShardOutput | ReduceOutput> => {
     if (closed) return Promise.reject(new InspectError('INSPECT_WORKER_FAILED', 'the worker pool is closed', { kind: 'internal' }));
     let slot = slots[0] as Slot;
     for (const s of slots) if (s.pending.size < slot.pending.size) slot = s;
     const id = seq++;
     return new Promise((resolve, reject) => {
       slot.pending.set(id, { resolve, reject });
-      slot.worker.postMessage({ seq: id, ...msg }, transfer);
+      slot.worker.postMessage({ seq: id, ...msg });
     });
   };
   return {
