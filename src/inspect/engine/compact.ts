@@ -7,6 +7,7 @@
  */
 import { SEVERITIES } from '../policy/index.js';
 import type { DetectorId, Finding, Severity } from '../types.js';
+import { Grow } from './grow.js';
 
 export interface CompactFindings {
   /** `detector` + "\u0000" + `rule` of each rule number. */
@@ -20,26 +21,6 @@ export interface CompactFindings {
   readonly file: Uint32Array;
   /** Record index in its file. */
   readonly index: Float64Array;
-}
-
-/** A growable typed array. */
-class Grow<T extends Uint8Array | Uint32Array | Float64Array> {
-  length = 0;
-  constructor(
-    public data: T,
-    private readonly make: (n: number) => T,
-  ) {}
-  push(x: number): void {
-    if (this.length === this.data.length) {
-      const grown = this.make(Math.max(64, this.data.length * 2));
-      grown.set(this.data);
-      this.data = grown;
-    }
-    this.data[this.length++] = x;
-  }
-  done(): T {
-    return this.data.slice(0, this.length) as T;
-  }
 }
 
 /**

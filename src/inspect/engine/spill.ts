@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { FeatureList, RecordRef } from '../types.js';
 import { InspectError } from './errors.js';
+import { Grow } from './grow.js';
 import { isPacked, unpackFeatures, type PackedFeatures } from './pack.js';
 
 /** Fields of one block in `SpillInput.blocks` (a flat Float64Array, BLOCK numbers per block). */
@@ -61,30 +62,15 @@ function removeDir(dir: string): void {
   }
 }
 
-/** A growable Float64Array. */
-class Numbers {
-  data = new Float64Array(64);
-  length = 0;
-  push(...xs: number[]): void {
-    if (this.length + xs.length > this.data.length) {
-      const grown = new Float64Array(Math.max(this.data.length * 2, this.length + xs.length));
-      grown.set(this.data.subarray(0, this.length));
-      this.data = grown;
-    }
-    for (const x of xs) this.data[this.length++] = x;
-  }
-  view(): Float64Array {
-    return this.data.slice(0, this.length);
-  }
-}
+const float64s = (): Grow<Float64Array> => new Grow(new Float64Array(64), (n) => new Float64Array(n));
 
 /** The spill of one run: a directory with one file per dataset detector, and the shards' records. */
 export class Spill {
   private dir: string | undefined;
-  private readonly files = new Map<number, { path: string; fd: number; size: number; blocks: Numbers; length: number }>();
+  private readonly files = new Map<number, { path: string; fd: number; size: number; blocks: Grow<Float64Array>; length: number }>();
   private readonly fileIds = new Map<string, number>();
   private readonly fileNames: string[] = [];
-  private readonly shards = new Numbers();
+  private readonly shards = float64s();
   private readonly lines = new Map<number, Float64Array>();
   private shardCount = 0;
 
@@ -135,10 +121,10 @@ export class Spill {
 
   /** Detector `k`'s features, for a `FeatureList` here or on a worker (its file is complete). */
   input(k: number): SpillInput {
-    const refs: ShardRefs = { files: [...this.fileNames], shard: this.shards.view(), lines: this.lines };
+    const refs: ShardRefs = { files: [...this.fileNames], shard: this.shards.done(), lines: this.lines };
     const f = this.files.get(k);
     if (!f) return { path: '', blocks: new Float64Array(0), length: 0, refs };
-    return { path: f.path, blocks: f.blocks.view(), length: f.length, refs };
+    return { path: f.path, blocks: f.blocks.done(), length: f.length, refs };
   }
 
   /** Closes the files and removes the directory (idempotent). */
@@ -155,7 +141,7 @@ export class Spill {
     this.dir = undefined;
   }
 
-  private fileOf(k: number): { path: string; fd: number; size: number; blocks: Numbers; length: number } {
+  private fileOf(k: number): { path: string; fd: number; size: number; blocks: Grow<Float64Array>; length: number } {
     let f = this.files.get(k);
     if (f) return f;
     if (this.dir === undefined) {
@@ -173,7 +159,7 @@ export class Spill {
       }
     }
     const path = join(this.dir, `features-${k}.bin`);
-    f = { path, fd: openSync(path, 'w+', 0o600), size: 0, blocks: new Numbers(), length: 0 };
+    f = { path, fd: openSync(path, 'w+', 0o600), size: 0, blocks: float64s(), length: 0 };
     this.files.set(k, f);
     return f;
   }
