@@ -9,14 +9,13 @@
  * Files live in one directory under the system temporary directory (`TMPDIR`), removed when the
  * reduce ends, when the run fails, and at process exit.
  */
-import { closeSync, fstatSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { FeatureList, RecordRef } from '../types.js';
-import { InspectError } from './errors.js';
 import { Grow } from './grow.js';
 import { isPacked, unpackFeatures, type PackedFeatures } from './pack.js';
+import { makeScratchDir, readFully, removeScratchDir, writeFully } from '../scratch.js';
 
 /** Fields of one block in `SpillInput.blocks` (a flat Float64Array, BLOCK numbers per block). */
 const OFFSET = 0;
@@ -47,19 +46,6 @@ export interface SpillInput {
   readonly blocks: Float64Array;
   readonly length: number;
   readonly refs: ShardRefs;
-}
-
-const live = new Set<string>();
-let exitHook = false;
-
-/** Removes a spill directory (and forgets it); errors are ignored (it may be gone already). */
-function removeDir(dir: string): void {
-  live.delete(dir);
-  try {
-    rmSync(dir, { recursive: true, force: true });
-  } catch {
-    // A leftover temp directory is not worth failing a finished run for.
-  }
 }
 
 const float64s = (): Grow<Float64Array> => new Grow(new Float64Array(64), (n) => new Float64Array(n));
@@ -108,12 +94,7 @@ export class Spill {
     } else for (const x of block) if (x !== undefined) count++;
     if (count === 0) return;
     const bytes = serialize(block);
-    let done = 0;
-    try {
-      while (done < bytes.length) done += writeSync(f.fd, bytes, done, bytes.length - done, f.size + done);
-    } catch (err) {
-      throw new InspectError('INSPECT_SPILL', `cannot write dataset features to ${f.path}: ${(err as Error).message}; free space there or set TMPDIR to a directory with room (about 1 KB per record)`, { kind: 'input', cause: err });
-    }
+    writeFully(f.fd, f.path, bytes, f.size);
     f.blocks.push(f.size, bytes.length, f.length, count, s, count === records ? 1 : 0);
     f.size += bytes.length;
     f.length += count;
@@ -137,27 +118,14 @@ export class Spill {
       }
     }
     this.files.clear();
-    if (this.dir !== undefined) removeDir(this.dir);
+    if (this.dir !== undefined) removeScratchDir(this.dir);
     this.dir = undefined;
   }
 
   private fileOf(k: number): { path: string; fd: number; size: number; blocks: Grow<Float64Array>; length: number } {
     let f = this.files.get(k);
     if (f) return f;
-    if (this.dir === undefined) {
-      try {
-        this.dir = mkdtempSync(join(tmpdir(), 'provenant-spill-'));
-      } catch (err) {
-        throw new InspectError('INSPECT_SPILL', `cannot create a temporary directory for dataset features under ${tmpdir()}: ${(err as Error).message}; set TMPDIR to a writable directory with free space`, { kind: 'input', cause: err });
-      }
-      live.add(this.dir);
-      if (!exitHook) {
-        exitHook = true;
-        process.once('exit', () => {
-          for (const d of [...live]) removeDir(d);
-        });
-      }
-    }
+    this.dir ??= makeScratchDir('dataset features');
     const path = join(this.dir, `features-${k}.bin`);
     f = { path, fd: openSync(path, 'w+', 0o600), size: 0, blocks: float64s(), length: 0 };
     this.files.set(k, f);
@@ -242,12 +210,7 @@ export class SpilledFeatures<F> implements FeatureList<F> {
     const bytes = this.num(b, BYTES);
     if (this.fd === undefined) this.fd = openSync(this.input.path, 'r');
     if (this.buf.length < bytes) this.buf = Buffer.alloc(Math.max(bytes, this.buf.length * 2));
-    let got = 0;
-    while (got < bytes) {
-      const n = readSync(this.fd, this.buf, got, bytes - got, offset + got);
-      if (n === 0) throw new InspectError('INSPECT_SPILL', `spill file ${this.input.path} ends at ${offset + got} bytes, block ${b} needs ${offset + bytes} (size ${fstatSync(this.fd).size}); was the temporary directory cleaned during the run?`, { kind: 'input' });
-      got += n;
-    }
+    readFully(this.fd, this.input.path, this.buf.subarray(0, bytes), offset);
     const block = deserialize(this.buf.subarray(0, bytes)) as readonly unknown[] | PackedFeatures;
     const all = isPacked(block) ? unpackFeatures(block) : block;
     const count = this.num(b, COUNT);

@@ -20,9 +20,9 @@
  * the first member it duplicates and the member list (capped, see `maxMembers`).
  */
 import type { DatasetDetector, FeatureList, Finding, RecordView } from '../../types.js';
-import { estimateSimilarity, lshParamsForRecall, UnionFind } from './minhash.js';
+import { lshParamsForRecall, UnionFind } from './minhash.js';
 import { hashLayers, nearLayer, type Layers, type NearResult } from './reduce.js';
-import { createSketcher, NORM_WORDS } from './sketch.js';
+import { createSketcher } from './sketch.js';
 import { mainFields } from './text.js';
 
 export interface DuplicatesOptions {
@@ -44,6 +44,12 @@ export interface DuplicatesOptions {
    * lost to estimation noise.
    */
   readonly slack?: number;
+  /**
+   * Bytes the near-duplicate reduce may hold in state that grows with the LSH candidates
+   * (default 192 MiB); past it, passes over the features get narrower and bucket events and
+   * signatures wait in scratch files under TMPDIR. Results do not depend on it.
+   */
+  readonly reduceBudget?: number;
 }
 
 /**
@@ -57,6 +63,7 @@ export type DuplicatesFeatures = Uint16Array;
 export function createDuplicatesDetector(options: DuplicatesOptions = {}): DatasetDetector<DuplicatesFeatures> {
   const threshold = options.threshold ?? 0.8;
   if (!(threshold > 0 && threshold <= 1)) throw new RangeError('duplicates threshold must be in (0, 1]');
+  if (options.reduceBudget !== undefined && !(Number.isFinite(options.reduceBudget) && options.reduceBudget > 0)) throw new RangeError('duplicates reduceBudget must be a positive number of bytes');
   const minTokens = options.minTokens ?? 8;
   const maxMembers = options.maxMembers ?? 50;
   const near = options.near ?? true;
@@ -79,8 +86,8 @@ export function createDuplicatesDetector(options: DuplicatesOptions = {}): Datas
       // Sequential passes over the spilled features (reduce.ts): the hash layers, then the LSH
       // candidates and their features; findings read records' refs only for duplicates.
       const layers = hashLayers(items);
-      const nearRes = near ? nearLayer(items, layers, { slots, bands, rows, threshold: accept }) : undefined;
-      return report(items, layers, nearRes, maxMembers, slots);
+      const nearRes = near ? nearLayer(items, layers, { slots, bands, rows, threshold: accept }, options.reduceBudget) : undefined;
+      return report(items, layers, nearRes, maxMembers);
     },
   };
 }
@@ -126,8 +133,15 @@ function* report(
   layers: Layers,
   nearRes: NearResult | undefined,
   maxMembers: number,
-  slots: number,
 ): Generator<Finding> {
+  try {
+    yield* clusters(items, layers, nearRes, maxMembers);
+  } finally {
+    nearRes?.close();
+  }
+}
+
+function* clusters(items: FeatureList<DuplicatesFeatures>, layers: Layers, nearRes: NearResult | undefined, maxMembers: number): Generator<Finding> {
   const nearA = nearRes?.nearA ?? new Int32Array(0);
   const nearB = nearRes?.nearB ?? new Int32Array(0);
   // Records in a cluster of two or more are exactly those in some union pair: number them
@@ -179,7 +193,6 @@ function* report(
     const r = items.ref(i);
     return { file: r.file, index: r.index };
   };
-  const featsOf = (i: number): DuplicatesFeatures => nearRes?.feats.get(i) ?? items.get(i);
   // Clusters in the order of their first member.
   for (let k = 0; k < m; k++) {
     const count = size[k] as number;
@@ -210,9 +223,7 @@ function* report(
       } else {
         rule = 'near-duplicate';
         of = rootId;
-        const a = featsOf(mem);
-        const b = featsOf(rootId);
-        similarity = a.length > NORM_WORDS && b.length > NORM_WORDS ? estimateSimilarity(a, NORM_WORDS, b, NORM_WORDS, slots) : 0;
+        similarity = nearRes?.similarity(mem, rootId) ?? 0;
       }
       const ofRef = refOf(of);
       const what =

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createDuplicatesDetector, type DuplicatesFeatures } from './index.js';
 import { estimateJaccard, estimateSimilarity, lshCluster, lshParams, lshParamsForRecall, similarAtLeast, UnionFind } from './minhash.js';
@@ -529,4 +531,53 @@ test('reduce copies what it keeps: transient features give the same findings in 
   const f = [...exactOnly.reduce(counted)];
   assert.equal(flatScans, 1);
   assert.ok(f.length > 0 && f.every((x) => x.rule !== 'near-duplicate'));
+});
+
+test('reduce in a tiny memory budget: same findings, one band per pass, events and signatures in scratch files removed afterwards', () => {
+  const views = reduceCorpus();
+  const expected = run(views, { maxMembers: 100000 });
+  assert.ok(expected.filter((f) => f.rule === 'near-duplicate').length > 100);
+  const dir = mkdtempSync(join(tmpdir(), 'dup-budget-test-'));
+  const was = process.env.TMPDIR;
+  process.env.TMPDIR = dir;
+  try {
+    for (const reduceBudget of [64 * 1024, 4096, 1]) {
+      const det = createDuplicatesDetector({ maxMembers: 100000, reduceBudget });
+      const items = views.map((v) => ({ ref: { file: v.file, index: v.index, line: v.index + 1 }, features: det.features(v) as DuplicatesFeatures }));
+      const inner = featureList(items);
+      let scans = 0;
+      // Scratch directories exist while the reduce runs (seen from inside a pass).
+      let seen = 0;
+      const counted = {
+        ...inner,
+        scan: (...a: Parameters<typeof inner.scan>) => {
+          scans++;
+          seen = Math.max(seen, readdirSync(dir).length);
+          inner.scan(...a);
+        },
+      };
+      const got = [...det.reduce(counted)];
+      assert.deepEqual(got, expected, `budget ${reduceBudget}`);
+      if (reduceBudget <= 4096) {
+        // 21 bands one per pass, plus the hash pass and the pass that lists the last band.
+        assert.equal(scans, 23, `passes at budget ${reduceBudget}`);
+        assert.ok(seen >= 1, 'bucket events went to a scratch file');
+      }
+      assert.deepEqual(readdirSync(dir), [], `scratch removed (budget ${reduceBudget})`);
+    }
+    // A consumer that stops early (the engine after an error) still removes the scratch files.
+    const det = createDuplicatesDetector({ reduceBudget: 1 });
+    const items = views.map((v) => ({ ref: { file: v.file, index: v.index }, features: det.features(v) as DuplicatesFeatures }));
+    const it = det.reduce(featureList(items))[Symbol.iterator]();
+    assert.equal(it.next().done, false);
+    assert.ok(readdirSync(dir).length >= 1, 'signatures wait in a scratch file while findings are read');
+    it.return?.();
+    assert.deepEqual(readdirSync(dir), []);
+  } finally {
+    if (was === undefined) delete process.env.TMPDIR;
+    else process.env.TMPDIR = was;
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.throws(() => createDuplicatesDetector({ reduceBudget: 0 }), RangeError);
+  assert.throws(() => createDuplicatesDetector({ reduceBudget: Number.NaN }), RangeError);
 });

@@ -18,11 +18,19 @@
  * compare count.
  */
 import type { FeatureList } from '../../types.js';
-import { bandFilled, bandKey, bandKeyHigh, findRoot, similarAtLeast } from './minhash.js';
+import { bandFilled, bandKey, bandKeyHigh, estimateSimilarity, findRoot, similarAtLeast } from './minhash.js';
 import { EXACT_WORDS, NORM_WORDS } from './sketch.js';
+import { BandStore, RowStore, type BandEvents } from './store.js';
 
-/** Bands per candidate pass: 4 bytes per band per representative (7 → 28 B). */
+/** Bands per candidate pass at most: 4 bytes per band per representative (7 → 28 B), fewer past the budget. */
 const GROUP = 7;
+
+/**
+ * Default memory budget of the near layer's growing state (bytes): the candidate passes' band
+ * keys, the bucket events and the signatures compares read each take up to about half of it
+ * before passes get narrower or the data waits in a scratch file.
+ */
+export const NEAR_BUDGET = 192 * 1024 * 1024;
 
 /** Growable Int32 list (state proportional to duplicates or candidates, not to records). */
 export class IntList {
@@ -157,13 +165,15 @@ export interface Banding {
   readonly threshold: number;
 }
 
-/** Near layer result: union pairs among representatives, and the features it read. */
+/** Near layer result: union pairs among representatives, and the estimate for a pair of them. */
 export interface NearResult {
   /** Pairs (nearA[k] < nearB[k]) whose union gives the near clusters. */
   readonly nearA: Int32Array;
   readonly nearB: Int32Array;
-  /** Features of the records whose signatures were compared, by ordinal. */
-  readonly feats: Map<number, Uint16Array>;
+  /** Estimated similarity of two records of the near clusters (ordinals). */
+  similarity(a: number, b: number): number;
+  /** Releases the signatures kept for `similarity` (and their scratch file). */
+  close(): void;
 }
 
 /** Candidates compared per bucket visit and members kept per bucket, as in `lshCluster`. */
@@ -178,12 +188,6 @@ class BandFlags {
   readonly h1 = new IntList();
   readonly h2 = new IntList();
   readonly ord = new IntList();
-}
-
-/** One band's multi-member buckets: members in ordinal order with their bucket number. */
-interface BandEvents {
-  readonly ord: Int32Array;
-  readonly bucket: Int32Array;
 }
 
 /**
@@ -348,46 +352,69 @@ function bandPass(ps: BandPass): { flags: BandFlags[]; sets: Set<number>[]; pres
 /**
  * Passes 2..: LSH candidates band group by band group, then the bucket walk of `lshCluster`
  * replayed on the multi-member buckets alone, reading signatures only for the pairs that pass
- * its fill-map filters. Returns the union pairs and the signatures it read.
+ * its fill-map filters. Returns the union pairs and the estimate for a pair of their records.
+ *
+ * Memory: `budget` bytes (default `NEAR_BUDGET`) bound what would grow with the candidates. A
+ * pass stores the keys of as many bands as fit in half of it (one band at least); bucket events
+ * and the signatures compares read move to scratch files (TMPDIR) once they outgrow their share,
+ * the signatures then read through a cache of about a quarter of it. The clusters do not depend
+ * on the budget.
  */
-export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, banding: Banding): NearResult {
+export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, banding: Banding, budget = NEAR_BUDGET): NearResult {
   const { slots, bands, rows, threshold } = banding;
-  const feats = new Map<number, Uint16Array>();
   const R = layers.repCount;
-  if (R < 2) return { nearA: new Int32Array(0), nearB: new Int32Array(0), feats };
+  if (R < 2) return { nearA: new Int32Array(0), nearB: new Int32Array(0), similarity: () => 0, close: () => undefined };
   const reps = layers.reps;
   const mapOff = NORM_WORDS + slots;
   const mapWords16 = slots >>> 4;
   const mapWords = (slots + 31) >>> 5;
-  const events: BandEvents[] = new Array<BandEvents>(bands);
-  let buckets = 0;
-  const groups = Math.ceil(bands / GROUP);
-  // The candidates' fill maps (32-bit words, as lshCluster packs them), gathered by the last pass.
-  const candOrd = new IntList();
-  const candMap = new IntList();
-  // prev*: the group whose repeated keys this pass lists.
-  let prevFrom = 0;
-  let prevTo = 0;
-  let prevRepeated: Set<number>[] = [];
-  let prevPre: Uint32Array[] = [];
-  const cand = new Uint32Array((items.length + 31) >>> 5);
-  for (let g = 0; g <= groups; g++) {
-    const from = g * GROUP;
-    const to = Math.min(bands, from + GROUP);
-    const pass: BandPass = { items, reps, R, rows, mapOff, mapWords, mapWords16, from, to: g < groups ? to : from, prevFrom, prevTo, prevRepeated, prevPre, last: g === groups, cand, candOrd, candMap };
-    const out = bandPass(pass);
-    for (let b = prevFrom; b < prevTo; b++) {
-      const res = bucketsOf(out.flags[b - prevFrom] as BandFlags, buckets);
-      buckets += res.buckets;
-      events[b] = res.events;
-      for (const ord of res.events.ord) setBit(cand, ord);
+  const store = new BandStore(bands, budget / 4);
+  try {
+    const bandFirst = new Int32Array(bands + 1);
+    let buckets = 0;
+    const group = Math.max(1, Math.min(GROUP, Math.floor(budget / 2 / (4 * R))));
+    const groups = Math.ceil(bands / group);
+    // The candidates' fill maps (32-bit words, as lshCluster packs them), gathered by the last pass.
+    const candOrd = new IntList();
+    const candMap = new IntList();
+    // prev*: the group whose repeated keys this pass lists.
+    let prevFrom = 0;
+    let prevTo = 0;
+    let prevRepeated: Set<number>[] = [];
+    let prevPre: Uint32Array[] = [];
+    const cand = new Uint32Array((items.length + 31) >>> 5);
+    for (let g = 0; g <= groups; g++) {
+      const from = g * group;
+      const to = Math.min(bands, from + group);
+      const pass: BandPass = { items, reps, R, rows, mapOff, mapWords, mapWords16, from, to: g < groups ? to : from, prevFrom, prevTo, prevRepeated, prevPre, last: g === groups, cand, candOrd, candMap };
+      const out = bandPass(pass);
+      for (let b = prevFrom; b < prevTo; b++) {
+        const res = bucketsOf(out.flags[b - prevFrom] as BandFlags, buckets);
+        bandFirst[b] = buckets;
+        buckets += res.buckets;
+        store.set(b, res.events);
+        for (const ord of res.events.ord) setBit(cand, ord);
+      }
+      prevRepeated = out.sets;
+      prevPre = out.pres;
+      prevFrom = from;
+      prevTo = to;
     }
-    prevRepeated = out.sets;
-    prevPre = out.pres;
-    prevFrom = from;
-    prevTo = to;
+    bandFirst[bands] = buckets;
+    return replay(items, { slots, bands, rows, threshold }, store, bandFirst, candOrd.toArray(), candMap.toArray(), mapWords, budget);
+  } finally {
+    store.close();
   }
-  return replay(items, { slots, bands, rows, threshold }, events, buckets, candOrd.toArray(), candMap.toArray(), mapWords, feats);
+}
+
+/** A band's events with the candidates' local numbers, grouped by bucket (ordinal order within). */
+interface BandMembers {
+  /** Local number of each event, and its bucket relative to the band's first. */
+  readonly local: Int32Array;
+  readonly bucket: Int32Array;
+  /** Members of bucket k: local numbers members[start[k] .. start[k + 1]). */
+  readonly start: Int32Array;
+  readonly members: Int32Array;
 }
 
 /**
@@ -396,17 +423,18 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
  * `MAX_BUCKET_COMPARE` compares per visit, same-cluster members skipped without counting. The
  * size and fill-map filters read the gathered fill maps; the pairs that pass them are known
  * before the walk (they do not depend on the clusters), so only their records' signatures are
- * read (in ordinal order), and the verification is `similarAtLeast`, the same test.
+ * read (in ordinal order, into a `RowStore`), and the verification is `similarAtLeast`, the same
+ * test. One band's events are in memory at a time.
  */
 function replay(
   items: FeatureList<Uint16Array>,
   banding: Banding,
-  events: readonly BandEvents[],
-  buckets: number,
+  store: BandStore,
+  bandFirst: Int32Array,
   candOrd: Int32Array,
   candMap: Int32Array,
   mapWords: number,
-  feats: Map<number, Uint16Array>,
+  budget: number,
 ): NearResult {
   const { slots, bands, threshold } = banding;
   const m = candOrd.length;
@@ -441,102 +469,135 @@ function replay(
     }
     return union !== 0 && both >= threshold * union;
   };
-  // Local numbers of every band's events, and the records of the pairs that pass the filters.
-  const loc: Int32Array[] = [];
+  const bandMembers = (b: number): BandMembers => {
+    const ev = store.get(b);
+    const first = bandFirst[b] as number;
+    const nb = (bandFirst[b + 1] as number) - first;
+    const n = ev.ord.length;
+    const loc = new Int32Array(n);
+    const bucket = new Int32Array(n);
+    const start = new Int32Array(nb + 1);
+    for (let e = 0; e < n; e++) {
+      loc[e] = local(ev.ord[e] as number);
+      const bk = (ev.bucket[e] as number) - first;
+      bucket[e] = bk;
+      start[bk + 1] = (start[bk + 1] as number) + 1;
+    }
+    for (let k = 0; k < nb; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
+    const members = new Int32Array(n);
+    const at = start.slice(0, nb);
+    for (let e = 0; e < n; e++) {
+      const bk = bucket[e] as number;
+      members[at[bk] as number] = loc[e] as number;
+      at[bk] = (at[bk] as number) + 1;
+    }
+    return { local: loc, bucket, start, members };
+  };
+  // The records of the pairs that pass the filters (members of a bucket are in ordinal order).
   const need = new Uint8Array(m);
-  const memberStart = new Int32Array(buckets + 1);
   for (let b = 0; b < bands; b++) {
-    const ev = events[b];
-    const l = new Int32Array(ev === undefined ? 0 : ev.ord.length);
-    if (ev !== undefined) for (let e = 0; e < l.length; e++) l[e] = local(ev.ord[e] as number);
-    loc.push(l);
-  }
-  // Members of each bucket (events are in ordinal order, so members are too).
-  for (let b = 0; b < bands; b++) {
-    const ev = events[b];
-    if (ev !== undefined) for (const bk of ev.bucket) memberStart[bk + 1] = (memberStart[bk + 1] as number) + 1;
-  }
-  for (let k = 0; k < buckets; k++) memberStart[k + 1] = (memberStart[k + 1] as number) + (memberStart[k] as number);
-  const members = new Int32Array(memberStart[buckets] as number);
-  const fillAt = memberStart.slice(0, buckets);
-  for (let b = 0; b < bands; b++) {
-    const ev = events[b];
-    if (ev === undefined) continue;
-    const l = loc[b] as Int32Array;
-    for (let e = 0; e < l.length; e++) {
-      const bk = ev.bucket[e] as number;
-      members[fillAt[bk] as number] = l[e] as number;
-      fillAt[bk] = (fillAt[bk] as number) + 1;
-    }
-  }
-  for (let k = 0; k < buckets; k++) {
-    const s = memberStart[k] as number;
-    const e = memberStart[k + 1] as number;
-    for (let i = s + 1; i < e; i++) {
-      const x = members[i] as number;
-      const kept = Math.min(i, s + MAX_KEEP);
-      for (let j = s; j < kept; j++) {
-        const y = members[j] as number;
-        if (passes(x, y)) {
-          need[x] = 1;
-          need[y] = 1;
+    const { start, members } = bandMembers(b);
+    for (let k = 0; k + 1 < start.length; k++) {
+      const s = start[k] as number;
+      const e = start[k + 1] as number;
+      for (let i = s + 1; i < e; i++) {
+        const x = members[i] as number;
+        const kept = Math.min(i, s + MAX_KEEP);
+        for (let j = s; j < kept; j++) {
+          const y = members[j] as number;
+          if (passes(x, y)) {
+            need[x] = 1;
+            need[y] = 1;
+          }
         }
       }
     }
   }
-  for (let c = 0; c < m; c++) if (need[c] === 1) feats.set(candOrd[c] as number, items.get(candOrd[c] as number).slice());
-  // The walk, with union-find over local numbers (ascending ordinals: the root stays the
-  // earliest record, as in lshCluster).
-  const parent = Int32Array.from({ length: m }, (_, k) => k);
-  const find = (x: number): number => findRoot(parent, x);
-  const head = new Int32Array(buckets);
-  const size = new Int32Array(buckets);
-  for (let b = 0; b < bands; b++) {
-    const ev = events[b];
-    if (ev === undefined) continue;
-    const l = loc[b] as Int32Array;
-    const next = new Int32Array(l.length);
-    for (let e = 0; e < l.length; e++) {
-      const bk = ev.bucket[e] as number;
-      const p = l[e] as number;
-      if (size[bk] === 0) {
-        head[bk] = e;
-        next[e] = -1;
-        size[bk] = 1;
-        continue;
-      }
-      let root = find(p);
-      let compared = 0;
-      for (let qe = head[bk] as number; qe >= 0 && compared < MAX_BUCKET_COMPARE; ) {
-        const q = l[qe] as number;
-        qe = next[qe] as number;
-        if (find(q) === root) continue;
-        compared++;
-        if (!passes(p, q)) continue;
-        const x = feats.get(candOrd[p] as number) as Uint16Array;
-        const y = feats.get(candOrd[q] as number) as Uint16Array;
-        if (similarAtLeast(x, NORM_WORDS, y, NORM_WORDS, slots, threshold)) {
-          const ro = find(q);
-          if (ro < root) parent[root] = ro;
-          else parent[ro] = root;
-          root = find(p);
+  // Their signatures (bins and fill map), read in ordinal order into rows numbered by `slotOf`.
+  const slotOf = new Int32Array(m).fill(-1);
+  let count = 0;
+  for (let c = 0; c < m; c++) if (need[c] === 1) slotOf[c] = count++;
+  const width = slots + (slots >>> 4);
+  const sigs = new RowStore(width, count, budget / 2);
+  try {
+    for (let c = 0; c < m; c++) if (need[c] === 1) sigs.put(slotOf[c] as number, items.get(candOrd[c] as number), NORM_WORDS);
+    // The walk, with union-find over local numbers (ascending ordinals: the root stays the
+    // earliest record, as in lshCluster).
+    const parent = Int32Array.from({ length: m }, (_, k) => k);
+    const find = (x: number): number => findRoot(parent, x);
+    for (let b = 0; b < bands; b++) {
+      const { local: l, bucket, start } = bandMembers(b);
+      const nb = start.length - 1;
+      const head = new Int32Array(nb);
+      const size = new Int32Array(nb);
+      const next = new Int32Array(l.length);
+      for (let e = 0; e < l.length; e++) {
+        const bk = bucket[e] as number;
+        const p = l[e] as number;
+        if (size[bk] === 0) {
+          head[bk] = e;
+          next[e] = -1;
+          size[bk] = 1;
+          continue;
+        }
+        let root = find(p);
+        let compared = 0;
+        for (let qe = head[bk] as number; qe >= 0 && compared < MAX_BUCKET_COMPARE; ) {
+          const q = l[qe] as number;
+          qe = next[qe] as number;
+          if (find(q) === root) continue;
+          compared++;
+          if (!passes(p, q)) continue;
+          const xo = sigs.load(slotOf[p] as number);
+          const yo = sigs.load(slotOf[q] as number, xo);
+          if (similarAtLeast(sigs.data, xo, sigs.data, yo, slots, threshold)) {
+            const ro = find(q);
+            if (ro < root) parent[root] = ro;
+            else parent[ro] = root;
+            root = find(p);
+          }
+        }
+        if ((size[bk] as number) < MAX_KEEP) {
+          next[e] = head[bk] as number;
+          head[bk] = e;
+          size[bk] = (size[bk] as number) + 1;
         }
       }
-      if ((size[bk] as number) < MAX_KEEP) {
-        next[e] = head[bk] as number;
-        head[bk] = e;
-        size[bk] = (size[bk] as number) + 1;
+    }
+    const nearA = new IntList();
+    const nearB = new IntList();
+    for (let c = 0; c < m; c++) {
+      const r = find(c);
+      if (r !== c) {
+        nearA.push(candOrd[r] as number);
+        nearB.push(candOrd[c] as number);
       }
     }
+    // Every record of a union pair was compared, so its signature is in `sigs`.
+    const rowOf = (ord: number): number => {
+      const c = local(ord);
+      return candOrd[c] === ord ? (slotOf[c] as number) : -1;
+    };
+    return {
+      nearA: nearA.toArray(),
+      nearB: nearB.toArray(),
+      similarity(a: number, b: number): number {
+        const ra = rowOf(a);
+        const rb = rowOf(b);
+        if (ra < 0 || rb < 0) {
+          // Not reached for clusters built by this walk; read the features as a fallback.
+          const x = items.get(a).slice();
+          const y = items.get(b);
+          return x.length > NORM_WORDS && y.length > NORM_WORDS ? estimateSimilarity(x, NORM_WORDS, y, NORM_WORDS, slots) : 0;
+        }
+        const xo = sigs.load(ra);
+        const yo = sigs.load(rb, xo);
+        return estimateSimilarity(sigs.data, xo, sigs.data, yo, slots);
+      },
+      close: () => sigs.close(),
+    };
+  } catch (err) {
+    sigs.close();
+    throw err;
   }
-  const nearA = new IntList();
-  const nearB = new IntList();
-  for (let c = 0; c < m; c++) {
-    const r = find(c);
-    if (r !== c) {
-      nearA.push(candOrd[r] as number);
-      nearB.push(candOrd[c] as number);
-    }
-  }
-  return { nearA: nearA.toArray(), nearB: nearB.toArray(), feats };
 }

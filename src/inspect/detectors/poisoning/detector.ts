@@ -247,14 +247,16 @@ const hasEnd = (t: Uint32Array): boolean => ((t[0] as number) & (1 << 25)) !== 0
 /** At most this many gram occurrences are held at once by `frequentGrams` (more: one read per group of buckets). */
 let maxPartOccurrences = -1;
 
-/** Test hook: sets that bound (-1: the default, max(4M, 5 per record)); returns the previous one. */
+/** Test hook: sets that bound (-1: the default, 5 per record within 4M..16M); returns the previous one. */
 export function setGramPartLimit(max: number): number {
   const prev = maxPartOccurrences;
   maxPartOccurrences = max;
   return prev;
 }
 
-const partBudget = (n: number): number => (maxPartOccurrences >= 0 ? maxPartOccurrences : Math.max(1 << 22, 5 * n));
+// 5 per record, at least 4M (16 MB) and at most 16M (64 MB): a delivery of more than 3M records
+// takes more reads per group of buckets instead of more memory.
+const partBudget = (n: number): number => (maxPartOccurrences >= 0 ? maxPartOccurrences : Math.min(1 << 24, Math.max(1 << 22, 5 * n)));
 
 /**
  * Occurrences of records' distinct grams per bucket of their top 10 bits (the finest bucketing of
@@ -287,10 +289,10 @@ class GramSizes {
  * are partitioned by their top bits into buckets of a few thousand occurrences: a first read
  * sizes the buckets (unless `sized` holds bounds that fit in one group, see `frequentTargets`), the next fills
  * them (regenerating the same grams) and each is counted in a small, cache-resident table. The
- * filled buckets are held 4 bytes per occurrence, at most max(4M, 5 per record) occurrences at
- * once: past that (long prompts, most records selected), consecutive buckets are filled and
- * counted group by group, one read each, so memory stays within 20 bytes per record whatever
- * the prompts' length.
+ * filled buckets are held 4 bytes per occurrence, at most 5 per record (within 4M..16M)
+ * occurrences at once: past that (long prompts, most records selected, big deliveries),
+ * consecutive buckets are filled and counted group by group, one read each, so memory stays
+ * within 64 MB whatever the prompts' length or the delivery's size.
  */
 function frequentGrams(items: Features, selectOf: (t: Uint32Array) => number, min: number, sized: GramSizes | undefined): GramCounts {
   const scratch = new Uint32Array(3 * 2 * 1024 + 8);
