@@ -1,6 +1,7 @@
 /** inspect: the engine, the policy, the redacted copy, the data model and the detector factories (DESIGN §5). */
 export * from './types.js';
 export { featureList } from './features.js';
+export { ScratchFile } from './scratch.js';
 export * from './engine/index.js';
 export * from './policy/index.js';
 export { redactDelivery, redactText, redactValue, RedactError, type RedactOptions, type RedactSummary } from './redact/index.js';

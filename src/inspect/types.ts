@@ -90,7 +90,11 @@ export interface RecordDetector {
  */
 export interface FeatureList<F> {
   readonly length: number;
-  /** Calls `visit` with the features of ordinals [from, to) in order (one sequential pass); a visit returning `false` ends the pass. */
+  /**
+   * Calls `visit` with the features of ordinals [from, to) in order (one sequential pass); a visit
+   * returning `false` ends the pass. Typed arrays in the features handed to `visit` (and returned
+   * by `get`) may be views of the list's read buffer: copy what you keep past the next call.
+   */
   scan(visit: (features: F, ord: number) => void | boolean, from?: number, to?: number): void;
   /** The features of one ordinal (reads its block: for a few records, not for passes). */
   get(ord: number): F;

@@ -85,7 +85,7 @@ export function createDuplicatesDetector(options: DuplicatesOptions = {}): Datas
     reduce(items): Iterable<Finding> {
       // Sequential passes over the spilled features (reduce.ts): the hash layers, then the LSH
       // candidates and their features; findings read records' refs only for duplicates.
-      const layers = hashLayers(items);
+      const layers = hashLayers(items, options.reduceBudget);
       const nearRes = near ? nearLayer(items, layers, { slots, bands, rows, threshold: accept }, options.reduceBudget) : undefined;
       return report(items, layers, nearRes, maxMembers);
     },

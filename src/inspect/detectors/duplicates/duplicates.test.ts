@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { createDuplicatesDetector, type DuplicatesFeatures } from './index.js';
 import { estimateJaccard, estimateSimilarity, lshCluster, lshParams, lshParamsForRecall, similarAtLeast, UnionFind } from './minhash.js';
 import { createSketcher, exactHash, tokenHashes } from './sketch.js';
+import { hashLayers } from './reduce.js';
 import { foldText, tokenize, wordsOf } from './text.js';
 import type { Finding, RecordView } from '../../types.js';
 import { sharedPath } from '../../../core/index.js';
@@ -559,10 +560,13 @@ test('reduce in a tiny memory budget: same findings, one band per pass, events a
       const got = [...det.reduce(counted)];
       assert.deepEqual(got, expected, `budget ${reduceBudget}`);
       if (reduceBudget <= 4096) {
-        // 21 bands one per pass, plus the hash pass and the pass that lists the last band.
-        assert.equal(scans, 23, `passes at budget ${reduceBudget}`);
+        // 21 bands one per pass and the pass that lists the last band, after the hash layers
+        // in partitions of 18 B per record, 64 at most (a counting pass, then the exact and
+        // the normalised partitions).
+        const parts = Math.min(64, Math.ceil((views.length * 18) / reduceBudget));
+        assert.equal(scans, 1 + 2 * parts + 22, `passes at budget ${reduceBudget}`);
         assert.ok(seen >= 1, 'bucket events went to a scratch file');
-      }
+      } else assert.equal(scans, 5, 'hash layers in one pass, bands 7 per pass');
       assert.deepEqual(readdirSync(dir), [], `scratch removed (budget ${reduceBudget})`);
     }
     // A consumer that stops early (the engine after an error) still removes the scratch files.
@@ -580,4 +584,25 @@ test('reduce in a tiny memory budget: same findings, one band per pass, events a
   }
   assert.throws(() => createDuplicatesDetector({ reduceBudget: 0 }), RangeError);
   assert.throws(() => createDuplicatesDetector({ reduceBudget: Number.NaN }), RangeError);
+});
+
+test('hash layers in partitions (big deliveries) equal the one-pass layers: same copies, same firsts, same representatives', () => {
+  const det = createDuplicatesDetector();
+  const base = reduceCorpus();
+  // Many exact and normalised copies, interleaved, and records without main text.
+  const rnd = splitmix32(9);
+  const views = base.slice();
+  for (let k = 0; k < 400; k++) {
+    const src = base[rnd() % base.length] as RecordView;
+    const text = (src.value as { text: string }).text;
+    const pick = rnd() % 3;
+    views.push(view(views.length, pick === 0 ? { text } : pick === 1 ? { text: text.toUpperCase().replace(/ /g, '  ') } : { label: String(rnd() % 3) }));
+  }
+  const list = featureList(views.map((v, i) => ({ ref: { file: v.file, index: i }, features: det.features(v) as DuplicatesFeatures })));
+  const one = hashLayers(list);
+  assert.ok(one.exDup.length > 100 && one.nmDup.length > 50 && one.repCount > 100);
+  for (const budget of [list.length * 18, list.length * 5, 1]) {
+    const parted = hashLayers(list, budget);
+    assert.deepEqual(parted, one, `budget ${budget}`);
+  }
 });

@@ -98,8 +98,106 @@ function firstWithKey(lo: Int32Array, hi: Int32Array, ids: ArrayLike<number> | n
   }
 }
 
-/** Pass 1: exact and normalised layers (same firsts as the in-memory reduce: ordinal order). */
-export function hashLayers(items: FeatureList<Uint16Array>): Layers {
+/** Bytes per record of the one-pass hash layers (four hash words, kind, table slots). */
+const LAYER_BYTES = 23;
+/** Bytes per record of a partition of the partitioned layers (ordinal, two hash words, table slots). */
+const PART_BYTES = 18;
+
+/**
+ * Pass 1: exact and normalised layers (same firsts as the in-memory reduce: ordinal order). In
+ * one pass while every record's hashes fit in `budget` bytes; past it, in partitions by hash
+ * value (see `partitionedLayers`), same result.
+ */
+export function hashLayers(items: FeatureList<Uint16Array>, budget = NEAR_BUDGET): Layers {
+  const n = items.length;
+  if (n * LAYER_BYTES <= budget) return onePassLayers(items);
+  return partitionedLayers(items, Math.min(64, Math.ceil((n * PART_BYTES) / budget)));
+}
+
+/**
+ * The layers in 1 + 2 × `parts` passes, holding about `PART_BYTES` per record of one partition:
+ * a pass counts the partitions and marks the records with a normalised hash and a signature; each
+ * exact partition (records whose exact hash falls in it) then finds its copies, then each
+ * normalised partition over the records that are no exact copy. A key's records all fall in one
+ * partition, listed in ordinal order, so the firsts are those of the one-pass layers.
+ */
+function partitionedLayers(items: FeatureList<Uint16Array>, parts: number): Layers {
+  const n = items.length;
+  const words = (n + 31) >>> 5;
+  const hasSig = new Uint32Array(words);
+  const copy = new Uint32Array(words);
+  const exSize = new Int32Array(parts);
+  const nmSize = new Int32Array(parts);
+  const partOf = (hi: number): number => Math.floor(((hi >>> 0) * parts) / 4294967296);
+  items.scan((f, i) => {
+    const ex = partOf((f[2] as number) | ((f[3] as number) << 16));
+    exSize[ex] = (exSize[ex] as number) + 1;
+    if (f.length > EXACT_WORDS) {
+      const nm = partOf((f[6] as number) | ((f[7] as number) << 16));
+      nmSize[nm] = (nmSize[nm] as number) + 1;
+      if (f.length > NORM_WORDS) setBit(hasSig, i);
+    }
+  });
+  // One layer: per partition, its records' ordinals and keys, then the table (6 B per record).
+  const layer = (off: number, sizes: Int32Array): { dup: Int32Array; of: Int32Array } => {
+    const dups: Int32Array[] = [];
+    const ofs: Int32Array[] = [];
+    for (let p = 0; p < parts; p++) {
+      const held = { ids: new Int32Array(sizes[p] as number), lo: new Int32Array(sizes[p] as number), hi: new Int32Array(sizes[p] as number) };
+      let k = 0;
+      items.scan((f, i) => {
+        if (f.length <= off || (off > 0 && hasBit(copy, i))) return;
+        const hi = (f[off + 2] as number) | ((f[off + 3] as number) << 16);
+        if (partOf(hi) !== p) return;
+        held.ids[k] = i;
+        held.lo[k] = (f[off] as number) | ((f[off + 1] as number) << 16);
+        held.hi[k++] = hi;
+      });
+      const dup = new IntList();
+      const of = new IntList();
+      const ids = held.ids;
+      firstWithKey(held.lo, held.hi, null, k, (a, first) => {
+        dup.push(ids[a] as number);
+        of.push(ids[first] as number);
+      });
+      held.lo = held.hi = EMPTY32;
+      dups.push(dup.toArray());
+      ofs.push(of.toArray());
+    }
+    // Each partition's copies are ascending: merge them into one ascending list.
+    let total = 0;
+    for (const d of dups) total += d.length;
+    const dup = new Int32Array(total);
+    const of = new Int32Array(total);
+    const at = new Int32Array(parts);
+    for (let k = 0; k < total; k++) {
+      let best = -1;
+      for (let p = 0; p < parts; p++) {
+        const d = dups[p] as Int32Array;
+        const a = at[p] as number;
+        if (a < d.length && (best < 0 || (d[a] as number) < ((dups[best] as Int32Array)[at[best] as number] as number))) best = p;
+      }
+      const a = at[best] as number;
+      dup[k] = (dups[best] as Int32Array)[a] as number;
+      of[k] = (ofs[best] as Int32Array)[a] as number;
+      at[best] = a + 1;
+    }
+    for (const i of dup) setBit(copy, i);
+    return { dup, of };
+  };
+  const ex = layer(0, exSize);
+  const nm = layer(EXACT_WORDS, nmSize);
+  let repCount = 0;
+  for (let w = 0; w < words; w++) {
+    const r = (hasSig[w] as number) & ~(copy[w] as number);
+    hasSig[w] = r;
+    repCount += popcount32(r);
+  }
+  return { exDup: ex.dup, exOf: ex.of, nmDup: nm.dup, nmOf: nm.of, reps: hasSig, repCount };
+}
+
+/** The layers in one pass, every record's hashes in memory (`LAYER_BYTES` each). */
+function onePassLayers(items: FeatureList<Uint16Array>): Layers {
   const n = items.length;
   // The per-record columns are reached through `cols`, which is emptied before returning:
   // optimised code of the visitors may keep their closure contexts alive into later passes.
