@@ -1,21 +1,24 @@
 /**
  * The duplicates reduce over spilled features (issue #4, DESIGN §8): sequential passes over a
- * `FeatureList`, holding at most ~28 bytes per record in typed arrays at any time, plus state
- * proportional to duplicates and to LSH candidates.
+ * `FeatureList`. What grows with the records is a few typed arrays (bits or bytes per record,
+ * about 20 B per LSH candidate); what would grow past the budget (`NEAR_BUDGET` by default) is
+ * split into more passes or waits in scratch files.
  *
  *  pass 1     exact and normalised layers: the four 32-bit hash words of every record (17 B),
  *             then one open-addressed table at a time (6 B); duplicates kept as sparse pairs.
- *  passes 2-4 LSH candidates, `GROUP` bands per pass: the first 32 bits of each
+ *             Past the budget, in partitions by hash value (1 + 2 × partitions passes).
+ *  passes 2-  LSH candidates, up to `GROUP` bands per pass: the first 32 bits of each
  *             representative's band key (4 B per band), sorted in place per band to find the
  *             values two or more representatives hold. The next pass recomputes those bands'
  *             keys and lists the representatives holding such a value with their full 64-bit
  *             key: grouped by full key, these are exactly the band's buckets of two or more.
- *  pass 5     lists the last group and gathers the candidates' fill maps (16 B each).
- * Then `replay` walks the buckets as `lshCluster` does and reads signatures (`get`, ascending)
- * only for the records of pairs that pass the fill-map filters. This gives the same clusters as
- * `lshCluster` over every representative: a representative alone in its bucket is compared with
- * nothing and changes no bucket's state, so leaving it out changes no compare, no union and no
- * compare count.
+ *             Each band's buckets go to a `BandStore` (a scratch file past the budget).
+ *  last pass  gathers the candidates' fill maps (16 B each).
+ * Then `replay` walks the buckets band by band as `lshCluster` does and reads signatures (`get`,
+ * ascending, into a `RowStore`) only for the records of pairs that pass the fill-map filters.
+ * This gives the same clusters as `lshCluster` over every representative: a representative
+ * alone in its bucket is compared with nothing and changes no bucket's state, so leaving it out
+ * changes no compare, no union and no compare count.
  */
 import type { FeatureList } from '../../types.js';
 import { bandFilled, bandKey, bandKeyHigh, estimateSimilarity, findRoot, similarAtLeast } from './minhash.js';
@@ -322,28 +325,42 @@ function bucketsOf(flags: BandFlags, firstBucket: number): { events: BandEvents;
   return { events: { ord, bucket: out }, buckets: next - firstBucket };
 }
 
-/** Values present at least twice (other than 0, "no key") in a sorted band. */
-function repeated(sorted: Uint32Array): Set<number> {
-  const out = new Set<number>();
+/** Values present at least twice (other than 0, "no key") in a sorted band, ascending and distinct (4 B each). */
+function repeated(sorted: Uint32Array): Uint32Array {
+  const out = new IntList();
   for (let k = 1; k < sorted.length; k++) {
     const v = sorted[k] as number;
-    if (v !== 0 && v === sorted[k - 1]) out.add(v);
+    if (v !== 0 && v === sorted[k - 1] && v !== sorted[k - 2]) out.push(v);
   }
-  return out;
+  return new Uint32Array(out.toArray().buffer);
+}
+
+/** Whether ascending `xs` holds `v`. */
+function holds(xs: Uint32Array, v: number): boolean {
+  let lo = 0;
+  let hi = xs.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >>> 1;
+    const x = xs[mid] as number;
+    if (x === v) return true;
+    if (x < v) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 /**
  * Sorts each band of a pass's keys in place and lists its repeated values, with a bit map of
  * their high bits (most keys are not repeated: the map spares them the Set lookup). A function of its own so that no view of `keys` outlives it in the caller's frame.
  */
-function repeatedKeys(keys: Uint32Array, width: number, R: number, sets: Set<number>[], pres: Uint32Array[]): void {
+function repeatedKeys(keys: Uint32Array, width: number, R: number, sets: Uint32Array[], pres: Uint32Array[]): void {
   for (let b = 0; b < width; b++) {
     const band = keys.subarray(b * R, (b + 1) * R);
     band.sort();
     const set = repeated(band);
     // 16+ bits per repeated value (at least 1024): about one key in 16 reaches the Set.
     let bits = 10;
-    while (bits < 30 && 1 << bits < set.size * 16) bits++;
+    while (bits < 30 && 1 << bits < set.length * 16) bits++;
     const pre = new Uint32Array(1 << (bits - 5));
     for (const v of set) {
       const bit = v >>> (32 - bits);
@@ -369,36 +386,30 @@ interface BandPass {
   readonly R: number;
   readonly rows: number;
   readonly mapOff: number;
-  readonly mapWords: number;
-  readonly mapWords16: number;
   /** Bands whose keys this pass stores (none in the last pass). */
   readonly from: number;
   readonly to: number;
   /** Bands of the previous pass, whose repeated keys this pass lists. */
   readonly prevFrom: number;
   readonly prevTo: number;
-  readonly prevRepeated: readonly Set<number>[];
+  readonly prevRepeated: readonly Uint32Array[];
   readonly prevPre: readonly Uint32Array[];
-  readonly last: boolean;
-  readonly cand: Uint32Array;
-  readonly candOrd: IntList;
-  readonly candMap: IntList;
 }
 
 /**
  * One pass over the features: stores the 32-bit keys of bands [from, to) and returns their
  * repeated values; lists the representatives holding a repeated key of the previous pass's
- * bands; in the last pass, gathers the candidates' fill maps. The keys live only inside this
+ * bands. The keys live only inside this
  * call and are reached through an object emptied before returning, so nothing the caller keeps
  * (its frame, or optimised code of the visitor holding its closure context) retains them.
  */
-function bandPass(ps: BandPass): { flags: BandFlags[]; sets: Set<number>[]; pres: Uint32Array[] } {
-  const { items, reps, R, rows, mapOff, mapWords, mapWords16, from, to, prevFrom, prevTo, prevRepeated, prevPre, last, cand, candOrd, candMap } = ps;
+function bandPass(ps: BandPass): { flags: BandFlags[]; sets: Uint32Array[]; pres: Uint32Array[] } {
+  const { items, reps, R, rows, mapOff, from, to, prevFrom, prevTo, prevRepeated, prevPre } = ps;
   const width = to - from;
   const held: { keys: Uint32Array } = { keys: new Uint32Array(width * R) };
   const flags: BandFlags[] = [];
   for (let b = prevFrom; b < prevTo; b++) flags.push(new BandFlags());
-  const anyPrev = prevRepeated.some((s) => s.size > 0);
+  const anyPrev = prevRepeated.some((s) => s.length > 0);
   let p = 0;
   items.scan((f, i) => {
     if (!hasBit(reps, i)) return;
@@ -409,38 +420,27 @@ function bandPass(ps: BandPass): { flags: BandFlags[]; sets: Set<number>[]; pres
       if (bandFilled(f, mapOff, b0, rows)) h = bandKey(f, NORM_WORDS + b0, b, rows) >>> 0 || 1;
       keys[(b - from) * R + p] = h;
     }
-    let flagged = false;
     if (anyPrev) {
       for (let b = prevFrom; b < prevTo; b++) {
         const k = b - prevFrom;
-        const set = prevRepeated[k] as Set<number>;
-        if (set.size === 0) continue;
+        const set = prevRepeated[k] as Uint32Array;
+        if (set.length === 0) continue;
         const b0 = b * rows;
         if (!bandFilled(f, mapOff, b0, rows)) continue;
         const h1 = bandKey(f, NORM_WORDS + b0, b, rows);
         const u = h1 >>> 0 || 1;
         const pre = prevPre[k] as Uint32Array;
         const bit = u >>> (Math.clz32(pre.length) - 4);
-        if ((((pre[bit >>> 5] as number) >>> (bit & 31)) & 1) === 0 || !set.has(u)) continue;
+        if ((((pre[bit >>> 5] as number) >>> (bit & 31)) & 1) === 0 || !holds(set, u)) continue;
         const fl = flags[k] as BandFlags;
         fl.h1.push(h1);
         fl.h2.push(bandKeyHigh);
         fl.ord.push(i);
-        flagged = true;
-      }
-    }
-    // The last pass keeps the fill maps of every candidate so far and of every record it flags.
-    if (last && (flagged || hasBit(cand, i))) {
-      candOrd.push(i);
-      for (let w = 0; w < mapWords; w++) {
-        const lo = 2 * w < mapWords16 ? (f[mapOff + 2 * w] as number) : 0;
-        const hi = 2 * w + 1 < mapWords16 ? (f[mapOff + 2 * w + 1] as number) : 0;
-        candMap.push(lo | (hi << 16));
       }
     }
     p++;
   });
-  const sets: Set<number>[] = [];
+  const sets: Uint32Array[] = [];
   const pres: Uint32Array[] = [];
   repeatedKeys(held.keys, width, R, sets, pres);
   held.keys = new Uint32Array(0);
@@ -472,19 +472,16 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
     let buckets = 0;
     const group = Math.max(1, Math.min(GROUP, Math.floor(budget / 2 / (4 * R))));
     const groups = Math.ceil(bands / group);
-    // The candidates' fill maps (32-bit words, as lshCluster packs them), gathered by the last pass.
-    const candOrd = new IntList();
-    const candMap = new IntList();
     // prev*: the group whose repeated keys this pass lists.
     let prevFrom = 0;
     let prevTo = 0;
-    let prevRepeated: Set<number>[] = [];
+    let prevRepeated: Uint32Array[] = [];
     let prevPre: Uint32Array[] = [];
     const cand = new Uint32Array((items.length + 31) >>> 5);
     for (let g = 0; g <= groups; g++) {
       const from = g * group;
       const to = Math.min(bands, from + group);
-      const pass: BandPass = { items, reps, R, rows, mapOff, mapWords, mapWords16, from, to: g < groups ? to : from, prevFrom, prevTo, prevRepeated, prevPre, last: g === groups, cand, candOrd, candMap };
+      const pass: BandPass = { items, reps, R, rows, mapOff, from, to: g < groups ? to : from, prevFrom, prevTo, prevRepeated, prevPre };
       const out = bandPass(pass);
       for (let b = prevFrom; b < prevTo; b++) {
         const res = bucketsOf(out.flags[b - prevFrom] as BandFlags, buckets);
@@ -499,7 +496,24 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
       prevTo = to;
     }
     bandFirst[bands] = buckets;
-    return replay(items, { slots, bands, rows, threshold }, store, bandFirst, candOrd.toArray(), candMap.toArray(), mapWords, budget);
+    // A last pass gathers the candidates' fill maps (32-bit words, as lshCluster packs them) into
+    // arrays of their exact size: 20 B per candidate.
+    let m = 0;
+    for (const w of cand) m += popcount32(w);
+    const candOrd = new Int32Array(m);
+    const candMap = new Int32Array(m * mapWords);
+    let c = 0;
+    items.scan((f, i) => {
+      if (!hasBit(cand, i)) return;
+      candOrd[c] = i;
+      for (let w = 0; w < mapWords; w++) {
+        const lo = 2 * w < mapWords16 ? (f[mapOff + 2 * w] as number) : 0;
+        const hi = 2 * w + 1 < mapWords16 ? (f[mapOff + 2 * w + 1] as number) : 0;
+        candMap[c * mapWords + w] = lo | (hi << 16);
+      }
+      c++;
+    });
+    return replay(items, { slots, bands, rows, threshold }, store, bandFirst, candOrd, candMap, mapWords, budget);
   } finally {
     store.close();
   }
@@ -546,7 +560,7 @@ function replay(
     }
     return lo;
   };
-  const filled = new Int32Array(m);
+  const filled = new Uint8Array(m);
   for (let c = 0; c < m; c++) {
     let n = 0;
     for (let w = 0; w < mapWords; w++) n += popcount32(candMap[c * mapWords + w] as number);
@@ -616,7 +630,7 @@ function replay(
   let count = 0;
   for (let c = 0; c < m; c++) if (need[c] === 1) slotOf[c] = count++;
   const width = slots + (slots >>> 4);
-  const sigs = new RowStore(width, count, budget / 2);
+  const sigs = new RowStore(width, count, budget / 4);
   try {
     for (let c = 0; c < m; c++) if (need[c] === 1) sigs.put(slotOf[c] as number, items.get(candOrd[c] as number), NORM_WORDS);
     // The walk, with union-find over local numbers (ascending ordinals: the root stays the
