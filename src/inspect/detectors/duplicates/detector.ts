@@ -46,7 +46,7 @@ export interface DuplicatesOptions {
   readonly slack?: number;
   /**
    * Bytes the near-duplicate reduce may hold in state that grows with the LSH candidates
-   * (default 192 MiB); past it, passes over the features get narrower and bucket events and
+   * (default 128 MiB); past it, passes over the features get narrower and bucket events and
    * signatures wait in scratch files under TMPDIR. Results do not depend on it.
    */
   readonly reduceBudget?: number;

@@ -23,7 +23,7 @@
 import type { FeatureList } from '../../types.js';
 import { bandFilled, bandKey, bandKeyHigh, estimateSimilarity, findRoot, similarAtLeast } from './minhash.js';
 import { EXACT_WORDS, NORM_WORDS } from './sketch.js';
-import { BandStore, RowStore, type BandEvents } from './store.js';
+import { BandStore, popcount32, RankedBits, RowStore, type BandEvents } from './store.js';
 
 /** Bands per candidate pass at most: 4 bytes per band per representative (7 → 28 B), fewer past the budget. */
 const GROUP = 7;
@@ -33,7 +33,7 @@ const GROUP = 7;
  * keys, the bucket events and the signatures compares read each take up to about half of it
  * before passes get narrower or the data waits in a scratch file.
  */
-export const NEAR_BUDGET = 192 * 1024 * 1024;
+export const NEAR_BUDGET = 128 * 1024 * 1024;
 
 /** Growable Int32 list (state proportional to duplicates or candidates, not to records). */
 export class IntList {
@@ -372,12 +372,6 @@ function repeatedKeys(keys: Uint32Array, width: number, R: number, sets: Uint32A
 }
 
 
-function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
 
 /** What one candidate pass reads and where it writes (see `bandPass`). */
 interface BandPass {
@@ -498,14 +492,11 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
     bandFirst[bands] = buckets;
     // A last pass gathers the candidates' fill maps (32-bit words, as lshCluster packs them) into
     // arrays of their exact size: 20 B per candidate.
-    let m = 0;
-    for (const w of cand) m += popcount32(w);
-    const candOrd = new Int32Array(m);
-    const candMap = new Int32Array(m * mapWords);
+    const ranked = new RankedBits(cand);
+    const candMap = new Int32Array(ranked.count * mapWords);
     let c = 0;
     items.scan((f, i) => {
       if (!hasBit(cand, i)) return;
-      candOrd[c] = i;
       for (let w = 0; w < mapWords; w++) {
         const lo = 2 * w < mapWords16 ? (f[mapOff + 2 * w] as number) : 0;
         const hi = 2 * w + 1 < mapWords16 ? (f[mapOff + 2 * w + 1] as number) : 0;
@@ -513,7 +504,7 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
       }
       c++;
     });
-    return replay(items, { slots, bands, rows, threshold }, store, bandFirst, candOrd, candMap, mapWords, budget);
+    return replay(items, { slots, bands, rows, threshold }, store, bandFirst, ranked, candMap, mapWords, budget);
   } finally {
     store.close();
   }
@@ -543,23 +534,15 @@ function replay(
   banding: Banding,
   store: BandStore,
   bandFirst: Int32Array,
-  candOrd: Int32Array,
+  cand: RankedBits,
   candMap: Int32Array,
   mapWords: number,
   budget: number,
 ): NearResult {
   const { slots, bands, threshold } = banding;
-  const m = candOrd.length;
-  const local = (ord: number): number => {
-    let lo = 0;
-    let hi = m - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if ((candOrd[mid] as number) < ord) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  // Candidates are numbered by rank among the ordinals (their local number).
+  const m = cand.count;
+  const local = (ord: number): number => cand.rank(ord);
   const filled = new Uint8Array(m);
   for (let c = 0; c < m; c++) {
     let n = 0;
@@ -581,17 +564,16 @@ function replay(
     }
     return union !== 0 && both >= threshold * union;
   };
+  // A band's events, turned in place into local numbers and buckets relative to the band's first.
   const bandMembers = (b: number): BandMembers => {
-    const ev = store.get(b);
+    const { ord: loc, bucket } = store.take(b);
     const first = bandFirst[b] as number;
     const nb = (bandFirst[b + 1] as number) - first;
-    const n = ev.ord.length;
-    const loc = new Int32Array(n);
-    const bucket = new Int32Array(n);
+    const n = loc.length;
     const start = new Int32Array(nb + 1);
     for (let e = 0; e < n; e++) {
-      loc[e] = local(ev.ord[e] as number);
-      const bk = (ev.bucket[e] as number) - first;
+      loc[e] = local(loc[e] as number);
+      const bk = (bucket[e] as number) - first;
       bucket[e] = bk;
       start[bk + 1] = (start[bk + 1] as number) + 1;
     }
@@ -606,7 +588,7 @@ function replay(
     return { local: loc, bucket, start, members };
   };
   // The records of the pairs that pass the filters (members of a bucket are in ordinal order).
-  const need = new Uint8Array(m);
+  const needBits = new Uint32Array((m + 31) >>> 5);
   for (let b = 0; b < bands; b++) {
     const { start, members } = bandMembers(b);
     for (let k = 0; k + 1 < start.length; k++) {
@@ -618,21 +600,22 @@ function replay(
         for (let j = s; j < kept; j++) {
           const y = members[j] as number;
           if (passes(x, y)) {
-            need[x] = 1;
-            need[y] = 1;
+            setBit(needBits, x);
+            setBit(needBits, y);
           }
         }
       }
     }
   }
-  // Their signatures (bins and fill map), read in ordinal order into rows numbered by `slotOf`.
-  const slotOf = new Int32Array(m).fill(-1);
-  let count = 0;
-  for (let c = 0; c < m; c++) if (need[c] === 1) slotOf[c] = count++;
+  // Their signatures (bins and fill map), read in ordinal order into rows numbered by rank.
+  const need = new RankedBits(needBits);
+  const count = need.count;
   const width = slots + (slots >>> 4);
   const sigs = new RowStore(width, count, budget / 4);
   try {
-    for (let c = 0; c < m; c++) if (need[c] === 1) sigs.put(slotOf[c] as number, items.get(candOrd[c] as number), NORM_WORDS);
+    eachCandidate(cand, (c, ord) => {
+      if (need.has(c)) sigs.put(need.rank(c), items.get(ord), NORM_WORDS);
+    });
     // The walk, with union-find over local numbers (ascending ordinals: the root stays the
     // earliest record, as in lshCluster).
     const parent = Int32Array.from({ length: m }, (_, k) => k);
@@ -660,8 +643,8 @@ function replay(
           if (find(q) === root) continue;
           compared++;
           if (!passes(p, q)) continue;
-          const xo = sigs.load(slotOf[p] as number);
-          const yo = sigs.load(slotOf[q] as number, xo);
+          const xo = sigs.load(need.rank(p));
+          const yo = sigs.load(need.rank(q), xo);
           if (similarAtLeast(sigs.data, xo, sigs.data, yo, slots, threshold)) {
             const ro = find(q);
             if (ro < root) parent[root] = ro;
@@ -678,17 +661,18 @@ function replay(
     }
     const nearA = new IntList();
     const nearB = new IntList();
-    for (let c = 0; c < m; c++) {
+    eachCandidate(cand, (c, ord) => {
       const r = find(c);
       if (r !== c) {
-        nearA.push(candOrd[r] as number);
-        nearB.push(candOrd[c] as number);
+        nearA.push(cand.select(r));
+        nearB.push(ord);
       }
-    }
+    });
     // Every record of a union pair was compared, so its signature is in `sigs`.
     const rowOf = (ord: number): number => {
-      const c = local(ord);
-      return candOrd[c] === ord ? (slotOf[c] as number) : -1;
+      if (!cand.has(ord)) return -1;
+      const c = cand.rank(ord);
+      return need.has(c) ? need.rank(c) : -1;
     };
     return {
       nearA: nearA.toArray(),
@@ -711,5 +695,19 @@ function replay(
   } catch (err) {
     sigs.close();
     throw err;
+  }
+}
+
+/** Calls `visit(c, ord)` for each candidate in ordinal order (c: its local number). */
+function eachCandidate(cand: RankedBits, visit: (c: number, ord: number) => void): void {
+  const bits = cand.bits;
+  let c = 0;
+  for (let w = 0; w < bits.length; w++) {
+    let word = bits[w] as number;
+    while (word !== 0) {
+      const low = word & -word;
+      visit(c++, w * 32 + 31 - Math.clz32(low));
+      word ^= low;
+    }
   }
 }

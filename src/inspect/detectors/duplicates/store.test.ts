@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InspectError } from '../../engine/errors.js';
 import { splitmix32 } from '../../text/index.js';
-import { BandStore, RowStore } from './store.js';
+import { BandStore, RankedBits, RowStore } from './store.js';
 
 /** Runs `fn` with TMPDIR set to a fresh directory; returns what is left in it afterwards. */
 function inTmp(fn: (dir: string) => void): string[] {
@@ -105,14 +105,36 @@ test('band store: bands kept in memory, then moved to a scratch file mid-way, re
       assert.equal(store.spilled, budget < 5000);
       assert.equal(store.events, bands.reduce((n, ev) => n + ev.ord.length, 0));
       bands.forEach((ev, b) => {
-        const got = store.get(b);
+        const got = store.take(b);
         assert.deepEqual(got.ord, ev.ord, `band ${b} (budget ${budget})`);
         assert.deepEqual(got.bucket, ev.bucket, `band ${b} (budget ${budget})`);
+        got.ord.fill(-1);
+        assert.deepEqual(store.take(b).ord, ev.ord, 'changing a band taken leaves the stored one intact');
       });
       // A band never set (no repeated keys) reads as empty.
-      assert.equal(store.get(bands.length).ord.length, 0);
+      assert.equal(store.take(bands.length).ord.length, 0);
       store.close();
     }
   });
   assert.deepEqual(left, []);
+});
+
+test('ranked bits: rank and select agree with counting, at word edges and on empty and full words', () => {
+  const rnd = splitmix32(3);
+  const bits = new Uint32Array(40);
+  for (let w = 0; w < bits.length; w++) bits[w] = w % 7 === 0 ? 0 : w % 5 === 0 ? 0xffffffff : rnd() >>> 0;
+  bits[1] = 0x80000001;
+  const r = new RankedBits(bits);
+  const set: number[] = [];
+  for (let i = 0; i < bits.length * 32; i++) {
+    assert.equal(r.rank(i), set.length, `rank(${i})`);
+    const on = (((bits[i >>> 5] as number) >>> (i & 31)) & 1) === 1;
+    assert.equal(r.has(i), on);
+    if (on) set.push(i);
+  }
+  assert.equal(r.count, set.length);
+  set.forEach((i, k) => assert.equal(r.select(k), i, `select(${k})`));
+  assert.throws(() => r.select(set.length), RangeError);
+  assert.throws(() => r.select(-1), RangeError);
+  assert.equal(new RankedBits(new Uint32Array(0)).count, 0);
 });

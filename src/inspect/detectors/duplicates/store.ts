@@ -128,9 +128,13 @@ export class BandStore {
     this.write(b, ev);
   }
 
-  get(b: number): BandEvents {
+  /** Band b's events, as arrays the caller may change (copies of events held in memory). */
+  take(b: number): BandEvents {
     const n = this.lengths[b] as number;
-    if (this.file === undefined || this.where[b] === -1) return this.held[b] ?? { ord: new Int32Array(0), bucket: new Int32Array(0) };
+    if (this.file === undefined || this.where[b] === -1) {
+      const h = this.held[b];
+      return h === undefined ? { ord: new Int32Array(0), bucket: new Int32Array(0) } : { ord: h.ord.slice(), bucket: h.bucket.slice() };
+    }
     const ord = new Int32Array(n);
     const bucket = new Int32Array(n);
     this.file.read(this.where[b] as number, ord);
@@ -148,4 +152,56 @@ export class BandStore {
     this.where[b] = f.append(ev.ord);
     f.append(ev.bucket);
   }
+}
+
+/**
+ * A bit set with rank and select, for numbering a sparse subset without a table per member:
+ * `rank(i)` is the number of set bits below i (O(1), one prefix count per 32 bits), `select(r)`
+ * the position of the r-th set bit (a binary search over those counts).
+ */
+export class RankedBits {
+  readonly count: number;
+  private readonly prefix: Int32Array;
+
+  constructor(readonly bits: Uint32Array) {
+    this.prefix = new Int32Array(bits.length + 1);
+    let n = 0;
+    for (let w = 0; w < bits.length; w++) {
+      this.prefix[w] = n;
+      n += popcount32(bits[w] as number);
+    }
+    this.prefix[bits.length] = n;
+    this.count = n;
+  }
+
+  has(i: number): boolean {
+    return (((this.bits[i >>> 5] as number) >>> (i & 31)) & 1) !== 0;
+  }
+
+  rank(i: number): number {
+    const low = (i & 31) === 0 ? 0 : (this.bits[i >>> 5] as number) & (0xffffffff >>> (32 - (i & 31)));
+    return (this.prefix[i >>> 5] as number) + popcount32(low);
+  }
+
+  select(r: number): number {
+    if (!(r >= 0 && r < this.count)) throw new RangeError(`select(${r}) outside 0..${this.count - 1}`);
+    let lo = 0;
+    let hi = this.bits.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1;
+      if ((this.prefix[mid] as number) <= r) lo = mid;
+      else hi = mid - 1;
+    }
+    let word = this.bits[lo] as number;
+    for (let k = r - (this.prefix[lo] as number); k > 0; k--) word &= word - 1;
+    return lo * 32 + (31 - Math.clz32(word & -word));
+  }
+}
+
+/** Set bits in a 32-bit word. */
+export function popcount32(x: number): number {
+  x -= (x >>> 1) & 0x55555555;
+  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
+  x = (x + (x >>> 4)) & 0x0f0f0f0f;
+  return Math.imul(x, 0x01010101) >>> 24;
 }
