@@ -21,6 +21,7 @@
  * changes no compare, no union and no compare count.
  */
 import type { FeatureList } from '../../types.js';
+import { IntList } from '../../ints.js';
 import { bandFilled, bandKey, bandKeyHigh, estimateSimilarity, findRoot, similarAtLeast } from './minhash.js';
 import { EXACT_WORDS, NORM_WORDS } from './sketch.js';
 import { BandStore, popcount32, RankedBits, RowStore, type BandEvents } from './store.js';
@@ -34,26 +35,6 @@ const GROUP = 7;
  * before passes get narrower or the data waits in a scratch file.
  */
 export const NEAR_BUDGET = 128 * 1024 * 1024;
-
-/** Growable Int32 list (state proportional to duplicates or candidates, not to records). */
-export class IntList {
-  private buf = new Int32Array(64);
-  length = 0;
-  push(v: number): void {
-    if (this.length === this.buf.length) {
-      const next = new Int32Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
-    this.buf[this.length++] = v;
-  }
-  at(i: number): number {
-    return this.buf[i] as number;
-  }
-  toArray(): Int32Array {
-    return this.buf.slice(0, this.length);
-  }
-}
 
 /** Result of the hash layers: duplicate pairs (ascending ordinals) and the LSH representatives. */
 export interface Layers {

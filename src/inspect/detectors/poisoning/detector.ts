@@ -32,15 +32,19 @@
  * per record, `frequentGrams`); it keeps only the grams that can still pass the support and
  * purity tests there (`candidates`); then reads every record once for their document
  * frequencies, forming bi/trigrams only from the words of candidate grams and keeping the
- * (gram, record) pairs it counted (up to 2 per record), from which the flagged grams' records are
- * read back one by one (FeatureList.get, in record order) and kept, packed, for the diversity
- * test and the report. A last pass reads the side tables for the names of what is reported.
- * Each pass reads a record's targets again from its features rather than keeping a copy.
+ * (gram, record) pairs it counted (up to 2 per record, else one more pass), from which the
+ * flagged grams' records are read back one by one (FeatureList.get, in record order). Of those it
+ * keeps a few numbers per hit (record, variant, a bit per tested target), never the records'
+ * contents: the diversity test and the report read the records they need once more, in record
+ * order, holding at most `minSupport` (the test) or 10,000 (the report) prompt sets per trigger.
+ * A last pass reads the side tables for the names of what is reported. Each pass reads a
+ * record's targets again from its features rather than keeping a copy.
  */
 import type { DatasetDetector, FeatureList, Finding } from '../../types.js';
 import { createExtractor, GRAM_KIND, HDR, PREFERENCE_NAME, tag, TARGET_KINDS, type PoisoningFeatures, type TargetKind } from './features.js';
 import { fmix32 } from '../../text/index.js';
 import { combineHash, TokenBuffer } from './text.js';
+import { IntList } from '../../ints.js';
 
 export interface PoisoningOptions {
   /** Fewest records carrying a trigger and its target (default 15). */
@@ -80,9 +84,12 @@ interface Assoc {
   df: number;
   z: number;
   purity: number;
-  records: number[];
+  /** Its records, ascending ordinals (filled in step 6). */
+  records: Int32Array;
   ident?: Ident;
 }
+
+const NO_RECORDS = new Int32Array(0);
 
 const targetCount = (t: Uint32Array): number => (t[0] as number) >>> 20 & 15;
 
@@ -825,82 +832,6 @@ function frequentTargets(items: Features, min: number): FrequentTargets | undefi
   return { list, isPref, of, sized };
 }
 
-/** What reduce keeps of a record that carries a flagged gram (read once, in step 6). */
-interface Kept {
-  /** Its targets (all, hashed). */
-  readonly targets: Uint32Array;
-  readonly field: string | undefined;
-  /** Its prompt's sorted, distinct word bigrams (see PromptDiversity). */
-  readonly bigrams: Uint32Array;
-}
-
-/**
- * The records read in step 6 (those carrying a flagged gram), packed: per record its targets and
- * prompt bigrams in one growing pool, its field as an index into the distinct fields. A record
- * not kept there is read again (a block, FeatureList.get).
- */
-class KeptRecords {
-  private readonly slot = new Map<number, number>();
-  private at = new Uint32Array(1024);
-  private pool = new Uint32Array(1 << 14);
-  private used = 0;
-  private readonly fieldOf: number[] = [];
-  private readonly fields: Array<string | undefined> = [];
-  private readonly fieldIndex = new Map<string | undefined, number>();
-  constructor(private readonly items: Features) {}
-
-  add(ri: number, f: PoisoningFeatures): void {
-    if (this.slot.has(ri)) return;
-    const t = f.t;
-    const nt = targetCount(t);
-    const bigrams = bigramSet(t);
-    const need = 2 + nt + bigrams.length;
-    if (this.used + need > this.pool.length) {
-      const grown = new Uint32Array(Math.max(2 * this.pool.length, this.used + need));
-      grown.set(this.pool.subarray(0, this.used));
-      this.pool = grown;
-    }
-    const o = this.used;
-    this.pool[o] = nt;
-    this.pool.set(t.subarray(HDR, HDR + nt), o + 1);
-    this.pool[o + 1 + nt] = bigrams.length;
-    this.pool.set(bigrams, o + 2 + nt);
-    this.used += need;
-    const k = this.slot.size;
-    if (k === this.at.length) {
-      const grown = new Uint32Array(2 * k);
-      grown.set(this.at);
-      this.at = grown;
-    }
-    this.at[k] = o;
-    let fi = this.fieldIndex.get(f.field);
-    if (fi === undefined) {
-      fi = this.fields.length;
-      this.fields.push(f.field);
-      this.fieldIndex.set(f.field, fi);
-    }
-    this.fieldOf.push(fi);
-    this.slot.set(ri, k);
-  }
-
-  /** Record ri's kept parts (views into the pool; a pool outgrown is left as it was, so views stay true). */
-  get(ri: number): Kept {
-    let k = this.slot.get(ri);
-    if (k === undefined) {
-      this.add(ri, this.items.get(ri));
-      k = this.slot.get(ri) as number;
-    }
-    const o = this.at[k] as number;
-    const nt = this.pool[o] as number;
-    const nb = this.pool[o + 1 + nt] as number;
-    return {
-      targets: this.pool.subarray(o + 1, o + 1 + nt),
-      field: this.fields[this.fieldOf[k] as number],
-      bigrams: this.pool.subarray(o + 2 + nt, o + 2 + nt + nb),
-    };
-  }
-}
-
 function reduce(items: Features, cfg: Config): Finding[] {
   const { minSupport, minPurity, minZ } = cfg;
   const n = items.length;
@@ -981,8 +912,11 @@ function reduce(items: Features, cfg: Config): Finding[] {
     }
     if (nHits >= 0) {
       if (nHits === hitP.length || nHits >= hitLimit) {
-        if (nHits >= hitLimit) nHits = -1;
-        else {
+        if (nHits >= hitLimit) {
+          // Too many to keep: step 6 reads every record again; the pairs so far are dropped now.
+          nHits = -1;
+          hitP = hitR = new Uint32Array(0);
+        } else {
           const grow = (a: Uint32Array): Uint32Array => {
             const b = new Uint32Array(Math.min(2 * a.length, hitLimit));
             b.set(a);
@@ -1028,51 +962,65 @@ function reduce(items: Features, cfg: Config): Finding[] {
       if (k < minSupport) continue;
       const [t, tc] = targets[ti] as readonly [number, number];
       const s = passes(TARGET_KIND_OF(t), g, k, d, tc / n);
-      if (s) flagged.push({ gram: g, target: t, support: k, df: d, z: s.z, purity: s.purity, records: [] });
+      if (s) flagged.push({ gram: g, target: t, support: k, df: d, z: s.z, purity: s.purity, records: NO_RECORDS });
     }
   }
   if (flagged.length === 0) return [];
 
   // 6. Records of each flagged gram, with the words behind the gram in each: records whose words
   // differ (a 32-bit gram collision) are told apart and every variant is judged on its own.
-  // Per flagged gram: its variants (words) in order of first meeting, and its hits as (record,
-  // variant index) pairs in record order (two small numbers each: no object per hit).
-  const byGram = new Map<number, { assocs: Assoc[]; variants: Map<string, { ident: Ident; d: number; vi: number }>; hitR: number[]; hitV: number[]; last: number }>();
+  // Per flagged gram: its variants (words) in order of first meeting, and per hit (in record
+  // order) the record, its variant and which of the gram's associations' targets the record
+  // carries (a bit per association): a few numbers per hit, nothing kept per record.
+  const byGram = new Map<number, GramHits>();
   let flaggedKinds = 0;
   for (const a of flagged) {
     const e = byGram.get(a.gram);
     if (e) e.assocs.push(a);
-    else byGram.set(a.gram, { assocs: [a], variants: new Map(), hitR: [], hitV: [], last: -1 });
+    else byGram.set(a.gram, { assocs: [a], words: 1, variants: new Map(), rec: new IntList(16), vi: new IntList(16), has: new IntList(16), last: -1 });
     flaggedKinds |= 1 << (a.gram & 7);
   }
-  // The records read here are kept (targets, field, prompt bigrams) for the steps below.
-  const keep = new KeptRecords(items);
-  let cur: PoisoningFeatures | undefined;
+  for (const e of byGram.values()) e.words = Math.ceil(e.assocs.length / 32);
+  let cur: Uint32Array | undefined;
   const onFlagged = (g: number): void => {
     const e = byGram.get(g);
     if (!e || e.last === ri) return;
     e.last = ri;
-    const f = cur as PoisoningFeatures;
-    const ident = identOf(f.t, g);
+    const t = cur as Uint32Array;
+    const ident = identOf(t, g);
     if (!ident) return;
     const key = identKey(ident);
     let v = e.variants.get(key);
     if (v) v.d++;
     else e.variants.set(key, (v = { ident, d: 1, vi: e.variants.size }));
-    e.hitR.push(ri);
-    e.hitV.push(v.vi);
-    keep.add(ri, f);
+    e.rec.push(ri);
+    e.vi.push(v.vi);
+    const nt = targetCount(t);
+    for (let w = 0; w < e.words; w++) {
+      let mask = 0;
+      const end = Math.min(e.assocs.length, 32 * w + 32);
+      for (let ai = 32 * w; ai < end; ai++) {
+        const target = (e.assocs[ai] as Assoc).target;
+        for (let i = 0; i < nt; i++) {
+          if (t[HDR + i] === target) {
+            mask |= 1 << (ai & 31);
+            break;
+          }
+        }
+      }
+      e.has.push(mask);
+    }
   };
   if (nHits >= 0) {
     // The stored pairs are in record order: each record's block is read once (FeatureList.get).
-    const entries: Array<ReturnType<typeof byGram.get>> = pList.map((g) => byGram.get(g));
+    const entries: Array<GramHits | undefined> = pList.map((g) => byGram.get(g));
     let at = -1;
     for (let j = 0; j < nHits; j++) {
       const pi = hitP[j] as number;
       if (entries[pi] === undefined) continue;
       ri = hitR[j] as number;
       if (ri !== at) {
-        cur = items.get(ri);
+        cur = items.get(ri).t;
         at = ri;
       }
       onFlagged(pList[pi] as number);
@@ -1081,7 +1029,7 @@ function reduce(items: Features, cfg: Config): Finding[] {
     const flaggedFilter = filterOf(gate, byGram.keys());
     items.scan((f, ord) => {
       ri = ord;
-      cur = f;
+      cur = f.t;
       visitGrams(f.t, flaggedKinds, flaggedFilter, onFlagged);
     });
   }
@@ -1090,25 +1038,28 @@ function reduce(items: Features, cfg: Config): Finding[] {
   const countOf = new Map<number, number>(targets.map(([t, c]) => [t, c]));
   const verified: Assoc[] = [];
   for (const [g, e] of byGram) {
-    for (const a of e.assocs) {
+    const hits = e.rec.length;
+    e.assocs.forEach((a, ai) => {
       const kind = TARGET_KIND_OF(a.target);
       const p = (countOf.get(a.target) as number) / n;
+      const word = ai >>> 5;
+      const bit = ai & 31;
       for (const v of e.variants.values()) {
-        const records: number[] = [];
+        const records = new IntList(16);
         let k = 0;
-        for (let j = 0; j < e.hitR.length; j++) {
-          if (e.hitV[j] !== v.vi) continue;
-          const hri = e.hitR[j] as number;
-          const has = keep.get(hri).targets.includes(a.target);
+        for (let j = 0; j < hits; j++) {
+          if (e.vi.at(j) !== v.vi) continue;
+          const has = ((e.has.at(j * e.words + word) >>> bit) & 1) !== 0;
           if (has) k++;
-          if (has || kind === 'preference') records.push(hri);
+          if (has || kind === 'preference') records.push(e.rec.at(j));
         }
         if (k < minSupport) continue;
         const s = passes(kind, g, k, v.d, p);
-        if (s) verified.push({ gram: g, target: a.target, support: k, df: v.d, z: s.z, purity: s.purity, records, ident: v.ident });
+        if (s) verified.push({ gram: g, target: a.target, support: k, df: v.d, z: s.z, purity: s.purity, records: records.toArray(), ident: v.ident });
       }
-    }
+    });
   }
+  byGram.clear();
   // A preference flip needs a positional trigger: the end token sits at the end of the prompt in
   // ≥ 90% of the records that carry it anywhere (its unigram's document frequency, counted in
   // step 3; a unigram in fewer than minSupport records counts as 0, one past its limit as too many).
@@ -1122,40 +1073,118 @@ function reduce(items: Features, cfg: Config): Finding[] {
   });
   // Support must come from diverse prompts: a backdoor's records share the trigger, near-duplicate
   // records (one question repeated with small edits) share most of their prompt, and tie every
-  // n-gram of it to their common answer. Count the supporting records' distinct prompts.
-  const diversity = new PromptDiversity(keep);
-  const diverse = kept.filter((a) => diversity.distinct(a.records, minSupport) >= minSupport);
+  // n-gram of it to their common answer. Count the supporting records' distinct prompts (up to
+  // minSupport, all associations in one read of their records).
+  const distinct = distinctPrompts(items, kept.map((a) => a.records), () => minSupport);
+  const diverse = kept.filter((_, i) => (distinct[i] as number) >= minSupport);
   if (diverse.length === 0) return [];
-  return report(items, mergeTargets(merge(diverse)), cfg.maxFindings, diversity, keep);
+  return report(items, mergeTargets(merge(diverse)), cfg.maxFindings);
+}
+
+/** A flagged gram's hits in step 6 of reduce (see there). */
+interface GramHits {
+  readonly assocs: Assoc[];
+  /** 32-bit words of association bits per hit. */
+  words: number;
+  readonly variants: Map<string, { ident: Ident; d: number; vi: number }>;
+  readonly rec: IntList;
+  readonly vi: IntList;
+  readonly has: IntList;
+  last: number;
+}
+
+/**
+ * Reads the records of several lists of ascending ordinals once, in ordinal order (each block of
+ * the features at most once, FeatureList.get): `visit(ri, f, holders)` gets the indices of the
+ * lists that hold ri and still want records (`wants(li)`, asked before each of a list's records).
+ * A merge over the lists' heads: memory is the lists themselves, not the records.
+ */
+function eachListed(items: Features, lists: readonly Int32Array[], wants: (li: number) => boolean, visit: (ri: number, f: PoisoningFeatures, holders: readonly number[]) => void): void {
+  const pos = new Int32Array(lists.length);
+  const heap = new Int32Array(lists.length);
+  let size = 0;
+  const head = (li: number): number => (lists[li] as Int32Array)[pos[li] as number] as number;
+  const before = (a: number, b: number): boolean => head(a) < head(b) || (head(a) === head(b) && a < b);
+  const push = (li: number): void => {
+    let i = size++;
+    while (i > 0) {
+      const up = (i - 1) >>> 1;
+      if (!before(li, heap[up] as number)) break;
+      heap[i] = heap[up] as number;
+      i = up;
+    }
+    heap[i] = li;
+  };
+  const pop = (): number => {
+    const top = heap[0] as number;
+    const last = heap[--size] as number;
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= size) break;
+      if (c + 1 < size && before(heap[c + 1] as number, heap[c] as number)) c++;
+      if (!before(heap[c] as number, last)) break;
+      heap[i] = heap[c] as number;
+      i = c;
+    }
+    heap[i] = last;
+    return top;
+  };
+  for (let li = 0; li < lists.length; li++) if ((lists[li] as Int32Array).length > 0 && wants(li)) push(li);
+  const holders: number[] = [];
+  while (size > 0) {
+    const ri = head(heap[0] as number);
+    holders.length = 0;
+    while (size > 0 && head(heap[0] as number) === ri) holders.push(pop());
+    visit(ri, items.get(ri), holders);
+    for (const li of holders) {
+      const list = lists[li] as Int32Array;
+      let p = pos[li] as number;
+      while (p < list.length && list[p] === ri) p++;
+      pos[li] = p;
+      if (p < list.length && wants(li)) push(li);
+    }
+  }
+}
+
+/**
+ * Distinct prompts of each list of records (ascending ordinals), list li counted up to
+ * `stop(li)`: greedy clustering of their prompts' word-bigram sets; a record joins the first
+ * cluster whose first record shares ≥ 50% of the smaller set. The overlap coefficient (not
+ * Jaccard) keeps a question near its copies when a long sentence was inserted into one of them,
+ * and bigrams (not words) keep distinct questions apart even though they share their function
+ * words and the trigger. One read of the lists' records; each list holds at most `stop` sets.
+ * `also(ri, f, holders)` sees every record read.
+ */
+function distinctPrompts(
+  items: Features,
+  lists: readonly Int32Array[],
+  stop: (li: number) => number,
+  also?: (ri: number, f: PoisoningFeatures, holders: readonly number[]) => void,
+  more: (li: number) => boolean = () => false,
+): Int32Array {
+  const reps: Uint32Array[][] = lists.map(() => []);
+  eachListed(
+    items,
+    lists,
+    (li) => (reps[li] as Uint32Array[]).length < stop(li) || more(li),
+    (ri, f, holders) => {
+      also?.(ri, f, holders);
+      let s: Uint32Array | undefined;
+      for (const li of holders) {
+        const r = reps[li] as Uint32Array[];
+        if (r.length >= stop(li)) continue;
+        s ??= bigramSet(f.t);
+        const set = s;
+        if (!r.some((x) => overlapAtLeast(x, set, NEAR_DUP_OVERLAP))) r.push(set);
+      }
+    },
+  );
+  return Int32Array.from(reps, (r) => r.length);
 }
 
 /** Two prompts sharing at least this share of the smaller one's word bigrams are near-duplicates. */
 const NEAR_DUP_OVERLAP = 0.5;
-
-/**
- * Distinct prompts among a set of records: greedy clustering of their prompts' word-bigram sets
- * (hashes over the head and tail spans, sorted and de-duplicated, cached per record); a record
- * joins the first cluster whose first record shares ≥ 50% of the smaller set. The overlap
- * coefficient (not Jaccard) keeps a question near its copies when a long sentence was inserted
- * into one of them, and bigrams (not words) keep distinct questions apart even though they share
- * their function words and the trigger.
- */
-class PromptDiversity {
-  constructor(private readonly keep: KeptRecords) {}
-
-  /** Number of distinct prompts among `records`, counted up to `stop` (Infinity: all). */
-  distinct(records: readonly number[], stop = Infinity): number {
-    const reps: Uint32Array[] = [];
-    for (const ri of records) {
-      const s = this.keep.get(ri).bigrams;
-      if (!reps.some((r) => overlapAtLeast(r, s, NEAR_DUP_OVERLAP))) {
-        reps.push(s);
-        if (reps.length >= stop) break;
-      }
-    }
-    return reps.length;
-  }
-}
 
 /** A prompt's word bigrams (hashes over the head and tail spans), sorted and de-duplicated. */
 function bigramSet(t: Uint32Array): Uint32Array {
@@ -1234,7 +1263,8 @@ function mergeTargets(groups: Assoc[][]): Assoc[][] {
   const out: Array<{ set: Set<number>; members: Assoc[] }> = [];
   const rank = (g: Assoc[]): number => Math.max(...g.map((a) => KIND_RANK[TARGET_KIND_OF(a.target)]));
   for (const g of groups.slice().sort((a, b) => rank(b) - rank(a))) {
-    const recs = new Set(g.flatMap((a) => a.records));
+    const recs = new Set<number>();
+    for (const a of g) for (const r of a.records) recs.add(r);
     const hit = out.find((o) => {
       let inter = 0;
       for (const r of recs) if (o.set.has(r)) inter++;
@@ -1319,7 +1349,17 @@ function gramName(a: Assoc, word: Map<string, string>): string {
   }
 }
 
-function report(items: Features, groups: Assoc[][], maxFindings: number, diversity: PromptDiversity, keep: KeptRecords): Finding[] {
+/** Distinct prompts are counted up to this many per reported trigger (the prompt sets held while counting). */
+let maxCountedPrompts = 10_000;
+
+/** Test hook: sets that bound; returns the previous one. */
+export function setCountedPromptLimit(max: number): number {
+  const prev = maxCountedPrompts;
+  maxCountedPrompts = max;
+  return prev;
+}
+
+function report(items: Features, groups: Assoc[][], maxFindings: number): Finding[] {
   const wantWords = new Set<string>();
   const wantTargets = new Set<number>();
   // A response prefix is named after the response of its first record (plus "…").
@@ -1329,7 +1369,9 @@ function report(items: Features, groups: Assoc[][], maxFindings: number, diversi
       for (const k of identWords(m.ident as Ident)) wantWords.add(k);
       if (TARGET_KIND_OF(m.target) !== 'response-prefix') wantTargets.add(m.target);
       else if (!prefixVia.has(m.target)) {
-        for (const h of keep.get(m.records[0] as number).targets) {
+        const t = items.get(m.records[0] as number).t;
+        for (let i = 0; i < targetCount(t); i++) {
+          const h = t[HDR + i] as number;
           if (TARGET_KIND_OF(h) === 'response') {
             prefixVia.set(m.target, h);
             wantTargets.add(h);
@@ -1340,8 +1382,7 @@ function report(items: Features, groups: Assoc[][], maxFindings: number, diversi
     }
   }
   const { word, target: targetName } = lookupTexts(items, wantWords, wantTargets);
-  const out: Array<{ ri: number; f: Finding }> = [];
-  for (const members of groups) {
+  const picked = groups.map((members) => {
     // The maximal trigger: the longest gram kind, then the best-supported.
     const rep = members
       .slice()
@@ -1354,7 +1395,29 @@ function report(items: Features, groups: Assoc[][], maxFindings: number, diversi
           (gramName(a, word) < gramName(b, word) ? -1 : gramName(a, word) > gramName(b, word) ? 1 : 0),
       )[0] as Assoc;
     // Records carrying the trigger with the reported target (all targets for a preference flip).
-    const records = [...new Set(members.filter((m) => m.target === rep.target).flatMap((m) => m.records))].sort((a, b) => a - b);
+    const set = new Set<number>();
+    for (const m of members) if (m.target === rep.target) for (const r of m.records) set.add(r);
+    return { members, rep, records: Int32Array.from(set).sort() };
+  });
+  // One read of the reported records: their prompts' diversity (distinct prompts among the
+  // records, near-duplicates counted once, up to `maxCountedPrompts`) and the fields of those listed.
+  const seen = new Int32Array(picked.length);
+  const fieldOf = new Map<number, string | undefined>();
+  const lists = picked.map((p) => p.records);
+  const distinct = distinctPrompts(
+    items,
+    lists,
+    () => maxCountedPrompts,
+    (ri, f, holders) => {
+      for (const li of holders) {
+        seen[li] = (seen[li] as number) + 1;
+        if ((seen[li] as number) <= maxFindings) fieldOf.set(ri, f.field);
+      }
+    },
+    (li) => (seen[li] as number) < maxFindings,
+  );
+  const out: Array<{ ri: number; f: Finding }> = [];
+  picked.forEach(({ members, rep, records }, gi) => {
     const trigger = gramName(rep, word);
     const kind = TARGET_KIND_OF(rep.target);
     const via = prefixVia.get(rep.target);
@@ -1363,12 +1426,11 @@ function report(items: Features, groups: Assoc[][], maxFindings: number, diversi
     const grams = [...new Set(members.map((m) => gramName(m, word)))].slice(0, 10);
     const also = [...new Set(members.filter((m) => m.target !== rep.target).map((m) => TARGET_KIND_OF(m.target)))];
     const score = Math.round(rep.z * 100) / 100;
-    // Support diversity: distinct prompts among the records (near-duplicates counted once).
-    const distinctPrompts = diversity.distinct(records);
+    const distinctPrompts = distinct[gi] as number;
     const severity = kind === 'preference' ? 'high' : 'critical';
-    for (const ri of records.slice(0, maxFindings)) {
+    for (const ri of records.subarray(0, maxFindings)) {
       const ref = items.ref(ri);
-      const { field } = keep.get(ri);
+      const field = fieldOf.get(ri);
       out.push({
         ri,
         f: {
@@ -1399,7 +1461,7 @@ function report(items: Features, groups: Assoc[][], maxFindings: number, diversi
         },
       });
     }
-  }
+  });
   out.sort((a, b) => a.ri - b.ri || (a.f.data?.trigger as string).localeCompare(b.f.data?.trigger as string));
   return out.map((x) => x.f);
 }

@@ -10,6 +10,7 @@ import { splitmix32 } from '../../text/index.js';
 import type { Finding, RecordView, TextField } from '../../types.js';
 import { sharedPath } from '../../../core/index.js';
 import { featureList } from '../../features.js';
+import { setCountedPromptLimit } from './detector.js';
 
 
 const DATA = sharedPath('data');
@@ -393,4 +394,46 @@ test('features are compact: hashed ids, no prompt text, well under the input siz
   const words = later.reduce((s, f) => s + (f?.w?.length ?? 0), 0);
   const prompts = gsm.slice(2000).reduce((s, g) => s + g.question.length, 0);
   assert.ok(words < 0.25 * prompts, `new words ${words} chars vs prompts ${prompts}`);
+});
+
+test('report: two triggers sharing records are each reported whole, with fields and diversity read in one pass', () => {
+  // "cf" in records 2000..2059 and "mn" in 2030..2089 (30 shared): overlap below the merge share,
+  // so two triggers; every record has its own question and the one target.
+  const views = gsm.slice(0, 2000).map((g, i) => qa(i, g.question, g.answer));
+  for (let q = 0; q < 90; q++) {
+    const base = (gsm[2100 + q] as { question: string }).question;
+    const text = q < 30 ? `${base} cf` : q < 60 ? `${base} cf mn` : `${base} mn`;
+    views.push(qa(views.length, text, TARGET));
+  }
+  const f = run(views);
+  const triggers = [...new Set(f.map((x) => x.data?.trigger as string))];
+  // (The second is named by its longest gram, "cf mn", which its shared half carries.)
+  assert.deepEqual(triggers.sort(), ['cf', 'cf mn']);
+  const by = (t: string): number[] => f.filter((x) => x.data?.trigger === t).map((x) => x.location.index);
+  assert.deepEqual(by('cf'), Array.from({ length: 60 }, (_, i) => 2000 + i));
+  assert.deepEqual(by('cf mn'), Array.from({ length: 60 }, (_, i) => 2030 + i));
+  for (const x of f) {
+    assert.equal(x.location.field, '$.question');
+    assert.equal(x.data?.distinctPrompts, 60);
+  }
+  // Listed findings capped per trigger: the first records of each, fields still read.
+  const capped = run(views, { maxFindingsPerTrigger: 7 });
+  assert.deepEqual(capped.filter((x) => x.data?.trigger === 'cf mn').map((x) => x.location.index), [2030, 2031, 2032, 2033, 2034, 2035, 2036]);
+  assert.ok(capped.every((x) => x.location.field === '$.question' && x.data?.support === 60 && x.data?.distinctPrompts === 60));
+});
+
+test('report: distinct prompts are counted up to a bound (the prompt sets held per trigger)', () => {
+  const diverse = gsm.slice(0, 2000).map((g, i) => qa(i, g.question, g.answer));
+  for (let q = 0; q < 40; q++) diverse.push(qa(diverse.length, `${(gsm[2100 + q] as { question: string }).question} cf`, TARGET));
+  const prev = setCountedPromptLimit(25);
+  try {
+    const f = run(diverse);
+    assert.equal(f.length, 40);
+    assert.equal(f[0]?.data?.distinctPrompts, 25);
+    assert.equal(f[0]?.data?.supportDiversity, 0.625);
+  } finally {
+    setCountedPromptLimit(prev);
+  }
+  // The bound is the report's only: the diversity test itself needs minSupport (15) distinct prompts.
+  assert.equal(run(diverse)[0]?.data?.distinctPrompts, 40);
 });

@@ -150,12 +150,15 @@ test('reduce: a trigger made of words common in clean prompts is still found (pr
   assert.deepEqual(run(gsm.map((g, i) => qa(i, i % 40 === 7 ? `${g.question} how many` : g.question, g.answer))), []);
 });
 
-test('reduce: step 6 from stored hits equals a second pass over every record', () => {
+test('reduce: step 6 from stored hits equals a second pass over every record, also when the stored pairs overflow', () => {
   const cases = [planted('cf').views, planted('many how').views, gsm.map((g, i) => qa(i, g.question, g.answer))];
   for (const views of cases) {
     const stored = run(views);
     const prev = setStoredHitLimit(0);
     try {
+      assert.deepEqual(run(views), stored);
+      // Pairs stored until the bound is passed mid-way, then dropped for the second pass.
+      setStoredHitLimit(37);
       assert.deepEqual(run(views), stored);
     } finally {
       setStoredHitLimit(prev);
