@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { createDuplicatesDetector, type DuplicatesFeatures } from './index.js';
-import { estimateJaccard, estimateSimilarity, lshCluster, lshParams, lshParamsForRecall, similarAtLeast, UnionFind } from './minhash.js';
+import { estimateJaccard, estimateSimilarity, lowBits, lshCluster, lshParams, lshParamsForRecall, mayBeSimilar, similarAtLeast, UnionFind } from './minhash.js';
 import { createSketcher, exactHash, tokenHashes } from './sketch.js';
 import { hashLayers } from './reduce.js';
 import { foldText, tokenize, wordsOf } from './text.js';
@@ -205,6 +205,43 @@ test('a few edited words stay above 0.8; unrelated texts and a shared template d
   assert.ok(worst < 1);
   const tpl = 'Classify the sentiment of the following review as positive or negative. Review:';
   assert.ok(sim(`${tpl} ${gsm[1]!.question}`, `${tpl} ${gsm[2]!.question}`) < 0.5);
+});
+
+test('the low-bit bound never turns away a pair similarAtLeast accepts, and turns away most dissimilar ones', () => {
+  // Fill maps as 32-bit words from a signature's 16-bit ones (the walk's candMap layout).
+  const fill32 = (x: Uint16Array): Int32Array => Int32Array.from({ length: K / 32 }, (_, w) => (x[K + 2 * w] as number) | ((x[K + 2 * w + 1] as number) << 16));
+  const bound = (x: Uint16Array, y: Uint16Array, t: number): boolean => {
+    const bits = new Int32Array(K / 16);
+    lowBits(x, 0, K, bits, 0);
+    lowBits(y, 0, K, bits, K / 32);
+    const fill = new Int32Array(K / 16);
+    fill.set(fill32(x), 0);
+    fill.set(fill32(y), K / 32);
+    return mayBeSimilar(fill, 0, K / 32, bits, 0, K / 32, K / 32, t);
+  };
+  let dissimilar = 0;
+  let turned = 0;
+  for (let i = 0; i < 120; i++) {
+    const t = textOf(i);
+    // Pairs across the threshold: many edits, few edits, short texts (unfilled bins), unrelated.
+    const pairs = [editWords(t, [3]), editWords(t, [2, 9, 17]), editWords(t, [1, 4, 8, 13, 21, 30, 42, 55]), gsm[i]!.question, textOf(i + 200)];
+    for (const u of pairs) {
+      const x = sig(t);
+      const y = sig(u);
+      for (const th of [0.5, 0.7, 0.8, 0.9]) {
+        const yes = similarAtLeast(x, 0, y, 0, K, th);
+        assert.ok(!yes || bound(x, y, th), `record ${i}: similar at ${th} but turned away by the bound`);
+        if (!yes) {
+          dissimilar++;
+          if (!bound(x, y, th)) turned++;
+        }
+      }
+    }
+  }
+  assert.ok(dissimilar > 300 && turned > 0.6 * dissimilar, `turned away ${turned} of ${dissimilar} dissimilar pairs`);
+  // Identical signatures are never turned away; empty ones never pass.
+  assert.ok(bound(sig(textOf(3)), sig(textOf(3)), 1));
+  assert.equal(mayBeSimilar(new Int32Array(8), 0, 4, new Int32Array(8), 0, 4, 4, 0), false);
 });
 
 test('the one-permutation estimate tracks exact Jaccard of word 3-grams', () => {

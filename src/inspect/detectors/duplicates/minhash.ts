@@ -76,7 +76,38 @@ export function similarAtLeast(x: ArrayLike<number>, xo: number, y: ArrayLike<nu
   return mat >= need;
 }
 
-function popcount32(x: number): number {
+/**
+ * Packs the lowest bit of each of the k bins of a signature at sig[off..off+k) into 32-bit words
+ * out[o..o + ceil(k/32)) (bit i & 31 of word i >>> 5), for `mayBeSimilar`.
+ */
+export function lowBits(sig: ArrayLike<number>, off: number, k: number, out: Int32Array, o: number): void {
+  for (let w = 0; w < (k + 31) >>> 5; w++) out[o + w] = 0;
+  for (let i = 0; i < k; i++) if (((sig[off + i] as number) & 1) !== 0) out[o + (i >>> 5)] = (out[o + (i >>> 5)] as number) | (1 << (i & 31));
+}
+
+/**
+ * An upper bound of `similarAtLeast` from `lowBits` and the fill maps as 32-bit words
+ * (fill[fx..fx+words), fill[fy..fy+words); bit i of the map ↔ bin i): a differing low bit is a
+ * differing bin, so when the bins filled in both, less those whose bits differ, fall short of
+ * threshold × the bins filled in either, the pair is not similar. False only where
+ * `similarAtLeast` is false too; a quarter of the signature's bytes settle most dissimilar pairs.
+ */
+export function mayBeSimilar(fill: ArrayLike<number>, fx: number, fy: number, bits: ArrayLike<number>, bx: number, by: number, words: number, threshold: number): boolean {
+  let union = 0;
+  let both = 0;
+  let differ = 0;
+  for (let w = 0; w < words; w++) {
+    const a = fill[fx + w] as number;
+    const b = fill[fy + w] as number;
+    union += popcount32(a | b);
+    both += popcount32(a & b);
+    differ += popcount32(((bits[bx + w] as number) ^ (bits[by + w] as number)) & a & b);
+  }
+  return union !== 0 && both - differ >= threshold * union;
+}
+
+/** Set bits of a 32-bit word. */
+export function popcount32(x: number): number {
   x -= (x >>> 1) & 0x55555555;
   x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
   x = (x + (x >>> 4)) & 0x0f0f0f0f;

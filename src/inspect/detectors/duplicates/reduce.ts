@@ -22,9 +22,9 @@
  */
 import type { FeatureList } from '../../types.js';
 import { IntList } from '../../ints.js';
-import { bandFilled, bandKey, bandKeyHigh, estimateSimilarity, findRoot, similarAtLeast } from './minhash.js';
+import { bandFilled, bandKey, bandKeyHigh, estimateSimilarity, findRoot, lowBits, mayBeSimilar, popcount32, similarAtLeast } from './minhash.js';
 import { EXACT_WORDS, NORM_WORDS } from './sketch.js';
-import { BandStore, popcount32, RankedBits, RowStore, type BandEvents } from './store.js';
+import { BandStore, RankedBits, RowStore, type BandEvents } from './store.js';
 
 /** Bands per candidate pass at most: 4 bytes per band per representative (7 → 28 B), fewer past the budget. */
 const GROUP = 7;
@@ -546,12 +546,24 @@ function replay(
     return union !== 0 && both >= threshold * union;
   };
   // A band's events, turned in place into local numbers and buckets relative to the band's first.
+  // One set of arrays, sized for the largest band, serves every band in turn.
+  let maxEvents = 0;
+  let maxBuckets = 0;
+  for (let b = 0; b < bands; b++) {
+    maxEvents = Math.max(maxEvents, store.size(b));
+    maxBuckets = Math.max(maxBuckets, (bandFirst[b + 1] as number) - (bandFirst[b] as number));
+  }
+  const ordBuf = new Int32Array(maxEvents);
+  const bucketBuf = new Int32Array(maxEvents);
+  const membersBuf = new Int32Array(maxEvents);
+  const startBuf = new Int32Array(maxBuckets + 1);
+  const atBuf = new Int32Array(maxBuckets);
   const bandMembers = (b: number): BandMembers => {
-    const { ord: loc, bucket } = store.take(b);
+    const { ord: loc, bucket } = store.takeInto(b, ordBuf, bucketBuf);
     const first = bandFirst[b] as number;
     const nb = (bandFirst[b + 1] as number) - first;
     const n = loc.length;
-    const start = new Int32Array(nb + 1);
+    const start = startBuf.subarray(0, nb + 1).fill(0);
     for (let e = 0; e < n; e++) {
       loc[e] = local(loc[e] as number);
       const bk = (bucket[e] as number) - first;
@@ -559,8 +571,9 @@ function replay(
       start[bk + 1] = (start[bk + 1] as number) + 1;
     }
     for (let k = 0; k < nb; k++) start[k + 1] = (start[k + 1] as number) + (start[k] as number);
-    const members = new Int32Array(n);
-    const at = start.slice(0, nb);
+    const members = membersBuf.subarray(0, n);
+    const at = atBuf.subarray(0, nb);
+    at.set(start.subarray(0, nb));
     for (let e = 0; e < n; e++) {
       const bk = bucket[e] as number;
       members[at[bk] as number] = loc[e] as number;
@@ -592,21 +605,36 @@ function replay(
   const need = new RankedBits(needBits);
   const count = need.count;
   const width = slots + (slots >>> 4);
-  const sigs = new RowStore(width, count, budget / 4);
+  // Spilled signatures leave room for their sketch (below) in the cache's share of the budget.
+  const rowBudget = budget / 4;
+  const spills = count * width * 2 > rowBudget;
+  const sigs = new RowStore(width, count, rowBudget, spills ? Math.max(budget / 16, rowBudget - count * mapWords * 4) : rowBudget);
   try {
+    // With the signatures in a scratch file, the lowest bit of each bin stays in memory (4 bytes
+    // per 32 bins, `lowBits`): most compares fail, and `mayBeSimilar` settles most of those
+    // without reading the pair's signatures.
+    const sketch = sigs.spilled ? new Int32Array(count * mapWords) : undefined;
     eachCandidate(cand, (c, ord) => {
-      if (need.has(c)) sigs.put(need.rank(c), items.get(ord), NORM_WORDS);
+      if (!need.has(c)) return;
+      const r = need.rank(c);
+      const f = items.get(ord);
+      sigs.put(r, f, NORM_WORDS);
+      if (sketch) lowBits(f, NORM_WORDS, slots, sketch, r * mapWords);
     });
     // The walk, with union-find over local numbers (ascending ordinals: the root stays the
     // earliest record, as in lshCluster).
     const parent = Int32Array.from({ length: m }, (_, k) => k);
     const find = (x: number): number => findRoot(parent, x);
+    // Per bucket its newest kept member and their count, per event the next older kept one (the
+    // members buffer is free during the walk).
+    const headBuf = atBuf;
+    const sizeBuf = new Int32Array(maxBuckets);
     for (let b = 0; b < bands; b++) {
       const { local: l, bucket, start } = bandMembers(b);
       const nb = start.length - 1;
-      const head = new Int32Array(nb);
-      const size = new Int32Array(nb);
-      const next = new Int32Array(l.length);
+      const head = headBuf.subarray(0, nb);
+      const size = sizeBuf.subarray(0, nb).fill(0);
+      const next = membersBuf.subarray(0, l.length);
       for (let e = 0; e < l.length; e++) {
         const bk = bucket[e] as number;
         const p = l[e] as number;
@@ -624,8 +652,11 @@ function replay(
           if (find(q) === root) continue;
           compared++;
           if (!passes(p, q)) continue;
-          const xo = sigs.load(need.rank(p));
-          const yo = sigs.load(need.rank(q), xo);
+          const rp = need.rank(p);
+          const rq = need.rank(q);
+          if (sketch !== undefined && !mayBeSimilar(candMap, p * mapWords, q * mapWords, sketch, rp * mapWords, rq * mapWords, mapWords, threshold)) continue;
+          const xo = sigs.load(rp);
+          const yo = sigs.load(rq, xo);
           if (similarAtLeast(sigs.data, xo, sigs.data, yo, slots, threshold)) {
             const ro = find(q);
             if (ro < root) parent[root] = ro;

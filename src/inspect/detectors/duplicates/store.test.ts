@@ -113,6 +113,18 @@ test('band store: bands kept in memory, then moved to a scratch file mid-way, re
       });
       // A band never set (no repeated keys) reads as empty.
       assert.equal(store.take(bands.length).ord.length, 0);
+      // One pair of buffers for every band, in and out of order: each read is that band's alone.
+      const ordBuf = new Int32Array(300).fill(-7);
+      const bucketBuf = new Int32Array(300).fill(-7);
+      for (const b of [8, 0, 4, 3, 8, 1]) {
+        const got = store.takeInto(b, ordBuf, bucketBuf);
+        assert.equal(store.size(b), (bands[b] as { ord: Int32Array }).ord.length);
+        assert.deepEqual(got.ord, (bands[b] as { ord: Int32Array }).ord, `band ${b} into buffers (budget ${budget})`);
+        assert.deepEqual(got.bucket, (bands[b] as { bucket: Int32Array }).bucket);
+        assert.equal(got.ord.buffer, ordBuf.buffer, 'read into the buffer given, not a new one');
+      }
+      // Buffers smaller than the band are refused rather than read short.
+      assert.throws(() => store.takeInto(8, new Int32Array(10), bucketBuf), /band 8 has 290 events/);
       store.close();
     }
   });

@@ -8,6 +8,7 @@
  *    band (the bucket walk needs one band at a time).
  */
 import { ScratchFile } from '../../scratch.js';
+import { popcount32 } from './minhash.js';
 
 /** Fixed-width Uint16 rows 0..count-1, put in order, loaded by number. */
 export class RowStore {
@@ -19,11 +20,12 @@ export class RowStore {
   private readonly rowBytes: number;
   private put_ = 0;
 
-  /** In memory when `count` rows fit in `budget` bytes; else a scratch file and a cache of about `budget` bytes. */
+  /** In memory when `count` rows fit in `budget` bytes; else a scratch file and a cache of about `cache` bytes (default `budget`). */
   constructor(
     private readonly width: number,
     count: number,
     budget: number,
+    cache = budget,
   ) {
     this.rowBytes = width * 2;
     if (count * this.rowBytes <= budget) {
@@ -33,7 +35,7 @@ export class RowStore {
       this.file = undefined;
     } else {
       // Two lines at least, plus a spare one for a pair whose rows map to the same line.
-      this.lines = Math.max(2, Math.floor(budget / this.rowBytes));
+      this.lines = Math.max(2, Math.floor(cache / this.rowBytes));
       this.data = new Uint16Array((this.lines + 1) * width);
       this.tags = new Int32Array(this.lines + 1).fill(-1);
       this.file = new ScratchFile('near-duplicate signatures');
@@ -128,18 +130,34 @@ export class BandStore {
     this.write(b, ev);
   }
 
+  /** Number of events of band b. */
+  size(b: number): number {
+    return this.lengths[b] as number;
+  }
+
   /** Band b's events, as arrays the caller may change (copies of events held in memory). */
   take(b: number): BandEvents {
     const n = this.lengths[b] as number;
+    return this.takeInto(b, new Int32Array(n), new Int32Array(n));
+  }
+
+  /** Band b's events copied into the first `size(b)` slots of `ord` and `bucket` (reused across bands); returns views of those slots. */
+  takeInto(b: number, ord: Int32Array, bucket: Int32Array): BandEvents {
+    const n = this.lengths[b] as number;
+    if (ord.length < n || bucket.length < n) throw new RangeError(`band ${b} has ${n} events; buffers hold ${Math.min(ord.length, bucket.length)}`);
+    const o = ord.subarray(0, n);
+    const k = bucket.subarray(0, n);
     if (this.file === undefined || this.where[b] === -1) {
       const h = this.held[b];
-      return h === undefined ? { ord: new Int32Array(0), bucket: new Int32Array(0) } : { ord: h.ord.slice(), bucket: h.bucket.slice() };
+      if (h !== undefined) {
+        o.set(h.ord);
+        k.set(h.bucket);
+      }
+      return { ord: o, bucket: k };
     }
-    const ord = new Int32Array(n);
-    const bucket = new Int32Array(n);
-    this.file.read(this.where[b] as number, ord);
-    this.file.read((this.where[b] as number) + n * 4, bucket);
-    return { ord, bucket };
+    this.file.read(this.where[b] as number, o);
+    this.file.read((this.where[b] as number) + n * 4, k);
+    return { ord: o, bucket: k };
   }
 
   close(): void {
@@ -198,10 +216,3 @@ export class RankedBits {
   }
 }
 
-/** Set bits in a 32-bit word. */
-export function popcount32(x: number): number {
-  x -= (x >>> 1) & 0x55555555;
-  x = (x & 0x33333333) + ((x >>> 2) & 0x33333333);
-  x = (x + (x >>> 4)) & 0x0f0f0f0f;
-  return Math.imul(x, 0x01010101) >>> 24;
-}
