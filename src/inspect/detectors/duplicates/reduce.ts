@@ -439,7 +439,6 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
   if (R < 2) return { nearA: new Int32Array(0), nearB: new Int32Array(0), similarity: () => 0, close: () => undefined };
   const reps = layers.reps;
   const mapOff = NORM_WORDS + slots;
-  const mapWords16 = slots >>> 4;
   const mapWords = (slots + 31) >>> 5;
   const store = new BandStore(bands, budget / 4);
   try {
@@ -472,23 +471,31 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
     }
     bandFirst[bands] = buckets;
     // A last pass gathers the candidates' fill maps (32-bit words, as lshCluster packs them) into
-    // arrays of their exact size: 20 B per candidate.
+    // an array of their exact size, 16 B per candidate at 128 bins (handed to replay, which keeps
+    // only those of the records it compares).
     const ranked = new RankedBits(cand);
-    const candMap = new Int32Array(ranked.count * mapWords);
-    let c = 0;
-    items.scan((f, i) => {
-      if (!hasBit(cand, i)) return;
-      for (let w = 0; w < mapWords; w++) {
-        const lo = 2 * w < mapWords16 ? (f[mapOff + 2 * w] as number) : 0;
-        const hi = 2 * w + 1 < mapWords16 ? (f[mapOff + 2 * w + 1] as number) : 0;
-        candMap[c * mapWords + w] = lo | (hi << 16);
-      }
-      c++;
-    });
-    return replay(items, { slots, bands, rows, threshold }, store, bandFirst, ranked, candMap, mapWords, budget);
+    return replay(items, { slots, bands, rows, threshold }, store, bandFirst, ranked, gatherFillMaps(items, cand, ranked.count, mapOff, slots), mapWords, budget);
   } finally {
     store.close();
   }
+}
+
+/** The fill maps (features' 16-bit words at `mapOff`) of the `count` records in bit set `cand`, as 32-bit words in ordinal order. */
+function gatherFillMaps(items: FeatureList<Uint16Array>, cand: Uint32Array, count: number, mapOff: number, slots: number): Int32Array {
+  const mapWords = (slots + 31) >>> 5;
+  const mapWords16 = slots >>> 4;
+  const maps = new Int32Array(count * mapWords);
+  let c = 0;
+  items.scan((f, i) => {
+    if (!hasBit(cand, i)) return;
+    for (let w = 0; w < mapWords; w++) {
+      const lo = 2 * w < mapWords16 ? (f[mapOff + 2 * w] as number) : 0;
+      const hi = 2 * w + 1 < mapWords16 ? (f[mapOff + 2 * w + 1] as number) : 0;
+      maps[c * mapWords + w] = lo | (hi << 16);
+    }
+    c++;
+  });
+  return maps;
 }
 
 /** A band's events with the candidates' local numbers, grouped by bucket (ordinal order within). */
@@ -524,22 +531,28 @@ function replay(
   // Candidates are numbered by rank among the ordinals (their local number).
   const m = cand.count;
   const local = (ord: number): number => cand.rank(ord);
-  const filled = new Uint8Array(m);
-  for (let c = 0; c < m; c++) {
-    let n = 0;
-    for (let w = 0; w < mapWords; w++) n += popcount32(candMap[c * mapWords + w] as number);
-    filled[c] = n;
-  }
-  // Size filter and fill-map bound of lshCluster (both symmetric in the pair).
-  const passes = (x: number, y: number): boolean => {
-    const cx = filled[x] as number;
-    const cy = filled[y] as number;
+  // Filled bins per record (up to 1,024: 16 bits), for the size filter.
+  const fillCounts = (map: Int32Array, n: number): Uint16Array => {
+    const out = new Uint16Array(n);
+    for (let c = 0; c < n; c++) {
+      let k = 0;
+      for (let w = 0; w < mapWords; w++) k += popcount32(map[c * mapWords + w] as number);
+      out[c] = k;
+    }
+    return out;
+  };
+  let filled = fillCounts(candMap, m);
+  // Size filter and fill-map bound of lshCluster (both symmetric in the pair), over the maps
+  // `map` and counts `filled` of records numbered x and y there.
+  const passesIn = (map: Int32Array, fill: Uint16Array, x: number, y: number): boolean => {
+    const cx = fill[x] as number;
+    const cy = fill[y] as number;
     if ((cx < cy ? cx : cy) < threshold * (cx < cy ? cy : cx)) return false;
     let union = 0;
     let both = 0;
     for (let w = 0; w < mapWords; w++) {
-      const fx = candMap[x * mapWords + w] as number;
-      const fy = candMap[y * mapWords + w] as number;
+      const fx = map[x * mapWords + w] as number;
+      const fy = map[y * mapWords + w] as number;
       union += popcount32(fx | fy);
       both += popcount32(fx & fy);
     }
@@ -593,7 +606,7 @@ function replay(
         const kept = Math.min(i, s + MAX_KEEP);
         for (let j = s; j < kept; j++) {
           const y = members[j] as number;
-          if (passes(x, y)) {
+          if (passesIn(candMap, filled, x, y)) {
             setBit(needBits, x);
             setBit(needBits, y);
           }
@@ -601,9 +614,17 @@ function replay(
       }
     }
   }
-  // Their signatures (bins and fill map), read in ordinal order into rows numbered by rank.
+  // Their signatures (bins and fill map), read in ordinal order into rows numbered by rank. The
+  // walk compares a subset of those pairs, so it needs the fill maps and counts of these records
+  // only (numbered by row): the candidates' are dropped here.
   const need = new RankedBits(needBits);
   const count = need.count;
+  const needMap = new Int32Array(count * mapWords);
+  eachCandidate(cand, (c) => {
+    if (need.has(c)) needMap.set(candMap.subarray(c * mapWords, (c + 1) * mapWords), need.rank(c) * mapWords);
+  });
+  candMap = new Int32Array(0);
+  filled = fillCounts(needMap, count);
   const width = slots + (slots >>> 4);
   // Spilled signatures leave room for their sketch (below) in the cache's share of the budget.
   const rowBudget = budget / 4;
@@ -621,9 +642,10 @@ function replay(
       sigs.put(r, f, NORM_WORDS);
       if (sketch) lowBits(f, NORM_WORDS, slots, sketch, r * mapWords);
     });
-    // The walk, with union-find over local numbers (ascending ordinals: the root stays the
-    // earliest record, as in lshCluster).
-    const parent = Int32Array.from({ length: m }, (_, k) => k);
+    // The walk, with union-find over rows (ascending ordinals: the root stays the earliest
+    // record, as in lshCluster). A record without a row passes the filters with no one: it is
+    // compared (counted) and never joined, so only the counting is done for it.
+    const parent = Int32Array.from({ length: count }, (_, k) => k);
     const find = (x: number): number => findRoot(parent, x);
     // Per bucket its newest kept member and their count, per event the next older kept one (the
     // members buffer is free during the walk).
@@ -637,31 +659,37 @@ function replay(
       const next = membersBuf.subarray(0, l.length);
       for (let e = 0; e < l.length; e++) {
         const bk = bucket[e] as number;
-        const p = l[e] as number;
         if (size[bk] === 0) {
           head[bk] = e;
           next[e] = -1;
           size[bk] = 1;
           continue;
         }
-        let root = find(p);
-        let compared = 0;
-        for (let qe = head[bk] as number; qe >= 0 && compared < MAX_BUCKET_COMPARE; ) {
-          const q = l[qe] as number;
-          qe = next[qe] as number;
-          if (find(q) === root) continue;
-          compared++;
-          if (!passes(p, q)) continue;
+        const p = l[e] as number;
+        if (need.has(p)) {
           const rp = need.rank(p);
-          const rq = need.rank(q);
-          if (sketch !== undefined && !mayBeSimilar(candMap, p * mapWords, q * mapWords, sketch, rp * mapWords, rq * mapWords, mapWords, threshold)) continue;
-          const xo = sigs.load(rp);
-          const yo = sigs.load(rq, xo);
-          if (similarAtLeast(sigs.data, xo, sigs.data, yo, slots, threshold)) {
-            const ro = find(q);
-            if (ro < root) parent[root] = ro;
-            else parent[ro] = root;
-            root = find(p);
+          let root = find(rp);
+          let compared = 0;
+          for (let qe = head[bk] as number; qe >= 0 && compared < MAX_BUCKET_COMPARE; ) {
+            const q = l[qe] as number;
+            qe = next[qe] as number;
+            if (!need.has(q)) {
+              compared++;
+              continue;
+            }
+            const rq = need.rank(q);
+            if (find(rq) === root) continue;
+            compared++;
+            if (!passesIn(needMap, filled, rp, rq)) continue;
+            if (sketch !== undefined && !mayBeSimilar(needMap, rp * mapWords, rq * mapWords, sketch, rp * mapWords, rq * mapWords, mapWords, threshold)) continue;
+            const xo = sigs.load(rp);
+            const yo = sigs.load(rq, xo);
+            if (similarAtLeast(sigs.data, xo, sigs.data, yo, slots, threshold)) {
+              const ro = find(rq);
+              if (ro < root) parent[root] = ro;
+              else parent[ro] = root;
+              root = find(rp);
+            }
           }
         }
         if ((size[bk] as number) < MAX_KEEP) {
@@ -674,9 +702,11 @@ function replay(
     const nearA = new IntList();
     const nearB = new IntList();
     eachCandidate(cand, (c, ord) => {
-      const r = find(c);
-      if (r !== c) {
-        nearA.push(cand.select(r));
+      if (!need.has(c)) return;
+      const k = need.rank(c);
+      const r = find(k);
+      if (r !== k) {
+        nearA.push(cand.select(need.select(r)));
         nearB.push(ord);
       }
     });
