@@ -498,8 +498,14 @@ function reduceCorpus(): RecordView[] {
   return out.map((t, i) => view(i, { text: t }));
 }
 
-test('reduce near clusters equal lshCluster over every representative, with overfull buckets', () => {
-  const det = createDuplicatesDetector({ maxMembers: 100000 });
+for (const [permutations, reduceBudget] of [
+  [128, undefined],
+  [256, undefined],
+  [256, 64 * 1024],
+  [512, 4096],
+] as const) {
+test(`reduce near clusters equal lshCluster over every representative, with overfull buckets (${permutations} bins, budget ${reduceBudget ?? 'default'})`, () => {
+  const det = createDuplicatesDetector({ maxMembers: 100000, permutations, ...(reduceBudget !== undefined ? { reduceBudget } : {}) });
   const views = reduceCorpus();
   const items = views.map((v) => ({ ref: { file: v.file, index: v.index }, features: det.features(v) as DuplicatesFeatures }));
   const findings = [...det.reduce(featureList(items))];
@@ -515,7 +521,8 @@ test('reduce near clusters equal lshCluster over every representative, with over
   // no exact or normalised copy), as the reduce ran before it read spilled features.
   const reps = items.map((_, i) => i).filter((i) => items[i]!.features.length > 8 && !copies.has(i));
   const uf = new UnionFind(items.length);
-  lshCluster({ feats: items.map((x) => x.features), offset: 8, slots: 128 }, Int32Array.from(reps), uf, 0.77, 21, 6);
+  const { bands, rows } = lshParamsForRecall(permutations, 0.8);
+  lshCluster({ feats: items.map((x) => x.features), offset: 8, slots: permutations }, Int32Array.from(reps), uf, 0.77, bands, rows);
   let pairs = 0;
   for (const a of reps) {
     for (const b of reps) {
@@ -527,6 +534,28 @@ test('reduce near clusters equal lshCluster over every representative, with over
     }
   }
   assert.ok(pairs > 5000, `the family of near variants forms a cluster past the bucket bounds (${pairs} pairs)`);
+});
+}
+
+test('long near-duplicates at 256 and 1,024 bins: a fully filled signature still meets its partly filled copy', () => {
+  // Texts of ~1,900 and ~1,700 words (J ≈ 0.9): the longer fills every bin more often than the
+  // shorter, so the size filter compares 256 (or 1,024) filled bins with fewer.
+  const views: RecordView[] = [];
+  const pairs: Array<[number, number]> = [];
+  for (let k = 0; k < 12; k++) {
+    const words = Array.from({ length: 30 }, (_, j) => gsm[(k * 30 + j) % gsm.length]!.answer).join(' ').split(/\s+/).slice(0, 1900);
+    views.push(view(views.length, { text: words.join(' ') }));
+    views.push(view(views.length, { text: words.slice(0, Math.floor(words.length * 0.9)).join(' ') }));
+    pairs.push([views.length - 2, views.length - 1]);
+  }
+  for (const permutations of [256, 1024]) {
+    const det = createDuplicatesDetector({ permutations, reduceBudget: 4096 });
+    const items = views.map((v) => ({ ref: { file: v.file, index: v.index }, features: det.features(v) as DuplicatesFeatures }));
+    const near = new Set([...det.reduce(featureList(items))].filter((f) => f.rule === 'near-duplicate').map((f) => f.location.index));
+    for (const [, b] of pairs) assert.ok(near.has(b), `${permutations} bins: record ${b} is a near-duplicate of ${b - 1}`);
+    // Hard negative: the twelve long texts themselves are not near-duplicates of each other.
+    assert.equal(near.size, pairs.length);
+  }
 });
 
 test('reduce copies what it keeps: transient features give the same findings in a few passes', () => {
