@@ -17,6 +17,7 @@ import { InspectError } from './errors.js';
 import { compactFindings, expandFindings, type CompactFindings } from './compact.js';
 import { isPacked, packFeatures, unpackFeatures, type PackedFeatures } from './pack.js';
 import { reduceDetector, runReduce, type ReduceOutput, type ReduceRunner } from './reduce.js';
+import { collectGarbage } from '../memory.js';
 import { Spill } from './spill.js';
 import { DETECTOR_IDS } from './registry.js';
 import { compareBytewise, type InspectFile } from './walk.js';
@@ -363,7 +364,11 @@ export class ShardReducer {
       const sink = this.sinkFor(o);
       // In detector order, each finding counted (and listed or not) as the reduce yields it.
       const outs = new Map<number, ReduceOutput>();
-      for (const k of this.datasets) outs.set(k, { findings: [], ms: runReduce(this.detectors[k] as DatasetDetector, this.spill.input(k), (f) => sink.add(f)) });
+      for (const k of this.datasets) {
+        outs.set(k, { findings: [], ms: runReduce(this.detectors[k] as DatasetDetector, this.spill.input(k), (f) => sink.add(f)) });
+        // One reduce's state is gone before the next starts (see collectGarbage).
+        collectGarbage();
+      }
       return this.report(o, sink, outs);
     } finally {
       this.dispose();

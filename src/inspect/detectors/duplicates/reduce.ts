@@ -22,6 +22,7 @@
  */
 import type { FeatureList } from '../../types.js';
 import { IntList } from '../../ints.js';
+import { collectGarbage } from '../../memory.js';
 import { bandFilled, bandKey, bandKeyHigh, estimateSimilarity, findRoot, lowBits, mayBeSimilar, popcount32, similarAtLeast } from './minhash.js';
 import { EXACT_WORDS, NORM_WORDS } from './sketch.js';
 import { BandStore, RankedBits, RowStore, type BandEvents } from './store.js';
@@ -619,11 +620,14 @@ function replay(
   // only (numbered by row): the candidates' are dropped here.
   const need = new RankedBits(needBits);
   const count = need.count;
+  filled = new Uint16Array(0);
   const needMap = new Int32Array(count * mapWords);
   eachCandidate(cand, (c) => {
     if (need.has(c)) needMap.set(candMap.subarray(c * mapWords, (c + 1) * mapWords), need.rank(c) * mapWords);
   });
   candMap = new Int32Array(0);
+  // Freed now, not when this synchronous reduce ends (see collectGarbage).
+  collectGarbage();
   filled = fillCounts(needMap, count);
   const width = slots + (slots >>> 4);
   // Spilled signatures leave room for their sketch (below) in the cache's share of the budget.
