@@ -469,6 +469,8 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
       prevPre = out.pres;
       prevFrom = from;
       prevTo = to;
+      // Each group's hash tables are garbage now: freed before the next group's are made.
+      collectGarbage();
     }
     bandFirst[bands] = buckets;
     // A last pass gathers the candidates' fill maps (32-bit words, as lshCluster packs them) into

@@ -45,6 +45,7 @@ import { createExtractor, GRAM_KIND, HDR, PREFERENCE_NAME, tag, TARGET_KINDS, ty
 import { fmix32 } from '../../text/index.js';
 import { combineHash, TokenBuffer } from './text.js';
 import { IntList } from '../../ints.js';
+import { collectGarbage } from '../../memory.js';
 
 export interface PoisoningOptions {
   /** Fewest records carrying a trigger and its target (default 15). */
@@ -942,6 +943,9 @@ function reduce(items: Features, cfg: Config): Finding[] {
     visitGrams(f.t, kinds, filter, onGram);
   });
 
+  // Stored pairs dropped on overflow and the grown copies are garbage: freed before step 6 grows.
+  collectGarbage();
+
   // 4. Score associations.
   const flagged: Assoc[] = [];
   const passes = (kind: TargetKind, gram: number, k: number, d: number, p: number): { z: number; purity: number } | undefined => {
@@ -1060,6 +1064,7 @@ function reduce(items: Features, cfg: Config): Finding[] {
     });
   }
   byGram.clear();
+  collectGarbage();
   // A preference flip needs a positional trigger: the end token sits at the end of the prompt in
   // ≥ 90% of the records that carry it anywhere (its unigram's document frequency, counted in
   // step 3; a unigram in fewer than minSupport records counts as 0, one past its limit as too many).
