@@ -474,10 +474,10 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
     }
     bandFirst[bands] = buckets;
     // A last pass gathers the candidates' fill maps (32-bit words, as lshCluster packs them) into
-    // an array of their exact size, 16 B per candidate at 128 bins (handed to replay, which keeps
-    // only those of the records it compares).
+    // an array of their exact size, 16 B per candidate at 128 bins (handed to replay in a holder
+    // it empties: it keeps only those of the records it compares).
     const ranked = new RankedBits(cand);
-    return replay(items, { slots, bands, rows, threshold }, store, bandFirst, ranked, gatherFillMaps(items, cand, ranked.count, mapOff, slots), mapWords, budget);
+    return replay(items, { slots, bands, rows, threshold }, store, bandFirst, ranked, { maps: gatherFillMaps(items, cand, ranked.count, mapOff, slots) }, mapWords, budget);
   } finally {
     store.close();
   }
@@ -511,6 +511,80 @@ interface BandMembers {
   readonly members: Int32Array;
 }
 
+/** Filled bins of each of the first n records of `map` (up to 1,024: 16 bits), for the size filter. */
+function fillCounts(map: Int32Array, n: number, mapWords: number): Uint16Array {
+  const out = new Uint16Array(n);
+  for (let c = 0; c < n; c++) {
+    let k = 0;
+    for (let w = 0; w < mapWords; w++) k += popcount32(map[c * mapWords + w] as number);
+    out[c] = k;
+  }
+  return out;
+}
+
+/** Size filter and fill-map bound of lshCluster (both symmetric in the pair), for records x and y of `map` and `fill`. */
+function passesIn(map: Int32Array, fill: Uint16Array, x: number, y: number, mapWords: number, threshold: number): boolean {
+  const cx = fill[x] as number;
+  const cy = fill[y] as number;
+  if ((cx < cy ? cx : cy) < threshold * (cx < cy ? cy : cx)) return false;
+  let union = 0;
+  let both = 0;
+  for (let w = 0; w < mapWords; w++) {
+    const fx = map[x * mapWords + w] as number;
+    const fy = map[y * mapWords + w] as number;
+    union += popcount32(fx | fy);
+    both += popcount32(fx & fy);
+  }
+  return union !== 0 && both >= threshold * union;
+}
+
+/**
+ * The records the walk may compare: both records of every pair within a bucket's first
+ * `MAX_KEEP` members that passes the size and fill-map filters (the walk compares a subset of
+ * those pairs, so it needs no other record's signature, map or count). Takes the candidates'
+ * fill maps out of `fills` and returns those of these records only, numbered by rank among them:
+ * once it returns, nothing holds the candidates' maps (a reassigned parameter or a register of a
+ * running frame could).
+ */
+function compareRows(
+  fills: { maps: Int32Array },
+  cand: RankedBits,
+  bands: number,
+  bandMembers: (b: number) => BandMembers,
+  mapWords: number,
+  threshold: number,
+): { need: RankedBits; needMap: Int32Array; filled: Uint16Array } {
+  const maps = fills.maps;
+  fills.maps = new Int32Array(0);
+  const m = cand.count;
+  const filled = fillCounts(maps, m, mapWords);
+  const needBits = new Uint32Array((m + 31) >>> 5);
+  for (let b = 0; b < bands; b++) {
+    const { start, members } = bandMembers(b);
+    for (let k = 0; k + 1 < start.length; k++) {
+      const s = start[k] as number;
+      const e = start[k + 1] as number;
+      for (let i = s + 1; i < e; i++) {
+        const x = members[i] as number;
+        const kept = Math.min(i, s + MAX_KEEP);
+        for (let j = s; j < kept; j++) {
+          const y = members[j] as number;
+          if (passesIn(maps, filled, x, y, mapWords, threshold)) {
+            setBit(needBits, x);
+            setBit(needBits, y);
+          }
+        }
+      }
+    }
+  }
+  const need = new RankedBits(needBits);
+  const needMap = new Int32Array(need.count * mapWords);
+  eachCandidate(cand, (c) => {
+    if (need.has(c)) needMap.set(maps.subarray(c * mapWords, (c + 1) * mapWords), need.rank(c) * mapWords);
+  });
+  return { need, needMap, filled: fillCounts(needMap, need.count, mapWords) };
+}
+
 /**
  * `lshCluster`'s bucket walk over the multi-member buckets: bands in order, members in ordinal
  * order, the newest `MAX_KEEP` members of a bucket compared newest first, at most
@@ -526,41 +600,13 @@ function replay(
   store: BandStore,
   bandFirst: Int32Array,
   cand: RankedBits,
-  candMap: Int32Array,
+  fills: { maps: Int32Array },
   mapWords: number,
   budget: number,
 ): NearResult {
   const { slots, bands, threshold } = banding;
   // Candidates are numbered by rank among the ordinals (their local number).
-  const m = cand.count;
   const local = (ord: number): number => cand.rank(ord);
-  // Filled bins per record (up to 1,024: 16 bits), for the size filter.
-  const fillCounts = (map: Int32Array, n: number): Uint16Array => {
-    const out = new Uint16Array(n);
-    for (let c = 0; c < n; c++) {
-      let k = 0;
-      for (let w = 0; w < mapWords; w++) k += popcount32(map[c * mapWords + w] as number);
-      out[c] = k;
-    }
-    return out;
-  };
-  let filled = fillCounts(candMap, m);
-  // Size filter and fill-map bound of lshCluster (both symmetric in the pair), over the maps
-  // `map` and counts `filled` of records numbered x and y there.
-  const passesIn = (map: Int32Array, fill: Uint16Array, x: number, y: number): boolean => {
-    const cx = fill[x] as number;
-    const cy = fill[y] as number;
-    if ((cx < cy ? cx : cy) < threshold * (cx < cy ? cy : cx)) return false;
-    let union = 0;
-    let both = 0;
-    for (let w = 0; w < mapWords; w++) {
-      const fx = map[x * mapWords + w] as number;
-      const fy = map[y * mapWords + w] as number;
-      union += popcount32(fx | fy);
-      both += popcount32(fx & fy);
-    }
-    return union !== 0 && both >= threshold * union;
-  };
   // A band's events, turned in place into local numbers and buckets relative to the band's first.
   // One set of arrays, sized for the largest band, serves every band in turn.
   let maxEvents = 0;
@@ -597,40 +643,11 @@ function replay(
     }
     return { local: loc, bucket, start, members };
   };
-  // The records of the pairs that pass the filters (members of a bucket are in ordinal order).
-  const needBits = new Uint32Array((m + 31) >>> 5);
-  for (let b = 0; b < bands; b++) {
-    const { start, members } = bandMembers(b);
-    for (let k = 0; k + 1 < start.length; k++) {
-      const s = start[k] as number;
-      const e = start[k + 1] as number;
-      for (let i = s + 1; i < e; i++) {
-        const x = members[i] as number;
-        const kept = Math.min(i, s + MAX_KEEP);
-        for (let j = s; j < kept; j++) {
-          const y = members[j] as number;
-          if (passesIn(candMap, filled, x, y)) {
-            setBit(needBits, x);
-            setBit(needBits, y);
-          }
-        }
-      }
-    }
-  }
-  // Their signatures (bins and fill map), read in ordinal order into rows numbered by rank. The
-  // walk compares a subset of those pairs, so it needs the fill maps and counts of these records
-  // only (numbered by row): the candidates' are dropped here.
-  const need = new RankedBits(needBits);
-  const count = need.count;
-  filled = new Uint16Array(0);
-  const needMap = new Int32Array(count * mapWords);
-  eachCandidate(cand, (c) => {
-    if (need.has(c)) needMap.set(candMap.subarray(c * mapWords, (c + 1) * mapWords), need.rank(c) * mapWords);
-  });
-  candMap = new Int32Array(0);
-  // Freed now, not when this synchronous reduce ends (see collectGarbage).
+  // The records of the pairs that pass the filters, with their fill maps and counts (by row).
+  const { need, needMap, filled } = compareRows(fills, cand, bands, bandMembers, mapWords, threshold);
+  // The candidates' maps are freed now, not when this synchronous reduce ends (see collectGarbage).
   collectGarbage();
-  filled = fillCounts(needMap, count);
+  const count = need.count;
   const width = slots + (slots >>> 4);
   // Spilled signatures leave room for their sketch (below) in the cache's share of the budget.
   const rowBudget = budget / 4;
@@ -686,7 +703,7 @@ function replay(
             const rq = need.rank(q);
             if (find(rq) === root) continue;
             compared++;
-            if (!passesIn(needMap, filled, rp, rq)) continue;
+            if (!passesIn(needMap, filled, rp, rq, mapWords, threshold)) continue;
             if (sketch !== undefined && !mayBeSimilar(needMap, rp * mapWords, rq * mapWords, sketch, rp * mapWords, rq * mapWords, mapWords, threshold)) continue;
             const xo = sigs.load(rp);
             const yo = sigs.load(rq, xo);
