@@ -470,7 +470,7 @@ export function nearLayer(items: FeatureList<Uint16Array>, layers: Layers, bandi
       prevFrom = from;
       prevTo = to;
       // Each group's hash tables are garbage now: freed before the next group's are made.
-      collectGarbage();
+      collectGarbage(8 * R * (to - from));
     }
     bandFirst[bands] = buckets;
     // A last pass gathers the candidates' fill maps (32-bit words, as lshCluster packs them) into
@@ -646,7 +646,7 @@ function replay(
   // The records of the pairs that pass the filters, with their fill maps and counts (by row).
   const { need, needMap, filled } = compareRows(fills, cand, bands, bandMembers, mapWords, threshold);
   // The candidates' maps are freed now, not when this synchronous reduce ends (see collectGarbage).
-  collectGarbage();
+  collectGarbage(cand.count * (4 * mapWords + 2));
   const count = need.count;
   const width = slots + (slots >>> 4);
   // Spilled signatures leave room for their sketch (below) in the cache's share of the budget.

@@ -944,7 +944,7 @@ function reduce(items: Features, cfg: Config): Finding[] {
   });
 
   // Stored pairs dropped on overflow and the grown copies are garbage: freed before step 6 grows.
-  collectGarbage();
+  collectGarbage(nHits < 0 ? 16 * hitLimit : 0);
 
   // 4. Score associations.
   const flagged: Assoc[] = [];
@@ -1063,8 +1063,10 @@ function reduce(items: Features, cfg: Config): Finding[] {
       }
     });
   }
+  let hitCount = 0;
+  for (const e of byGram.values()) hitCount += e.rec.length;
   byGram.clear();
-  collectGarbage();
+  collectGarbage(24 * hitCount);
   // A preference flip needs a positional trigger: the end token sits at the end of the prompt in
   // ≥ 90% of the records that carry it anywhere (its unigram's document frequency, counted in
   // step 3; a unigram in fewer than minSupport records counts as 0, one past its limit as too many).
