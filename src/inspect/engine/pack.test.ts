@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { serialize } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { isPacked, packedBuffers, packFeatures, unpackFeatures } from './pack.js';
 
@@ -47,11 +48,41 @@ test('shapes that do not pack are passed on as they are', () => {
     [new Uint32Array([1]), new Map()],
     [new Uint32Array([1]), new DataView(new ArrayBuffer(4))],
     [JSON.parse('{"__proto__": {"polluted": 1}, "t": 1}') as unknown, new Uint32Array([1])],
-    [{ a: 1 }, { b: 'x' }],
     [],
   ];
   for (const c of cases) assert.equal(packFeatures(c), c);
   assert.equal(({} as { polluted?: number }).polluted, undefined);
+});
+
+test('objects without typed arrays pack too: repeated values are stored once per shard and come back equal', () => {
+  const keys = ['id', 'text'];
+  const values: unknown[] = Array.from({ length: 500 }, (_, i) => (i % 9 === 4 ? undefined : { kind: 'o', keys, field: `$.f${i % 3}`, n: i, empty: i % 2 === 0 }));
+  values.push({ kind: 'a' }, { z: -0, nan: Number.NaN, zero: 0, nil: null, big: 10n, u: undefined });
+  const p = packFeatures(values);
+  assert.ok(isPacked(p));
+  assert.equal(p.values['field']?.dict.length, 3, 'three distinct field paths');
+  assert.equal(p.values['keys']?.dict.length, 1, 'one shared key list');
+  assert.equal(p.values['empty']?.dict.length, 2);
+  const back = unpackFeatures(p) as Array<Record<string, unknown> | undefined>;
+  values.forEach((v, i) => same(back[i], v));
+  assert.equal(back[0]?.['keys'], back[1]?.['keys'], 'a value shared by records stays one value, as a structured clone keeps it');
+  const last = back.at(-1) as Record<string, unknown>;
+  assert.ok(Object.is(last['z'], -0), '-0 stays -0 (not merged with 0)');
+  assert.ok(Object.is(last['zero'], 0));
+  assert.ok(Number.isNaN(last['nan']));
+  assert.ok(Object.hasOwn(last, 'u'));
+  // Mostly typed arrays now: a structured clone of the packed form is smaller than of the objects.
+  const plain = values.slice(0, 500);
+  assert.ok(serialize(packFeatures(plain)).length < serialize(plain).length * 0.75);
+});
+
+test('equal but distinct objects are not merged (a detector may rely on identity)', () => {
+  const values: unknown[] = [{ a: [1] }, { a: [1] }];
+  const p = packFeatures(values);
+  assert.ok(isPacked(p));
+  const back = unpackFeatures(p) as Array<{ a: number[] }>;
+  same(back, values);
+  assert.notEqual(back[0]?.a, back[1]?.a);
 });
 
 test('views into a shared slab pack by their own elements only', () => {

@@ -1,11 +1,14 @@
 /**
- * Packing of a shard's dataset features for the trip to the reducer. Detectors' features are
- * mostly typed arrays, alone or in plain objects (MinHash sketches, poisoning n-gram ids): cloned
- * one by one, each is a separate object (and often a separate ArrayBuffer) to serialise in the
- * worker, to deserialise on the main thread and to track in its heap. Packed, every typed-array
- * column of a shard is one buffer (moved between threads without a copy) and the records get
- * views into it. Features of any other shape are passed on unpacked, so packing never changes
- * what a detector receives beyond that: equal values, keys in their order, typed arrays as views.
+ * Packing of a shard's dataset features for the trip to the reducer and the spill. Detectors'
+ * features are mostly typed arrays, alone or in plain objects (MinHash sketches, poisoning n-gram
+ * ids), or small plain objects whose values repeat from record to record (schema key lists, field
+ * paths). Cloned one by one, each is a separate object to serialise in the worker, to write to and
+ * read back from the spill (once per reduce pass) and to track in the heap. Packed, every
+ * typed-array column of a shard is one buffer (moved between threads without a copy) and the
+ * records get views into it; other property values are stored once per distinct value (or object)
+ * with an Int32 id per record. Top-level values of any other shape (strings, arrays, class
+ * instances) are passed on unpacked, so packing never changes what a detector receives beyond
+ * that: equal values, keys in their order, shared objects still shared, typed arrays as views.
  */
 
 type TypedArray =
@@ -44,6 +47,16 @@ interface Column {
   readonly len: Int32Array;
 }
 
+/**
+ * Record i's other property values of one key: `dict[ids[i]]`, -1 when record i has none. Equal
+ * primitives and the same object share one entry, so values repeated across records (field paths,
+ * key lists a detector shares between records) are stored and cloned once per shard.
+ */
+interface ValueColumn {
+  readonly ids: Int32Array;
+  readonly dict: unknown[];
+}
+
 /** A shard's features of one detector, packed (structured-cloneable; `buffers` can be transferred). */
 export interface PackedFeatures {
   readonly packed: 1;
@@ -56,8 +69,8 @@ export interface PackedFeatures {
   readonly shape: Int32Array;
   /** Typed-array properties by key. */
   readonly columns: Record<string, Column>;
-  /** Per record: the object's other properties, or undefined when it has none. */
-  readonly rest: Array<Record<string, unknown> | undefined>;
+  /** Other properties by key. */
+  readonly values: Record<string, ValueColumn>;
 }
 
 function ctorName(v: unknown): CtorName | undefined {
@@ -101,6 +114,31 @@ class ColumnBuilder {
   }
 }
 
+/** -0 is its own dictionary entry (a Map key would merge it with 0). */
+const NEG_ZERO = Symbol('-0');
+
+class ValueBuilder {
+  readonly ids: Int32Array;
+  private readonly dict: unknown[] = [];
+  private readonly index = new Map<unknown, number>();
+  constructor(count: number) {
+    this.ids = new Int32Array(count).fill(-1);
+  }
+  push(i: number, v: unknown): void {
+    const key = v === 0 && Object.is(v, -0) ? NEG_ZERO : v;
+    let id = this.index.get(key);
+    if (id === undefined) {
+      id = this.dict.length;
+      this.dict.push(v);
+      this.index.set(key, id);
+    }
+    this.ids[i] = id;
+  }
+  build(): ValueColumn {
+    return { ids: this.ids, dict: this.dict };
+  }
+}
+
 /** Packs one detector's features of a shard; returns them unchanged when their shape does not pack. */
 export function packFeatures(values: readonly unknown[]): PackedFeatures | readonly unknown[] {
   const n = values.length;
@@ -110,9 +148,8 @@ export function packFeatures(values: readonly unknown[]): PackedFeatures | reado
   const shapes: string[][] = [];
   const shapeIds = new Map<string, number>();
   const columns = new Map<string, ColumnBuilder>();
-  const rest: Array<Record<string, unknown> | undefined> = new Array<Record<string, unknown> | undefined>(n);
+  const others = new Map<string, ValueBuilder>();
   let whole: ColumnBuilder | undefined;
-  let typed = 0;
   for (let i = 0; i < n; i++) {
     const v = values[i];
     if (v === undefined) continue;
@@ -122,7 +159,6 @@ export function packFeatures(values: readonly unknown[]): PackedFeatures | reado
       if (whole.ctor !== c) return values;
       whole.push(i, v as TypedArray);
       kind[i] = 1;
-      typed++;
       continue;
     }
     if (!isPlainObject(v)) return values;
@@ -138,24 +174,21 @@ export function packFeatures(values: readonly unknown[]): PackedFeatures | reado
     }
     kind[i] = 2;
     shape[i] = id;
-    let other: Record<string, unknown> | undefined;
     for (const k of keys) {
       const x = v[k];
       const kc = ctorName(x);
       if (kc === undefined) {
-        (other ??= {})[k] = x;
+        let vals = others.get(k);
+        if (!vals) others.set(k, (vals = new ValueBuilder(n)));
+        vals.push(i, x);
         continue;
       }
       let col = columns.get(k);
       if (!col) columns.set(k, (col = new ColumnBuilder(kc, n)));
       if (col.ctor !== kc) return values;
       col.push(i, x as TypedArray);
-      typed++;
     }
-    rest[i] = other;
   }
-  // Nothing to gain when no typed array is there.
-  if (typed === 0) return values;
   return {
     packed: 1,
     count: n,
@@ -164,7 +197,7 @@ export function packFeatures(values: readonly unknown[]): PackedFeatures | reado
     shapes,
     shape,
     columns: Object.fromEntries([...columns].map(([k, b]) => [k, b.build()])),
-    rest,
+    values: Object.fromEntries([...others].map(([k, b]) => [k, b.build()])),
   };
 }
 
@@ -180,17 +213,20 @@ function view(c: Column, i: number): TypedArray {
 /** The features back, one per record (typed arrays as views into the packed buffers). */
 export function unpackFeatures(p: PackedFeatures): unknown[] {
   const out = new Array<unknown>(p.count);
-  const cols = Object.entries(p.columns);
+  // Per shape, each key's typed column and value column (own properties only: a key named like an
+  // Object.prototype member is not a column).
+  const plans = p.shapes.map((keys) => keys.map((key) => [key, Object.hasOwn(p.columns, key) ? p.columns[key] : undefined, Object.hasOwn(p.values, key) ? p.values[key] : undefined] as const));
   for (let i = 0; i < p.count; i++) {
     const k = p.kind[i];
     if (k === 1) out[i] = view(p.whole as Column, i);
     else if (k === 2) {
       const obj: Record<string, unknown> = {};
-      const r = p.rest[i];
-      for (const key of p.shapes[p.shape[i] as number] as string[]) {
-        // Own columns only: a key named like an Object.prototype member is not a column.
-        const col = cols.length > 0 && Object.hasOwn(p.columns, key) ? p.columns[key] : undefined;
-        obj[key] = col !== undefined && (col.at[i] as number) >= 0 ? view(col, i) : r?.[key];
+      for (const [key, col, vals] of plans[p.shape[i] as number] as (typeof plans)[number]) {
+        if (col !== undefined && (col.at[i] as number) >= 0) obj[key] = view(col, i);
+        else {
+          const id = vals === undefined ? -1 : (vals.ids[i] as number);
+          obj[key] = id >= 0 ? (vals as ValueColumn).dict[id] : undefined;
+        }
       }
       out[i] = obj;
     }
@@ -203,5 +239,6 @@ export function packedBuffers(p: PackedFeatures): ArrayBuffer[] {
   const out: ArrayBuffer[] = [p.kind.buffer as ArrayBuffer, p.shape.buffer as ArrayBuffer];
   const cols = [...(p.whole ? [p.whole] : []), ...Object.values(p.columns)];
   for (const c of cols) out.push(c.data.buffer as ArrayBuffer, c.at.buffer as ArrayBuffer, c.len.buffer as ArrayBuffer);
+  for (const v of Object.values(p.values)) out.push(v.ids.buffer as ArrayBuffer);
   return out;
 }
