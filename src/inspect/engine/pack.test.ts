@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { serialize } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
-import { isPacked, packedBuffers, packFeatures, unpackFeatures } from './pack.js';
+import { decodePacked, encodePacked, isPacked, isPackedBytes, packedBuffers, packFeatures, unpackFeatures } from './pack.js';
 
 /** Structural equality that ignores only whether a typed array is a view (same type, same elements). */
 function same(a: unknown, b: unknown): void {
@@ -107,4 +107,30 @@ test('packed features cross a thread boundary by transfer, without a copy, and u
   port1.close();
   const back = unpackFeatures(got);
   values.forEach((v, i) => same(back[i], v));
+});
+
+test('packed features written as bytes come back equal, with views into the block and no copy', () => {
+  const values: unknown[] = Array.from({ length: 300 }, (_, i) =>
+    i % 11 === 0 ? undefined : { t: new Uint32Array(i % 5).fill(i), s: new Uint8Array([i & 255]), field: `$.f${i % 3}`, w: i % 2 === 0 ? undefined : 'x' },
+  );
+  const p = packFeatures(values);
+  assert.ok(isPacked(p));
+  const chunks = encodePacked(p);
+  const bytes = Buffer.allocUnsafeSlow(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.length;
+  }
+  assert.ok(isPackedBytes(bytes));
+  assert.ok(!isPackedBytes(serialize(values)), 'a structured clone is told apart by its first byte');
+  const back = unpackFeatures(decodePacked(bytes)) as Array<{ t: Uint32Array } | undefined>;
+  values.forEach((v, i) => same(back[i], v));
+  assert.equal(back[1]?.t.buffer, bytes.buffer, 'typed arrays are views into the block');
+  // Every array starts aligned to its element size (else a view could not be made at all).
+  for (let cut = 1; cut < bytes.length; cut += Math.max(1, Math.floor(bytes.length / 23))) {
+    const short = Buffer.allocUnsafeSlow(cut);
+    bytes.copy(short, 0, 0, cut);
+    assert.throws(() => decodePacked(short), RangeError, `cut at ${cut} of ${bytes.length}`);
+  }
 });

@@ -11,6 +11,8 @@
  * that: equal values, keys in their order, shared objects still shared, typed arrays as views.
  */
 
+import { deserialize, serialize } from 'node:v8';
+
 type TypedArray =
   | Int8Array
   | Uint8Array
@@ -241,4 +243,91 @@ export function packedBuffers(p: PackedFeatures): ArrayBuffer[] {
   for (const c of cols) out.push(c.data.buffer as ArrayBuffer, c.at.buffer as ArrayBuffer, c.len.buffer as ArrayBuffer);
   for (const v of Object.values(p.values)) out.push(v.ids.buffer as ArrayBuffer);
   return out;
+}
+
+// ── bytes (the spill's format of a packed block) ────────────────────────────────────────────
+//
+// [0x50] [header length, u32 LE] [header: v8-serialised shapes, column types, value
+// dictionaries and array lengths] then each typed array's bytes, every one at an offset aligned to
+// 8. Writing it copies no array into a serialiser's buffer; reading it makes views into the block's
+// own buffer, so a reduce pass pays one read per block and no per-array copy.
+
+const MAGIC = 0x50;
+const ALIGN = 8;
+const pad = (n: number): number => (ALIGN - (n % ALIGN)) % ALIGN;
+
+interface Header {
+  readonly count: number;
+  readonly shapes: string[][];
+  readonly whole: CtorName | null;
+  readonly columns: [string, CtorName][];
+  readonly values: [string, unknown[]][];
+  readonly lengths: number[];
+}
+
+function arraysOf(p: PackedFeatures): TypedArray[] {
+  const out: TypedArray[] = [p.kind, p.shape];
+  const col = (c: Column): void => void out.push(c.data, c.at, c.len);
+  if (p.whole) col(p.whole);
+  for (const c of Object.values(p.columns)) col(c);
+  for (const v of Object.values(p.values)) out.push(v.ids);
+  return out;
+}
+
+/** `p` as byte chunks to write one after another (the arrays' own bytes, not copies). */
+export function encodePacked(p: PackedFeatures): Uint8Array[] {
+  const arrays = arraysOf(p);
+  const header: Header = {
+    count: p.count,
+    shapes: p.shapes,
+    whole: p.whole?.ctor ?? null,
+    columns: Object.entries(p.columns).map(([k, c]) => [k, c.ctor]),
+    values: Object.entries(p.values).map(([k, v]) => [k, v.dict]),
+    lengths: arrays.map((a) => a.length),
+  };
+  const head = serialize(header);
+  const lead = new Uint8Array(5 + head.length + pad(5 + head.length));
+  lead[0] = MAGIC;
+  new DataView(lead.buffer).setUint32(1, head.length, true);
+  lead.set(head, 5);
+  const out: Uint8Array[] = [lead];
+  for (const a of arrays) {
+    out.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+    if (pad(a.byteLength) > 0) out.push(new Uint8Array(pad(a.byteLength)));
+  }
+  return out;
+}
+
+/** Whether `bytes` (a block of the spill) is a packed block written by `encodePacked`. */
+export const isPackedBytes = (bytes: Uint8Array): boolean => bytes.length > 0 && bytes[0] === MAGIC;
+
+/**
+ * The packed value of `bytes`, whose typed arrays become views into `bytes`' buffer (which must
+ * start at an offset aligned to 8 and not be reused). Throws RangeError on bytes not so written.
+ */
+export function decodePacked(bytes: Uint8Array): PackedFeatures {
+  if (!isPackedBytes(bytes) || bytes.length < 5 || bytes.byteOffset % ALIGN !== 0) throw new RangeError('not a packed block');
+  const headLength = new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getUint32(0, true);
+  if (5 + headLength > bytes.length) throw new RangeError('packed block header runs past the block');
+  const h = deserialize(bytes.subarray(5, 5 + headLength)) as Header;
+  let at = 5 + headLength + pad(5 + headLength);
+  let k = 0;
+  const next = <T extends TypedArray>(ctor: new (b: ArrayBufferLike, o: number, n: number) => T): T => {
+    const n = h.lengths[k++];
+    if (n === undefined) throw new RangeError('packed block lists fewer arrays than it holds');
+    const size = n * (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    if (at + size > bytes.length) throw new RangeError('packed block array runs past the block');
+    const a = new ctor(bytes.buffer, bytes.byteOffset + at, n);
+    at += size + pad(size);
+    return a;
+  };
+  const col = (ctor: CtorName): Column => ({ ctor, data: next(CTORS[ctor] as unknown as new (b: ArrayBufferLike, o: number, n: number) => TypedArray), at: next(Int32Array), len: next(Int32Array) });
+  const kind = next(Uint8Array);
+  const shape = next(Int32Array);
+  const whole = h.whole === null ? undefined : col(h.whole);
+  const columns: Record<string, Column> = {};
+  for (const [key, ctor] of h.columns) columns[key] = col(ctor);
+  const values: Record<string, ValueColumn> = {};
+  for (const [key, dict] of h.values) values[key] = { ids: next(Int32Array), dict };
+  return { packed: 1, count: h.count, kind, ...(whole ? { whole } : {}), shapes: h.shapes, shape, columns, values };
 }

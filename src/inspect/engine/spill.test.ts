@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packFeatures } from './pack.js';
@@ -114,6 +114,52 @@ test('spill: a spill file cut short (cleaned by someone during the run) is INSPE
       () => list.scan(() => undefined),
       (e: unknown) => e instanceof InspectError && e.code === 'INSPECT_SPILL' && /features-0\.bin/.test(e.message) && /TMPDIR|cleaned/.test(e.message),
     );
+    list.close();
+    spill.dispose();
+  });
+});
+
+test('spill: a block overwritten in place (same size, other bytes) is INSPECT_SPILL naming the file, for packed and cloned blocks', async () => {
+  for (const at of [0, 3, 40]) {
+    await inTmp((dir) => {
+      const spill = new Spill();
+      fill(spill);
+      const input = spill.input(0);
+      const [sub] = readdirSync(dir);
+      const path = join(dir, sub as string, 'features-0.bin');
+      const bytes = readFileSync(path);
+      // Byte 0 is the block's format tag; 3 lies in a packed block's header length; 40 in its header.
+      bytes.fill(0xee, at, at + 8);
+      writeFileSync(path, bytes);
+      const list = new SpilledFeatures<unknown>(input);
+      assert.throws(
+        () => list.scan(() => undefined),
+        (e: unknown) => e instanceof InspectError && e.code === 'INSPECT_SPILL' && /features-0\.bin/.test(e.message),
+        `bytes ${at}..${at + 8} overwritten`,
+      );
+      list.close();
+      spill.dispose();
+    });
+  }
+});
+
+test('spill: typed arrays a reduce keeps from one pass stay intact while it reads the other blocks', async () => {
+  await inTmp(() => {
+    const spill = new Spill();
+    for (let s = 0; s < 5; s++) {
+      const shard = spill.addShard('a.jsonl', s * 100, 100, false, []);
+      spill.append(0, shard, packFeatures(Array.from({ length: 100 }, (_, i) => ({ t: new Uint32Array([s, i, s * 1000 + i]), field: `$.f${s}` }))), 100);
+    }
+    const list = new SpilledFeatures<{ t: Uint32Array; field: string }>(spill.input(0));
+    const kept: { t: Uint32Array; field: string }[] = [];
+    list.scan((f) => void kept.push(f));
+    for (let ord = 499; ord >= 0; ord -= 7) list.get(ord);
+    assert.equal(kept.length, 500);
+    kept.forEach((f, ord) => {
+      const s = Math.floor(ord / 100);
+      assert.deepEqual([...f.t], [s, ord % 100, s * 1000 + (ord % 100)]);
+      assert.equal(f.field, `$.f${s}`);
+    });
     list.close();
     spill.dispose();
   });

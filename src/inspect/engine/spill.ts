@@ -13,8 +13,9 @@ import { closeSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { deserialize, serialize } from 'node:v8';
 import type { FeatureList, RecordRef } from '../types.js';
+import { InspectError } from './errors.js';
 import { Grow } from './grow.js';
-import { isPacked, unpackFeatures, type PackedFeatures } from './pack.js';
+import { decodePacked, encodePacked, isPacked, isPackedBytes, unpackFeatures, type PackedFeatures } from './pack.js';
 import { makeScratchDir, readFully, removeScratchDir, writeFully } from '../scratch.js';
 
 /** Fields of one block in `SpillInput.blocks` (a flat Float64Array, BLOCK numbers per block). */
@@ -93,10 +94,15 @@ export class Spill {
       for (let i = 0; i < block.count; i++) if (block.kind[i] !== 0) count++;
     } else for (const x of block) if (x !== undefined) count++;
     if (count === 0) return;
-    const bytes = serialize(block);
-    writeFully(f.fd, f.path, bytes, f.size);
-    f.blocks.push(f.size, bytes.length, f.length, count, s, count === records ? 1 : 0);
-    f.size += bytes.length;
+    // A packed block is written as its arrays' own bytes (no serialiser copy); others as a clone.
+    const chunks = isPacked(block) ? encodePacked(block) : [serialize(block)];
+    let bytes = 0;
+    for (const c of chunks) {
+      writeFully(f.fd, f.path, c, f.size + bytes);
+      bytes += c.length;
+    }
+    f.blocks.push(f.size, bytes, f.length, count, s, count === records ? 1 : 0);
+    f.size += bytes;
     f.length += count;
   }
 
@@ -144,7 +150,6 @@ interface Decoded {
 export class SpilledFeatures<F> implements FeatureList<F> {
   readonly length: number;
   private fd: number | undefined;
-  private buf = Buffer.alloc(0);
   private cached: Decoded | undefined;
   private readonly nBlocks: number;
 
@@ -209,10 +214,16 @@ export class SpilledFeatures<F> implements FeatureList<F> {
     const offset = this.num(b, OFFSET);
     const bytes = this.num(b, BYTES);
     if (this.fd === undefined) this.fd = openSync(this.input.path, 'r');
-    if (this.buf.length < bytes) this.buf = Buffer.alloc(Math.max(bytes, this.buf.length * 2));
-    readFully(this.fd, this.input.path, this.buf.subarray(0, bytes), offset);
-    const block = deserialize(this.buf.subarray(0, bytes)) as readonly unknown[] | PackedFeatures;
-    const all = isPacked(block) ? unpackFeatures(block) : block;
+    // Each block gets its own buffer: a packed block's arrays are views into it, which the reduce
+    // may keep (a serialised block's values are copies, so its buffer could be reused).
+    const buf = Buffer.allocUnsafeSlow(bytes);
+    readFully(this.fd, this.input.path, buf, offset);
+    let all: readonly unknown[];
+    try {
+      all = isPackedBytes(buf) ? unpackFeatures(decodePacked(buf)) : (deserialize(buf) as readonly unknown[]);
+    } catch (err) {
+      throw new InspectError('INSPECT_SPILL', `scratch file ${this.input.path} holds an unreadable block at ${offset} (${(err as Error).message}); was it changed during the run?`, { kind: 'input', cause: err });
+    }
     const count = this.num(b, COUNT);
     const feats = new Array<unknown>(count);
     const pos = new Int32Array(count);
