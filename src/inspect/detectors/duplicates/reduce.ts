@@ -522,11 +522,16 @@ function fillCounts(map: Int32Array, n: number, mapWords: number): Uint16Array {
   return out;
 }
 
-/** Size filter and fill-map bound of lshCluster (both symmetric in the pair), for records x and y of `map` and `fill`. */
-function passesIn(map: Int32Array, fill: Uint16Array, x: number, y: number, mapWords: number, threshold: number): boolean {
+/** The size filter: the fuller of two signatures has at most 1/threshold times the other's filled bins. */
+function sizesMatch(fill: Uint16Array, x: number, y: number, threshold: number): boolean {
   const cx = fill[x] as number;
   const cy = fill[y] as number;
-  if ((cx < cy ? cx : cy) < threshold * (cx < cy ? cy : cx)) return false;
+  return (cx < cy ? cx : cy) >= threshold * (cx < cy ? cy : cx);
+}
+
+/** Size filter and fill-map bound of lshCluster (both symmetric in the pair), for records x and y of `map` and `fill`. */
+function passesIn(map: Int32Array, fill: Uint16Array, x: number, y: number, mapWords: number, threshold: number): boolean {
+  if (!sizesMatch(fill, x, y, threshold)) return false;
   let union = 0;
   let both = 0;
   for (let w = 0; w < mapWords; w++) {
@@ -703,8 +708,9 @@ function replay(
             const rq = need.rank(q);
             if (find(rq) === root) continue;
             compared++;
-            if (!passesIn(needMap, filled, rp, rq, mapWords, threshold)) continue;
-            if (sketch !== undefined && !mayBeSimilar(needMap, rp * mapWords, rq * mapWords, sketch, rp * mapWords, rq * mapWords, mapWords, threshold)) continue;
+            // With the sketch, `mayBeSimilar` alone bounds tighter than the fill-map test (it
+            // subtracts the bins that differ from the shared ones), so that loop is not run twice.
+            if (sketch === undefined ? !passesIn(needMap, filled, rp, rq, mapWords, threshold) : !sizesMatch(filled, rp, rq, threshold) || !mayBeSimilar(needMap, rp * mapWords, rq * mapWords, sketch, rp * mapWords, rq * mapWords, mapWords, threshold)) continue;
             const xo = sigs.load(rp);
             const yo = sigs.load(rq, xo);
             if (similarAtLeast(sigs.data, xo, sigs.data, yo, slots, threshold)) {
