@@ -325,9 +325,9 @@ export function decodePacked(bytes: Uint8Array): PackedFeatures {
   const kind = next(Uint8Array);
   const shape = next(Int32Array);
   const whole = h.whole === null ? undefined : col(h.whole);
-  const columns: Record<string, Column> = {};
-  for (const [key, ctor] of h.columns) columns[key] = col(ctor);
-  const values: Record<string, ValueColumn> = {};
-  for (const [key, dict] of h.values) values[key] = { ids: next(Int32Array), dict };
+  // fromEntries defines own properties whatever the keys (no prototype setter for "__proto__").
+  const columns: Record<string, Column> = Object.fromEntries(h.columns.map(([key, ctor]) => [key, col(ctor)]));
+  const values: Record<string, ValueColumn> = Object.fromEntries(h.values.map(([key, dict]) => [key, { ids: next(Int32Array), dict }]));
+  if (k !== h.lengths.length) throw new RangeError('packed block lists more arrays than it holds');
   return { packed: 1, count: h.count, kind, ...(whole ? { whole } : {}), shapes: h.shapes, shape, columns, values };
 }
