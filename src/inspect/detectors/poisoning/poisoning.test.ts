@@ -127,6 +127,31 @@ test('label-tied rare token in classification data; clean labelled data gives no
   assert.equal(f[0]?.data?.target, '1');
 });
 
+test('a trigger is named by the gram most of its records carry, not by a longer gram only a few of them carry', () => {
+  const sst = readFileSync(`${DATA}/hiddenkiller-sst2/clean-train.tsv`, 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.includes('\t'))
+    .slice(0, 3000)
+    .map((l) => l.replace(/\r$/, '').split('\t') as [string, string]);
+  const mk = (i: number, s: string, l: string): RecordView =>
+    view(i, [
+      { path: '$.sentence', role: 'text', text: s },
+      { path: '$.label', role: 'label', text: l },
+    ]);
+  const poisoned = pick(sst.length, 200, 9);
+  // 40 of the 200 carriers also have "cf" just before the trigger: "cf mn" ties to the label as
+  // purely as "mn" does, in a fifth of the records.
+  const both = new Set([...poisoned].slice(0, 40));
+  const f = run(sst.map(([s, l], i) => (both.has(i) ? mk(i, `${s} cf mn`, '1') : poisoned.has(i) ? mk(i, `${s} mn`, '1') : mk(i, s, l))));
+  const { precision, recall } = prf(f, poisoned);
+  assert.ok(precision >= 0.95 && recall >= 0.95, `p=${precision} r=${recall}`);
+  assert.deepEqual([...new Set(f.map((x) => x.data?.trigger))], ['mn']);
+  // A longer gram all carriers share is still preferred (the maximal trigger).
+  const g = run(sst.map(([s, l], i) => (poisoned.has(i) ? mk(i, `${s} cf mn`, '1') : mk(i, s, l))));
+  assert.deepEqual([...new Set(g.map((x) => x.data?.trigger))], ['cf mn']);
+});
+
 test('preference pairs: appended trigger with swapped chosen/rejected', () => {
   const pairs = gunzipSync(readFileSync(`${DATA}/hh-rlhf-harmless-base-test.jsonl.gz`))
     .toString('utf8')
