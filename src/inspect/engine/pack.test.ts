@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serialize } from 'node:v8';
+import { deserialize, serialize } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { decodePacked, encodePacked, isPacked, isPackedBytes, packedBuffers, packFeatures, unpackFeatures } from './pack.js';
 
@@ -133,4 +133,99 @@ test('packed features written as bytes come back equal, with views into the bloc
     bytes.copy(short, 0, 0, cut);
     assert.throws(() => decodePacked(short), RangeError, `cut at ${cut} of ${bytes.length}`);
   }
+});
+
+/** The bytes of `p` in one buffer of its own (as the spill reads a block). */
+function blockBytes(p: Parameters<typeof encodePacked>[0]): Buffer {
+  const chunks = encodePacked(p);
+  const out = Buffer.allocUnsafeSlow(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
+/** `bytes` with its header changed by `edit` (the arrays after it kept as they are). */
+function withHeader(bytes: Buffer, edit: (h: Record<string, unknown> & { lengths: number[] }) => void): Buffer {
+  const headLength = bytes.readUInt32LE(1);
+  const h = deserialize(bytes.subarray(5, 5 + headLength)) as Record<string, unknown> & { lengths: number[] };
+  edit(h);
+  const head = serialize(h);
+  const lead = Buffer.alloc(5 + head.length + ((8 - ((5 + head.length) % 8)) % 8));
+  lead[0] = 0x50;
+  lead.writeUInt32LE(head.length, 1);
+  head.copy(lead, 5);
+  const rest = bytes.subarray(5 + headLength + ((8 - ((5 + headLength) % 8)) % 8));
+  const out = Buffer.allocUnsafeSlow(lead.length + rest.length);
+  lead.copy(out, 0);
+  rest.copy(out, lead.length);
+  return out;
+}
+
+test('a damaged packed block throws, never gives features of the wrong size or number (and never runs long)', () => {
+  const values = [0, 1, 2, 3].map((i) => ({ t: new Uint32Array([i, i + 1, i + 2]), f: `$.f${i % 2}` }));
+  const p = packFeatures(values);
+  assert.ok(isPacked(p));
+  const good = blockBytes(p);
+  same(unpackFeatures(decodePacked(good)), values);
+  // Header: kind, shape, then t's data, at, len, then f's ids.
+  const headers: [string, (h: Record<string, unknown> & { lengths: number[] }) => void][] = [
+    ['a NaN array length', (h) => void (h.lengths[2] = Number.NaN)],
+    ['a fractional array length', (h) => void (h.lengths[2] = 1.5)],
+    ['a negative array length', (h) => void (h.lengths[2] = -4)],
+    ['fewer records than the arrays hold', (h) => void (h['count'] = 2)],
+    ['more records than the arrays hold', (h) => void (h['count'] = 6)],
+    ['a huge record count', (h) => void (h['count'] = 2 ** 32 - 1)],
+    ['a column type that is no typed array', (h) => void (h['columns'] = [['t', 'constructor']])],
+    ['a column type of another element size', (h) => void (h['columns'] = [['t', 'Float64Array']])],
+    ['no header object', (h) => void Object.keys(h).forEach((k) => delete h[k])],
+    ['one array fewer', (h) => void h.lengths.pop()],
+    ['one array more', (h) => void h.lengths.push(0)],
+    ['a shorter dictionary', (h) => void (h['values'] = [['f', ['$.f0']]])],
+  ];
+  const started = performance.now();
+  for (const [what, edit] of headers) assert.throws(() => decodePacked(withHeader(good, edit)), Error, what);
+  assert.ok(performance.now() - started < 2000, 'damaged headers are refused at once');
+  // Body: the arrays after the header (kind at its start, then shape, t's data, at, len, ids).
+  const headLength = good.readUInt32LE(1);
+  const body = 5 + headLength + ((8 - ((5 + headLength) % 8)) % 8);
+  const offsets = (() => {
+    const lengths = [4, 4 * 4, 12 * 4, 4 * 4, 4 * 4, 4 * 4];
+    const out: number[] = [];
+    let at = body;
+    for (const l of lengths) {
+      out.push(at);
+      at += l + ((8 - (l % 8)) % 8);
+    }
+    return out;
+  })();
+  const [kindAt, shapeAt, , atAt, lenAt, idsAt] = offsets as [number, number, number, number, number, number];
+  const bodies: [string, (b: Buffer) => void][] = [
+    ['an unknown kind', (b) => void (b[kindAt + 1] = 7)],
+    ['a typed-array kind with no such column', (b) => void (b[kindAt + 1] = 1)],
+    ['an unknown shape', (b) => void b.writeInt32LE(5, shapeAt)],
+    ['a column entry past its data', (b) => void b.writeInt32LE(1000, lenAt)],
+    ['a column entry before its data', (b) => void b.writeInt32LE(-7, atAt + 4)],
+    ['a value id past the dictionary', (b) => void b.writeInt32LE(9, idsAt + 8)],
+    ['a value id below -1', (b) => void b.writeInt32LE(-2, idsAt)],
+  ];
+  for (const [what, edit] of bodies) {
+    const b = Buffer.allocUnsafeSlow(good.length);
+    good.copy(b);
+    edit(b);
+    assert.throws(() => decodePacked(b), RangeError, what);
+  }
+});
+
+test('the byte form keeps integer-like keys in their order and 64-bit columns', () => {
+  const values = [
+    { 1: 'one', b: new BigInt64Array([-5n, 7n]), 0: 'zero', a: new BigUint64Array([2n ** 64n - 1n]) },
+    { 1: 'uno', b: new BigInt64Array([]), 0: 'cero', a: new BigUint64Array([3n]) },
+  ];
+  const p = packFeatures(values);
+  assert.ok(isPacked(p));
+  const back = unpackFeatures(decodePacked(blockBytes(p)));
+  values.forEach((v, i) => same(back[i], v));
 });

@@ -301,33 +301,93 @@ export function encodePacked(p: PackedFeatures): Uint8Array[] {
 /** Whether `bytes` (a block of the spill) is a packed block written by `encodePacked`. */
 export const isPackedBytes = (bytes: Uint8Array): boolean => bytes.length > 0 && bytes[0] === MAGIC;
 
+/** A damaged packed block (the spill turns it into INSPECT_SPILL). */
+const damaged = (what: string): never => {
+  throw new RangeError(`packed block ${what}`);
+};
+
+const isCount = (n: unknown): n is number => Number.isSafeInteger(n) && (n as number) >= 0;
+const isCtor = (name: unknown): name is CtorName => typeof name === 'string' && Object.hasOwn(CTORS, name);
+const isStrings = (x: unknown): x is string[] => Array.isArray(x) && x.every((k) => typeof k === 'string');
+
+/** Whether `v` has the header's shape (the types, not yet the numbers' agreement). */
+function isHeader(v: unknown): v is Header {
+  if (typeof v !== 'object' || v === null) return false;
+  const h = v as Record<string, unknown>;
+  return (
+    isCount(h['count']) &&
+    Array.isArray(h['shapes']) &&
+    h['shapes'].every(isStrings) &&
+    (h['whole'] === null || isCtor(h['whole'])) &&
+    Array.isArray(h['columns']) &&
+    h['columns'].every((c) => Array.isArray(c) && c.length === 2 && typeof c[0] === 'string' && isCtor(c[1])) &&
+    Array.isArray(h['values']) &&
+    h['values'].every((c) => Array.isArray(c) && c.length === 2 && typeof c[0] === 'string' && Array.isArray(c[1])) &&
+    Array.isArray(h['lengths']) &&
+    h['lengths'].every(isCount)
+  );
+}
+
+/** Record i's entry of typed-array column `c` is absent (-1) or lies within its data. */
+function entryFits(c: Column, i: number): boolean {
+  const at = c.at[i] as number;
+  const len = c.len[i] as number;
+  return at === -1 ? len === 0 : at >= 0 && len >= 0 && at + len <= c.data.length;
+}
+
 /**
  * The packed value of `bytes`, whose typed arrays become views into `bytes`' buffer (which must
- * start at an offset aligned to 8 and not be reused). Throws RangeError on bytes not so written.
+ * start at an offset aligned to 8 and not be reused). Every length, kind, shape, id and column
+ * entry is checked against the rest (O(records)), so damaged bytes throw — RangeError, or the
+ * deserialiser's error for a damaged header — and never give features of the wrong size.
  */
 export function decodePacked(bytes: Uint8Array): PackedFeatures {
-  if (!isPackedBytes(bytes) || bytes.length < 5 || bytes.byteOffset % ALIGN !== 0) throw new RangeError('not a packed block');
+  if (!isPackedBytes(bytes) || bytes.length < 5 || bytes.byteOffset % ALIGN !== 0) damaged('is not one');
   const headLength = new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getUint32(0, true);
-  if (5 + headLength > bytes.length) throw new RangeError('packed block header runs past the block');
-  const h = deserialize(bytes.subarray(5, 5 + headLength)) as Header;
+  if (5 + headLength > bytes.length) damaged('header runs past the block');
+  const h: unknown = deserialize(bytes.subarray(5, 5 + headLength));
+  if (!isHeader(h)) return damaged('header is malformed');
   let at = 5 + headLength + pad(5 + headLength);
   let k = 0;
-  const next = <T extends TypedArray>(ctor: new (b: ArrayBufferLike, o: number, n: number) => T): T => {
+  const next = <T extends TypedArray>(ctor: new (b: ArrayBufferLike, o: number, n: number) => T, want?: number): T => {
     const n = h.lengths[k++];
-    if (n === undefined) throw new RangeError('packed block lists fewer arrays than it holds');
+    if (n === undefined) return damaged('lists fewer arrays than it holds');
+    if (want !== undefined && n !== want) damaged(`has an array of ${n} entries for ${want} records`);
     const size = n * (ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
-    if (at + size > bytes.length) throw new RangeError('packed block array runs past the block');
+    if (at + size > bytes.length) damaged('array runs past the block');
     const a = new ctor(bytes.buffer, bytes.byteOffset + at, n);
     at += size + pad(size);
     return a;
   };
-  const col = (ctor: CtorName): Column => ({ ctor, data: next(CTORS[ctor] as unknown as new (b: ArrayBufferLike, o: number, n: number) => TypedArray), at: next(Int32Array), len: next(Int32Array) });
-  const kind = next(Uint8Array);
-  const shape = next(Int32Array);
+  const n = h.count;
+  const col = (ctor: CtorName): Column => ({
+    ctor,
+    data: next(CTORS[ctor] as unknown as new (b: ArrayBufferLike, o: number, n: number) => TypedArray),
+    at: next(Int32Array, n),
+    len: next(Int32Array, n),
+  });
+  const kind = next(Uint8Array, n);
+  const shape = next(Int32Array, n);
   const whole = h.whole === null ? undefined : col(h.whole);
   // fromEntries defines own properties whatever the keys (no prototype setter for "__proto__").
   const columns: Record<string, Column> = Object.fromEntries(h.columns.map(([key, ctor]) => [key, col(ctor)]));
-  const values: Record<string, ValueColumn> = Object.fromEntries(h.values.map(([key, dict]) => [key, { ids: next(Int32Array), dict }]));
-  if (k !== h.lengths.length) throw new RangeError('packed block lists more arrays than it holds');
-  return { packed: 1, count: h.count, kind, ...(whole ? { whole } : {}), shapes: h.shapes, shape, columns, values };
+  const values: Record<string, ValueColumn> = Object.fromEntries(h.values.map(([key, dict]) => [key, { ids: next(Int32Array, n), dict }]));
+  if (k !== h.lengths.length) damaged('lists more arrays than it holds');
+  const cols = Object.values(columns);
+  const vals = Object.values(values);
+  for (let i = 0; i < n; i++) {
+    const kd = kind[i];
+    if (kd === 1) {
+      if (whole === undefined || (whole.at[i] as number) < 0 || !entryFits(whole, i)) damaged(`record ${i} has no typed array in the block`);
+    } else if (kd === 2) {
+      const sh = shape[i] as number;
+      if (sh < 0 || sh >= h.shapes.length) damaged(`record ${i} has an unknown shape`);
+    } else if (kd !== 0) damaged(`record ${i} has an unknown kind`);
+    for (const c of cols) if (!entryFits(c, i)) damaged(`record ${i} has a column entry outside the block`);
+    for (const v of vals) {
+      const id = v.ids[i] as number;
+      if (id < -1 || id >= v.dict.length) damaged(`record ${i} has a value id outside the dictionary`);
+    }
+  }
+  return { packed: 1, count: n, kind, ...(whole ? { whole } : {}), shapes: h.shapes, shape, columns, values };
 }

@@ -143,6 +143,30 @@ test('spill: a block overwritten in place (same size, other bytes) is INSPECT_SP
   }
 });
 
+test('spill: a block that decodes to fewer records than were written is INSPECT_SPILL, not a record without features', async () => {
+  await inTmp((dir) => {
+    const spill = new Spill();
+    fill(spill);
+    const input = spill.input(0);
+    const [sub] = readdirSync(dir);
+    const path = join(dir, sub as string, 'features-0.bin');
+    const bytes = readFileSync(path);
+    // The first block's kind array starts after its header; record 0 had a typed array (kind 1).
+    const headLength = bytes.readUInt32LE(1);
+    const kindAt = 5 + headLength + ((8 - ((5 + headLength) % 8)) % 8);
+    assert.equal(bytes[kindAt], 1);
+    bytes[kindAt] = 0;
+    writeFileSync(path, bytes);
+    const list = new SpilledFeatures<unknown>(input);
+    assert.throws(
+      () => list.scan(() => undefined),
+      (e: unknown) => e instanceof InspectError && e.code === 'INSPECT_SPILL' && /features-0\.bin/.test(e.message) && /2 records' features.*3 were written/.test(e.message),
+    );
+    list.close();
+    spill.dispose();
+  });
+});
+
 test('spill: typed arrays a reduce keeps from one pass stay intact while it reads the other blocks', async () => {
   await inTmp(() => {
     const spill = new Spill();

@@ -234,6 +234,7 @@ export class SpilledFeatures<F> implements FeatureList<F> {
       feats[j] = f;
       pos[j++] = i;
     }
+    if (j !== count) throw new InspectError('INSPECT_SPILL', `scratch file ${this.input.path} holds ${j} records' features in the block at ${offset}, ${count} were written; was it changed during the run?`, { kind: 'input' });
     this.cached = { at: b, feats, pos };
     return this.cached;
   }
