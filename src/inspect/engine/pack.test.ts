@@ -109,19 +109,25 @@ test('packed features cross a thread boundary by transfer, without a copy, and u
   values.forEach((v, i) => same(back[i], v));
 });
 
+/** The bytes of `p` in one buffer of its own (as the spill reads a block). */
+function blockBytes(p: Parameters<typeof encodePacked>[0]): Buffer {
+  const chunks = encodePacked(p);
+  const out = Buffer.allocUnsafeSlow(chunks.reduce((n, c) => n + c.length, 0));
+  let at = 0;
+  for (const c of chunks) {
+    out.set(c, at);
+    at += c.length;
+  }
+  return out;
+}
+
 test('packed features written as bytes come back equal, with views into the block and no copy', () => {
   const values: unknown[] = Array.from({ length: 300 }, (_, i) =>
     i % 11 === 0 ? undefined : { t: new Uint32Array(i % 5).fill(i), s: new Uint8Array([i & 255]), field: `$.f${i % 3}`, w: i % 2 === 0 ? undefined : 'x' },
   );
   const p = packFeatures(values);
   assert.ok(isPacked(p));
-  const chunks = encodePacked(p);
-  const bytes = Buffer.allocUnsafeSlow(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.length;
-  }
+  const bytes = blockBytes(p);
   assert.ok(isPackedBytes(bytes));
   assert.ok(!isPackedBytes(serialize(values)), 'a structured clone is told apart by its first byte');
   const back = unpackFeatures(decodePacked(bytes)) as Array<{ t: Uint32Array } | undefined>;
@@ -134,18 +140,6 @@ test('packed features written as bytes come back equal, with views into the bloc
     assert.throws(() => decodePacked(short), RangeError, `cut at ${cut} of ${bytes.length}`);
   }
 });
-
-/** The bytes of `p` in one buffer of its own (as the spill reads a block). */
-function blockBytes(p: Parameters<typeof encodePacked>[0]): Buffer {
-  const chunks = encodePacked(p);
-  const out = Buffer.allocUnsafeSlow(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  return out;
-}
 
 /** `bytes` with its header changed by `edit` (the arrays after it kept as they are). */
 function withHeader(bytes: Buffer, edit: (h: Record<string, unknown> & { lengths: number[] }) => void): Buffer {
