@@ -43,8 +43,8 @@ test('row store: rows come back the same in memory and from the scratch file, un
       const rnd = splitmix32(2);
       for (let t = 0; t < 3000; t++) {
         const a = rnd() % rows.length;
-        // Pairs that map to the same cache line too (a, a + lines).
-        const b = t % 3 === 0 ? (a + 7) % rows.length : rnd() % rows.length;
+        // Pairs that map to the same cache line too (a, a + lines), and neighbours.
+        const b = t % 3 === 0 ? (a + 7) % rows.length : t % 3 === 1 ? a ^ 1 : rnd() % rows.length;
         const xo = store.load(a);
         const yo = store.load(b, xo);
         assert.deepEqual(store.data.subarray(xo, xo + width), rows[a], `row ${a} (budget ${budget})`);
@@ -61,6 +61,17 @@ test('row store: rows put out of order are refused', () => {
     const store = new RowStore(4, 3, 1);
     store.put(0, new Uint16Array(4), 0);
     assert.throws(() => store.put(2, new Uint16Array(4), 0), RangeError);
+    store.close();
+  });
+});
+
+test('row store: a row not yet put is refused, never read as stale or zero bytes', () => {
+  inTmp(() => {
+    const store = new RowStore(64, 100, 1);
+    const row = new Uint16Array(64).fill(3);
+    for (let k = 0; k < 20; k++) store.put(k, row, 0);
+    assert.deepEqual([...store.data.subarray(store.load(19), store.load(19) + 64)], [...row]);
+    for (const k of [20, 99, -1, 1.5]) assert.throws(() => store.load(k), RangeError, `row ${k}`);
     store.close();
   });
 });

@@ -62,6 +62,7 @@ export class RowStore {
    */
   load(k: number, keep = -1): number {
     if (this.file === undefined) return k * this.width;
+    if (!(Number.isInteger(k) && k >= 0 && k < this.put_)) throw new RangeError(`row ${k} was not put (rows 0..${this.put_ - 1})`);
     let line = k % this.lines;
     if (line * this.width === keep) line = this.lines;
     if (this.tags[line] !== k) {
