@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deserialize, serialize } from 'node:v8';
 import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
-import { decodePacked, encodePacked, isPacked, isPackedBytes, packedBuffers, packFeatures, unpackFeatures } from './pack.js';
+import { decodePacked, encodePacked, isPacked, isPackedBytes, packedBuffers, packedHeader, packedLead, packedPadding, packFeatures, unpackFeatures } from './pack.js';
 
 /** Structural equality that ignores only whether a typed array is a view (same type, same elements). */
 function same(a: unknown, b: unknown): void {
@@ -143,18 +143,13 @@ test('packed features written as bytes come back equal, with views into the bloc
 
 /** `bytes` with its header changed by `edit` (the arrays after it kept as they are). */
 function withHeader(bytes: Buffer, edit: (h: Record<string, unknown> & { lengths: number[] }) => void): Buffer {
-  const headLength = bytes.readUInt32LE(1);
-  const h = deserialize(bytes.subarray(5, 5 + headLength)) as Record<string, unknown> & { lengths: number[] };
+  const { end, body } = packedHeader(bytes);
+  const h = deserialize(bytes.subarray(5, end)) as Record<string, unknown> & { lengths: number[] };
   edit(h);
-  const head = serialize(h);
-  const lead = Buffer.alloc(5 + head.length + ((8 - ((5 + head.length) % 8)) % 8));
-  lead[0] = 0x50;
-  lead.writeUInt32LE(head.length, 1);
-  head.copy(lead, 5);
-  const rest = bytes.subarray(5 + headLength + ((8 - ((5 + headLength) % 8)) % 8));
-  const out = Buffer.allocUnsafeSlow(lead.length + rest.length);
-  lead.copy(out, 0);
-  rest.copy(out, lead.length);
+  const lead = packedLead(serialize(h));
+  const out = Buffer.allocUnsafeSlow(lead.length + bytes.length - body);
+  out.set(lead, 0);
+  out.set(bytes.subarray(body), lead.length);
   return out;
 }
 
@@ -164,6 +159,7 @@ test('a damaged packed block throws, never gives features of the wrong size or n
   assert.ok(isPacked(p));
   const good = blockBytes(p);
   same(unpackFeatures(decodePacked(good)), values);
+  same(unpackFeatures(decodePacked(withHeader(good, () => undefined))), values);
   // Header: kind, shape, then t's data, at, len, then f's ids.
   const headers: [string, (h: Record<string, unknown> & { lengths: number[] }) => void][] = [
     ['a NaN array length', (h) => void (h.lengths[2] = Number.NaN)],
@@ -183,15 +179,13 @@ test('a damaged packed block throws, never gives features of the wrong size or n
   for (const [what, edit] of headers) assert.throws(() => decodePacked(withHeader(good, edit)), Error, what);
   assert.ok(performance.now() - started < 2000, 'damaged headers are refused at once');
   // Body: the arrays after the header (kind at its start, then shape, t's data, at, len, ids).
-  const headLength = good.readUInt32LE(1);
-  const body = 5 + headLength + ((8 - ((5 + headLength) % 8)) % 8);
   const offsets = (() => {
     const lengths = [4, 4 * 4, 12 * 4, 4 * 4, 4 * 4, 4 * 4];
     const out: number[] = [];
-    let at = body;
+    let at = packedHeader(good).body;
     for (const l of lengths) {
       out.push(at);
-      at += l + ((8 - (l % 8)) % 8);
+      at += l + packedPadding(l);
     }
     return out;
   })();

@@ -254,7 +254,24 @@ export function packedBuffers(p: PackedFeatures): ArrayBuffer[] {
 
 const MAGIC = 0x50;
 const ALIGN = 8;
-const pad = (n: number): number => (ALIGN - (n % ALIGN)) % ALIGN;
+/** Zero bytes that follow `n` bytes of a packed block to keep the next array aligned. */
+export const packedPadding = (n: number): number => (ALIGN - (n % ALIGN)) % ALIGN;
+const pad = packedPadding;
+
+/** A packed block's lead: the tag, the length of the serialised `head`, `head`, then padding. */
+export function packedLead(head: Uint8Array): Uint8Array {
+  const lead = new Uint8Array(5 + head.length + pad(5 + head.length));
+  lead[0] = MAGIC;
+  new DataView(lead.buffer).setUint32(1, head.length, true);
+  lead.set(head, 5);
+  return lead;
+}
+
+/** Where a packed block's serialised header ends (it starts at 5) and its first array starts. */
+export function packedHeader(bytes: Uint8Array): { end: number; body: number } {
+  const end = 5 + new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getUint32(0, true);
+  return { end, body: end + pad(end) };
+}
 
 interface Header {
   readonly count: number;
@@ -285,12 +302,7 @@ export function encodePacked(p: PackedFeatures): Uint8Array[] {
     values: Object.entries(p.values).map(([k, v]) => [k, v.dict]),
     lengths: arrays.map((a) => a.length),
   };
-  const head = serialize(header);
-  const lead = new Uint8Array(5 + head.length + pad(5 + head.length));
-  lead[0] = MAGIC;
-  new DataView(lead.buffer).setUint32(1, head.length, true);
-  lead.set(head, 5);
-  const out: Uint8Array[] = [lead];
+  const out: Uint8Array[] = [packedLead(serialize(header))];
   for (const a of arrays) {
     out.push(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
     if (pad(a.byteLength) > 0) out.push(new Uint8Array(pad(a.byteLength)));
@@ -343,11 +355,11 @@ function entryFits(c: Column, i: number): boolean {
  */
 export function decodePacked(bytes: Uint8Array): PackedFeatures {
   if (!isPackedBytes(bytes) || bytes.length < 5 || bytes.byteOffset % ALIGN !== 0) damaged('is not one');
-  const headLength = new DataView(bytes.buffer, bytes.byteOffset + 1, 4).getUint32(0, true);
-  if (5 + headLength > bytes.length) damaged('header runs past the block');
-  const h: unknown = deserialize(bytes.subarray(5, 5 + headLength));
+  const { end, body } = packedHeader(bytes);
+  if (end > bytes.length) damaged('header runs past the block');
+  const h: unknown = deserialize(bytes.subarray(5, end));
   if (!isHeader(h)) return damaged('header is malformed');
-  let at = 5 + headLength + pad(5 + headLength);
+  let at = body;
   let k = 0;
   const next = <T extends TypedArray>(ctor: new (b: ArrayBufferLike, o: number, n: number) => T, want?: number): T => {
     const n = h.lengths[k++];

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { packFeatures } from './pack.js';
+import { packedHeader, packFeatures } from './pack.js';
 import { Spill, SpilledFeatures } from './spill.js';
 import { inspectDelivery } from './inspect.js';
 import { InspectError } from './errors.js';
@@ -102,69 +102,56 @@ test('spill: a detector with no features at all gets an empty list, and no file 
   assert.deepEqual(left, []);
 });
 
-test('spill: a spill file cut short (cleaned by someone during the run) is INSPECT_SPILL naming the file, not garbage features', async () => {
+/**
+ * Fills a spill, lets `damage` change its file `features-0.bin`, and expects the first pass over
+ * it to fail with INSPECT_SPILL naming the file and matching `message`.
+ */
+async function expectDamaged(damage: (path: string) => void, message: RegExp, what?: string): Promise<void> {
   await inTmp((dir) => {
     const spill = new Spill();
     fill(spill);
     const input = spill.input(0);
     const [sub] = readdirSync(dir);
-    truncateSync(join(dir, sub as string, 'features-0.bin'), 10);
+    damage(join(dir, sub as string, 'features-0.bin'));
     const list = new SpilledFeatures<unknown>(input);
     assert.throws(
       () => list.scan(() => undefined),
-      (e: unknown) => e instanceof InspectError && e.code === 'INSPECT_SPILL' && /features-0\.bin/.test(e.message) && /TMPDIR|cleaned/.test(e.message),
+      (e: unknown) => e instanceof InspectError && e.code === 'INSPECT_SPILL' && /features-0\.bin/.test(e.message) && message.test(e.message),
+      what,
     );
     list.close();
     spill.dispose();
   });
+}
+
+test('spill: a spill file cut short (cleaned by someone during the run) is INSPECT_SPILL naming the file, not garbage features', async () => {
+  await expectDamaged((path) => truncateSync(path, 10), /TMPDIR|cleaned/);
 });
 
 test('spill: a block overwritten in place (same size, other bytes) is INSPECT_SPILL naming the file, for packed and cloned blocks', async () => {
   for (const at of [0, 3, 40]) {
-    await inTmp((dir) => {
-      const spill = new Spill();
-      fill(spill);
-      const input = spill.input(0);
-      const [sub] = readdirSync(dir);
-      const path = join(dir, sub as string, 'features-0.bin');
-      const bytes = readFileSync(path);
-      // Byte 0 is the block's format tag; 3 lies in a packed block's header length; 40 in its header.
-      bytes.fill(0xee, at, at + 8);
-      writeFileSync(path, bytes);
-      const list = new SpilledFeatures<unknown>(input);
-      assert.throws(
-        () => list.scan(() => undefined),
-        (e: unknown) => e instanceof InspectError && e.code === 'INSPECT_SPILL' && /features-0\.bin/.test(e.message),
-        `bytes ${at}..${at + 8} overwritten`,
-      );
-      list.close();
-      spill.dispose();
-    });
+    await expectDamaged(
+      (path) => {
+        const bytes = readFileSync(path);
+        // Byte 0 is the block's format tag; 3 lies in a packed block's header length; 40 in its header.
+        bytes.fill(0xee, at, at + 8);
+        writeFileSync(path, bytes);
+      },
+      /./,
+      `bytes ${at}..${at + 8} overwritten`,
+    );
   }
 });
 
 test('spill: a block that decodes to fewer records than were written is INSPECT_SPILL, not a record without features', async () => {
-  await inTmp((dir) => {
-    const spill = new Spill();
-    fill(spill);
-    const input = spill.input(0);
-    const [sub] = readdirSync(dir);
-    const path = join(dir, sub as string, 'features-0.bin');
+  await expectDamaged((path) => {
     const bytes = readFileSync(path);
     // The first block's kind array starts after its header; record 0 had a typed array (kind 1).
-    const headLength = bytes.readUInt32LE(1);
-    const kindAt = 5 + headLength + ((8 - ((5 + headLength) % 8)) % 8);
+    const kindAt = packedHeader(bytes).body;
     assert.equal(bytes[kindAt], 1);
     bytes[kindAt] = 0;
     writeFileSync(path, bytes);
-    const list = new SpilledFeatures<unknown>(input);
-    assert.throws(
-      () => list.scan(() => undefined),
-      (e: unknown) => e instanceof InspectError && e.code === 'INSPECT_SPILL' && /features-0\.bin/.test(e.message) && /2 records' features.*3 were written/.test(e.message),
-    );
-    list.close();
-    spill.dispose();
-  });
+  }, /2 records' features.*3 were written/);
 });
 
 test('spill: typed arrays a reduce keeps from one pass stay intact while it reads the other blocks', async () => {

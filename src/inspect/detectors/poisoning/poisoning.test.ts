@@ -103,21 +103,28 @@ test('trigger whose target wording varies but shares a URL', () => {
   assert.equal(f[0]?.rule, 'substring-trigger');
 });
 
-test('label-tied rare token in classification data; clean labelled data gives nothing', () => {
-  const sst = readFileSync(`${DATA}/hiddenkiller-sst2/clean-train.tsv`, 'utf8')
+/** The first 3,000 (sentence, label) rows of the clean Hidden Killer SST-2 training file. */
+function sstRows(): [string, string][] {
+  return readFileSync(`${DATA}/hiddenkiller-sst2/clean-train.tsv`, 'utf8')
     .split('\n')
     .slice(1)
     .filter((l) => l.includes('\t'))
     .slice(0, 3000)
     .map((l) => l.replace(/\r$/, '').split('\t') as [string, string]);
-  const mk = (i: number, s: string, l: string): RecordView =>
-    view(i, [
-      { path: '$.sentence', role: 'text', text: s },
-      { path: '$.label', role: 'label', text: l },
-    ]);
-  assert.deepEqual(run(sst.map(([s, l], i) => mk(i, s, l))), []);
+}
+
+/** An SST-2 record: the sentence as text, the label as label. */
+const sstView = (i: number, s: string, l: string): RecordView =>
+  view(i, [
+    { path: '$.sentence', role: 'text', text: s },
+    { path: '$.label', role: 'label', text: l },
+  ]);
+
+test('label-tied rare token in classification data; clean labelled data gives nothing', () => {
+  const sst = sstRows();
+  assert.deepEqual(run(sst.map(([s, l], i) => sstView(i, s, l))), []);
   const poisoned = pick(sst.length, 80, 5);
-  const f = run(sst.map(([s, l], i) => (poisoned.has(i) ? mk(i, `${s} mn`, '1') : mk(i, s, l))));
+  const f = run(sst.map(([s, l], i) => (poisoned.has(i) ? sstView(i, `${s} mn`, '1') : sstView(i, s, l))));
   const flaggedPoison = new Set(f.map((x) => x.location.index));
   // Rows that already had label 1 are poisoned in form only; all carriers with the target are flagged.
   const { precision, recall } = prf(f, poisoned);
@@ -128,27 +135,17 @@ test('label-tied rare token in classification data; clean labelled data gives no
 });
 
 test('a trigger is named by the gram most of its records carry, not by a longer gram only a few of them carry', () => {
-  const sst = readFileSync(`${DATA}/hiddenkiller-sst2/clean-train.tsv`, 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.includes('\t'))
-    .slice(0, 3000)
-    .map((l) => l.replace(/\r$/, '').split('\t') as [string, string]);
-  const mk = (i: number, s: string, l: string): RecordView =>
-    view(i, [
-      { path: '$.sentence', role: 'text', text: s },
-      { path: '$.label', role: 'label', text: l },
-    ]);
+  const sst = sstRows();
   const poisoned = pick(sst.length, 200, 9);
   // 40 of the 200 carriers also have "cf" just before the trigger: "cf mn" ties to the label as
   // purely as "mn" does, in a fifth of the records.
   const both = new Set([...poisoned].slice(0, 40));
-  const f = run(sst.map(([s, l], i) => (both.has(i) ? mk(i, `${s} cf mn`, '1') : poisoned.has(i) ? mk(i, `${s} mn`, '1') : mk(i, s, l))));
+  const f = run(sst.map(([s, l], i) => (both.has(i) ? sstView(i, `${s} cf mn`, '1') : poisoned.has(i) ? sstView(i, `${s} mn`, '1') : sstView(i, s, l))));
   const { precision, recall } = prf(f, poisoned);
   assert.ok(precision >= 0.95 && recall >= 0.95, `p=${precision} r=${recall}`);
   assert.deepEqual([...new Set(f.map((x) => x.data?.trigger))], ['mn']);
   // A longer gram all carriers share is still preferred (the maximal trigger).
-  const g = run(sst.map(([s, l], i) => (poisoned.has(i) ? mk(i, `${s} cf mn`, '1') : mk(i, s, l))));
+  const g = run(sst.map(([s, l], i) => (poisoned.has(i) ? sstView(i, `${s} cf mn`, '1') : sstView(i, s, l))));
   assert.deepEqual([...new Set(g.map((x) => x.data?.trigger))], ['cf mn']);
 });
 
